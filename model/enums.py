@@ -1,0 +1,79 @@
+"""The states a migrant or a city can be in. Rules compare against these, never bare integers."""
+
+from enum import IntEnum
+
+
+class SizeClass(IntEnum):
+    """The seven city-size classes of the 2014 State Council notice (国发〔2014〕51号)."""
+
+    SUPER_LARGE = 0  # 超大城市, urban districts >= 10 million
+    EXTRA_LARGE = 1  # 特大城市, 5-10 million
+    LARGE_1 = 2  # I型大城市, 3-5 million
+    LARGE_2 = 3  # II型大城市, 1-3 million
+    MEDIUM = 4  # 中等城市, 0.5-1 million
+    SMALL_1 = 5  # I型小城市, 0.2-0.5 million
+    SMALL_2 = 6  # II型小城市, < 0.2 million
+
+    @property
+    def key(self) -> str:
+        """The lower-case name used in scenario files and outputs (`large_1`)."""
+        return self.name.lower()
+
+
+class Region(IntEnum):
+    """The four statistical regions of the NBS migrant-worker survey."""
+
+    EAST = 0
+    CENTRAL = 1
+    WEST = 2
+    NORTHEAST = 3
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+class Education(IntEnum):
+    NONE = 0
+    PRIMARY = 1
+    JUNIOR_SECONDARY = 2
+    SENIOR_SECONDARY = 3
+    COLLEGE_PLUS = 4
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+class PovertyStatus(IntEnum):
+    """Poor status in the sense of the 2019 opinion (its target group)."""
+
+    NOT_POOR = 0
+    REGISTERED_POOR = 1  # 建档立卡 registered poor household
+    MINIMUM_INCOME = 2  # 农村低保 rural minimum-income recipient
+
+
+class HukouStatus(IntEnum):
+    RURAL = 0  # still holds rural hukou (a migrant, or at home)
+    SETTLED = 1  # took local hukou in the city where they live (落户)
+
+
+class Employment(IntEnum):
+    AT_ORIGIN = 0  # in the rural origin: farming or local work, not in the urban labour market
+    UNEMPLOYED = 1  # in a city, searching
+    INFORMAL = 2  # in a city, job without social insurance
+    FORMAL = 3  # in a city, job with social insurance (accrues social-insurance months)
+    RETIRED = 4  # past retirement age, out of the labour force
+
+
+class Housing(IntEnum):
+    AT_ORIGIN = 0
+    DORMITORY = 1  # employer dormitory
+    WORKSITE = 2  # work-site shed: not a legal stable residence
+    RENTAL = 3  # private rental, alone or shared
+    OWNED = 4  # owns a home in the city
+
+
+#: Housing that counts as a legal stable residence (合法稳定住所; rented housing counts, prov. 14
+#: and the 2015 residence-permit regulation). Work-site sheds do not.
+LEGAL_HOMES = (Housing.DORMITORY, Housing.RENTAL, Housing.OWNED)

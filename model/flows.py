@@ -1,0 +1,48 @@
+"""Yearly counters of events (arrivals, returns, settlements, permits), in people.
+
+Stocks are read off the population when outcomes are recorded; flows happen during the year and
+are counted here as they happen, by the size class of the city concerned and poor status.
+"""
+
+from enum import IntEnum
+
+import numpy as np
+
+from model.enums import PovertyStatus, SizeClass
+from model.population import Population
+
+
+class Flow(IntEnum):
+    ARRIVALS = 0  # came to a city from the rural origin
+    RETURNS = 1  # went back to the rural origin (return migration)
+    SETTLEMENTS = 2  # took local hukou (落户)
+    PERMITS = 3  # obtained a residence permit (居住证)
+
+
+def people_by_group(pop: Population, city_size_class: np.ndarray, rows: np.ndarray,
+                    values: np.ndarray | None = None) -> np.ndarray:
+    """Sum of weight (times `values`) over `rows` (a mask or indices) of people living in a
+    city, by (size class of that city, poor), shape (SizeClass, 2)."""
+    rows = np.flatnonzero(rows) if rows.dtype == np.bool_ else rows
+    weight = pop.weight[rows].astype(np.float64)
+    if values is not None:
+        weight = weight * values[rows]
+    key = (city_size_class[pop.city[rows]].astype(np.int64) * 2
+           + (pop.poverty[rows] != PovertyStatus.NOT_POOR))
+    people = np.bincount(key, weights=weight, minlength=2 * len(SizeClass))
+    return people.reshape(len(SizeClass), 2)
+
+
+class Flows:
+    """People per (flow, size class of the city, poor) since the last `reset`."""
+
+    def __init__(self, city_size_class: np.ndarray):
+        self._city_class = city_size_class
+        self.people = np.zeros((len(Flow), len(SizeClass), 2))
+
+    def add(self, flow: Flow, pop: Population, rows: np.ndarray) -> None:
+        """Count the rows (a mask or indices), all of whom live in a city, by that city."""
+        self.people[flow] += people_by_group(pop, self._city_class, rows)
+
+    def reset(self) -> None:
+        self.people[:] = 0.0

@@ -1,0 +1,111 @@
+"""CitizenizationModel: the monthly calendar of DESIGN §4 on a Mesa model."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model import outcomes
+from model.clock import Clock
+from model.enums import HukouStatus
+from model.flows import Flows, people_by_group
+from model.population import Population
+from model.processes import demography, labour, migration, permits, settlement
+from model.scenario import Scenario
+from model.streams import Streams
+from model.synthesis import synthesise
+from model.world import World
+
+
+class CitizenizationModel(mesa.Model):
+    """Rural migrants, cities and their settlement rules, one step per month.
+
+    Migrants are columns (`self.population`), not Mesa agents: a run holds a million of them.
+    `self.outcomes` grows by one year of tidy outcome rows every December.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0,
+                 population: Population | None = None, world: World | None = None):
+        super().__init__(rng=seed)
+        self.scenario = scenario
+        self.seed = seed
+        self.streams = Streams(seed)
+        self.world = world if world is not None else World.build(scenario)
+        self.population = (population if population is not None
+                           else synthesise(scenario, self.world, self.streams["synthesis"]))
+        self.flows = Flows(self.world.size_class)
+        self.settlement_rules = settlement.RuleArrays.of(scenario.settlement)
+        self.quota_left = settlement.new_year_quotas(self.world, self.settlement_rules)
+        self.migrants_at_year_start = self._migrants_by_group()
+        self._years: list[pd.DataFrame] = []
+
+    @property
+    def clock(self) -> Clock:
+        """The month being simulated (during `step`) or last simulated."""
+        return Clock(self.scenario.simulation.start_year, max(self.steps - 1, 0))
+
+    @property
+    def months(self) -> int:
+        return self.scenario.simulation.years * 12
+
+    def step(self) -> None:
+        """One month, in this order:
+
+        1. Demography (each January after the first): retirement, new rural cohorts.
+        2. Migration: returns home, departures from the origin, choice of city, residence clock.
+        3. Labour market: job loss, matching per city, formal jobs, social-insurance months.
+        4. Residence permits (prov. 14): eligibility and take-up.
+        5. Settlement (prov. 14, 16): class rules, priority groups, willingness, quotas.
+        6. Outcomes (each December): the year's outcome rows.
+
+        Public services (prov. 3-13) and fiscal incentives (prov. 15) come between 4 and 5 and
+        after 5 when they are modelled.
+        """
+        clock, pop, world, scenario = self.clock, self.population, self.world, self.scenario
+        if clock.month == 1:
+            self._start_year(clock)
+        migration.step(pop, world, scenario, clock, self.streams["migration"], self.flows)
+        labour.step(pop, world, scenario, clock, self.streams["labour"])
+        permits.step(pop, world, scenario, clock, self.streams["permits"], self.flows)
+        settlement.step(pop, world, scenario, clock, self.streams["settlement"], self.flows,
+                        self.settlement_rules, self.quota_left)
+        if clock.month == 12:
+            self._end_year(clock)
+
+    def run(self, progress: bool = False) -> pd.DataFrame:
+        """Run every month of the scenario; return the tidy outcomes table."""
+        months = range(self.steps, self.months)
+        if progress:
+            from tqdm import tqdm
+
+            months = tqdm(months, desc=self.scenario.name, unit="month", leave=False)
+        for _ in months:
+            self.step()
+        return self.outcomes
+
+    @property
+    def outcomes(self) -> pd.DataFrame:
+        """Tidy outcome rows so far: year, outcome, population, city_class, value."""
+        if not self._years:
+            return pd.DataFrame(columns=["year", "outcome", "population", "city_class", "value"])
+        return pd.concat(self._years, ignore_index=True)
+
+    def _start_year(self, clock: Clock) -> None:
+        if clock.index > 0:
+            demography.step(self.population, self.world, self.scenario, clock,
+                            self.streams["demography"])
+        self.quota_left[:] = settlement.new_year_quotas(self.world, self.settlement_rules)
+        self.migrants_at_year_start = self._migrants_by_group()
+        self.flows.reset()
+
+    def _end_year(self, clock: Clock) -> None:
+        snapshot = outcomes.Snapshot(self.population, self.world, self.flows.people.copy(),
+                                     self.migrants_at_year_start)
+        self._years.append(outcomes.record(snapshot, clock.year))
+
+    def _migrants_by_group(self) -> np.ndarray:
+        """Unsettled migrants in cities by (SizeClass, poor), in people."""
+        pop = self.population
+        migrants = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+        return people_by_group(pop, self.world.size_class, migrants)

@@ -1,0 +1,82 @@
+"""Labour market (phase 3): job loss, job matching per city, formal vs informal jobs, wages.
+
+Owns the columns `employment` (within a city), `si_months`, `unemployed_months` and `wage`.
+
+Matching is per city: a searcher in city c finds a job this month with probability
+    p_c = job_match_monthly_probability * min(1, vacancies_c / searchers_c),
+    vacancies_c = max(0, jobs_c - employed_c)
+so a city whose migrant jobs are filled stops absorbing newcomers into work. A new job is formal
+(with social insurance) with a probability by education; formal jobs accrue one month of social
+insurance in the city per month worked, the clock that settlement conditions read (prov. 14).
+"""
+
+import numpy as np
+
+from model.clock import Clock
+from model.enums import Employment, PovertyStatus
+from model.population import Population
+from model.scenario import Labour, Scenario
+from model.world import World
+
+EMPLOYED = (Employment.INFORMAL, Employment.FORMAL)
+
+
+def wage_index(scenario: Scenario, clock: Clock) -> float:
+    """Nominal wage level relative to the start year (compounded yearly growth)."""
+    return (1.0 + scenario.cities.wage_growth_per_year) ** clock.years_elapsed
+
+
+def offered_wage(pop: Population, rows: np.ndarray, formal: np.ndarray, world: World,
+                 labour: Labour, level: float) -> np.ndarray:
+    """Monthly wage (yuan) offered to `rows` in their city for a formal or informal job."""
+    wage = world.wage_yuan[pop.city[rows]] * level
+    wage = wage * labour.wage_education_factor.array()[pop.education[rows]] * pop.ability[rows]
+    wage = np.where(formal, wage * labour.formal_wage_premium, wage)
+    poor = pop.poverty[rows] != PovertyStatus.NOT_POOR
+    return np.where(poor, wage * labour.poor_wage_factor, wage).astype(np.float32)
+
+
+def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
+         rng: np.random.Generator) -> None:
+    labour = scenario.behaviour.labour
+    n = len(pop)
+    u_separation = rng.random(n, dtype=np.float32)
+    u_match = rng.random(n, dtype=np.float32)
+    u_formal = rng.random(n, dtype=np.float32)
+
+    if clock.month == 1 and clock.index > 0:
+        pop.wage *= np.float32(1.0 + scenario.cities.wage_growth_per_year)
+
+    employment = pop.employment
+    employed = (employment == Employment.INFORMAL) | (employment == Employment.FORMAL)
+    separation = np.where(employment == Employment.FORMAL,
+                          np.float32(labour.separation_formal_monthly),
+                          np.float32(labour.separation_informal_monthly))
+    losing = employed & (u_separation < separation)
+    searching = np.flatnonzero(employment == Employment.UNEMPLOYED)
+
+    # per-city vacancies and searchers; those who lose a job this month search from next month
+    staying = np.flatnonzero(employed & ~losing)
+    employed_people = np.bincount(pop.city[staying], weights=pop.weight[staying],
+                                  minlength=world.n_cities)
+    searchers_people = np.bincount(pop.city[searching], weights=pop.weight[searching],
+                                   minlength=world.n_cities)
+    vacancies = np.maximum(world.jobs_people - employed_people, 0.0)
+    p_find = labour.job_match_monthly_probability * np.minimum(
+        1.0, vacancies / np.maximum(searchers_people, 1e-9))
+    hired = searching[u_match[searching] < p_find[pop.city[searching]]]
+    formal = u_formal[hired] < labour.formal_job_probability.array()[pop.education[hired]]
+
+    losing_rows = np.flatnonzero(losing)
+    employment[losing_rows] = Employment.UNEMPLOYED
+    pop.wage[losing_rows] = 0.0
+    employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
+    pop.wage[hired] = offered_wage(pop, hired, formal, world, labour,
+                                   wage_index(scenario, clock))
+
+    # clocks: a month of social insurance for formal workers (prov. 14 conditions read it)
+    formal_now = employment == Employment.FORMAL
+    pop.si_months += formal_now
+    unemployed_now = employment == Employment.UNEMPLOYED
+    pop.unemployed_months = np.where(unemployed_now, pop.unemployed_months + 1, 0).astype(
+        np.int16)

@@ -1,0 +1,135 @@
+"""Migration (phase 2): return home, departure from the rural origin, choice of city, and the
+residence clock.
+
+Owns the columns `city`, `months_in_city`, `housing`, `family_with`, and resets the city-bound
+state of movers (`permit`, `si_months`, `employment`, `wage`).
+
+**Return.** An unsettled migrant returns to the origin this month with probability
+    h = return_monthly_probability
+        + return_per_unemployed_month * min(unemployment spell, 12)
+        + return_age_50_plus * [age >= 50] + return_left_behind_children * [children left behind]
+
+**Departure.** A rural worker below retirement age leaves with `outmigration_monthly_probability`
+(times `outmigration_age_50_plus_factor` from age 50).
+
+**Choice of city** is a multinomial logit over all cities, computed once a month per origin
+province from city aggregates (never per agent):
+    U[p, c] = income_weight * log(wage_c * employment_rate_c)
+              - living_cost_weight_per_1000_yuan * living_cost_c / 1000
+              + same_province_bonus * [province_c == p]
+              + network_weight * log(1 + 1000 * share of p's migrants living in c)
+              - crowding_weight * (migrants_c / capacity_c)^4
+The last term damps the choice as a city fills its carrying capacity.
+"""
+
+import numpy as np
+
+from model.clock import Clock
+from model.enums import Employment, Housing, HukouStatus
+from model.flows import Flow, Flows
+from model.population import Population
+from model.processes.labour import EMPLOYED, wage_index
+from model.sampling import sample_categories, sample_rows
+from model.scenario import Migration, Scenario
+from model.world import World
+
+#: Housing of arrivals, in the order of `InitialHousingShares.array()`.
+ARRIVAL_HOUSING = np.array([Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL, Housing.OWNED],
+                           dtype=np.uint8)
+
+
+def return_probability(pop: Population, age: np.ndarray, p: Migration) -> np.ndarray:
+    """Monthly probability of returning home, for every row (used only for unsettled migrants)."""
+    spell = np.minimum(pop.unemployed_months, 12).astype(np.float32)
+    left_behind = (pop.children > 0) & ~pop.family_with
+    return (np.float32(p.return_monthly_probability)
+            + np.float32(p.return_per_unemployed_month) * spell
+            + np.float32(p.return_age_50_plus) * (age >= 50)
+            + np.float32(p.return_left_behind_children) * left_behind)
+
+
+def destination_utility(pop: Population, world: World, scenario: Scenario,
+                        clock: Clock) -> np.ndarray:
+    """Utility U[origin province, city] of the city-choice logit (see module docstring)."""
+    p = scenario.behaviour.migration
+    n_cities, n_provinces = world.n_cities, len(world.provinces)
+    in_city = np.flatnonzero(pop.city >= 0)
+    city, weight = pop.city[in_city], pop.weight[in_city]
+    people = np.bincount(city, weights=weight, minlength=n_cities)
+    working = np.isin(pop.employment[in_city], EMPLOYED)
+    employed = np.bincount(city[working], weights=weight[working], minlength=n_cities)
+    # a city nobody lives in yet is judged by its job capacity alone
+    employment_rate = np.where(people > 0, employed / np.maximum(people, 1e-9), 1.0)
+    expected_income = world.wage_yuan * wage_index(scenario, clock) * np.maximum(
+        employment_rate, 0.05)
+
+    network = np.bincount(pop.origin_province[in_city].astype(np.int64) * n_cities + city,
+                          weights=weight, minlength=n_provinces * n_cities)
+    network = network.reshape(n_provinces, n_cities)
+    share = network / np.maximum(network.sum(axis=1, keepdims=True), 1e-9)
+
+    load = people / world.capacity_people
+    city_part = (p.income_weight * np.log(expected_income)
+                 - p.living_cost_weight_per_1000_yuan * world.living_cost_yuan / 1000.0
+                 - p.crowding_weight * load**4)
+    same_province = world.province[None, :] == np.arange(n_provinces)[:, None]
+    return (city_part[None, :] + p.same_province_bonus * same_province
+            + p.network_weight * np.log1p(1000.0 * share))
+
+
+def choice_probabilities(utility: np.ndarray) -> np.ndarray:
+    """Logit probabilities per row of a utility matrix."""
+    z = np.exp(utility - utility.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def send_home(pop: Population, rows: np.ndarray) -> None:
+    """Move rows back to their rural origin, dropping everything tied to the city."""
+    pop.city[rows] = -1
+    pop.months_in_city[rows] = 0
+    pop.si_months[rows] = 0
+    pop.unemployed_months[rows] = 0
+    pop.permit[rows] = False
+    pop.family_with[rows] = False
+    pop.housing[rows] = Housing.AT_ORIGIN
+    pop.employment[rows] = Employment.AT_ORIGIN
+    pop.wage[rows] = 0.0
+
+
+def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
+         rng: np.random.Generator, flows: Flows) -> None:
+    p = scenario.behaviour.migration
+    n = len(pop)
+    u_return = rng.random(n, dtype=np.float32)
+    u_leave = rng.random(n, dtype=np.float32)
+    u_city = rng.random(n, dtype=np.float32)
+    u_housing = rng.random(n, dtype=np.float32)
+    u_family = rng.random(n, dtype=np.float32)
+
+    age = pop.age(clock.year)
+    working_age = age < scenario.population.retirement_age
+    migrant = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+    returning = np.flatnonzero(migrant & (u_return < return_probability(pop, age, p)))
+    leave_probability = np.where(age >= 50,
+                                 np.float32(p.outmigration_monthly_probability
+                                            * p.outmigration_age_50_plus_factor),
+                                 np.float32(p.outmigration_monthly_probability))
+    leaving = np.flatnonzero((pop.city < 0) & working_age & (u_leave < leave_probability))
+
+    # the choice sees the cities as they were at the start of the month
+    probabilities = choice_probabilities(destination_utility(pop, world, scenario, clock))
+    destination = sample_rows(probabilities, pop.origin_province[leaving], u_city[leaving])
+
+    flows.add(Flow.RETURNS, pop, returning)
+    send_home(pop, returning)
+
+    pop.months_in_city[pop.city >= 0] += 1  # the residence clock of those who stay
+
+    pop.city[leaving] = destination
+    pop.months_in_city[leaving] = 0
+    pop.employment[leaving] = Employment.UNEMPLOYED
+    shares = scenario.population.initial_housing_shares.array()
+    pop.housing[leaving] = ARRIVAL_HOUSING[sample_categories(shares, u_housing[leaving])]
+    pop.family_with[leaving] = pop.married[leaving] & (
+        u_family[leaving] < scenario.population.whole_family_share)
+    flows.add(Flow.ARRIVALS, pop, leaving)

@@ -1,0 +1,574 @@
+"""The scenario schema and its loader.
+
+A scenario file is YAML: `name`, `description`, optionally `extends:` (another scenario file,
+relative to this one) and values that override what it extends. `scenarios/baseline.yaml` holds
+the whole world, so it is the one place where values live; every other file is a small diff.
+
+Each field says its unit and meaning, and whether it is a **lever** (what governments choose),
+an **uncertainty** (behaviour we do not know) or **structure** (facts about the world); sources
+of the values are given beside them in the YAML files. Loading validates everything before
+anything is built, and a bad file raises `ScenarioError` with one paragraph naming the file, the
+key path, the line and what is valid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from model.enums import Education, Region, SizeClass
+
+# --- value types ------------------------------------------------------------------------------
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Months = Annotated[int, Field(ge=0, le=600)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+#: National standard for the residence permit (居住证暂行条例 art. 2; policy_parameters.csv R1):
+#: six months of residence. Prov. 14 says thresholds may be no higher than the national standard.
+NATIONAL_PERMIT_MAX_MONTHS = 6
+
+
+def lever(description: str, **bounds: Any) -> Any:
+    """A field that governments choose (a policy lever experiments may sweep)."""
+    return Field(description=description, json_schema_extra={"kind": "lever"}, **bounds)
+
+
+def uncertainty(description: str, **bounds: Any) -> Any:
+    """A field for behaviour we do not know (an uncertainty experiments may sweep)."""
+    return Field(description=description, json_schema_extra={"kind": "uncertainty"}, **bounds)
+
+
+def structure(description: str, **bounds: Any) -> Any:
+    """A field describing the world as observed (data, or an assumption about it)."""
+    return Field(description=description, json_schema_extra={"kind": "structure"}, **bounds)
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors (a typo must never silently switch a mechanism off)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+T = TypeVar("T")
+
+
+class ByClass(StrictModel, Generic[T]):
+    """One value per city-size class."""
+
+    super_large: T
+    extra_large: T
+    large_1: T
+    large_2: T
+    medium: T
+    small_1: T
+    small_2: T
+
+    def __getitem__(self, size_class: SizeClass) -> T:
+        return getattr(self, size_class.key)
+
+    def array(self, dtype: Any = np.float64) -> np.ndarray:
+        """Values as an array indexed by `SizeClass`."""
+        return np.array([self[c] for c in SizeClass], dtype=dtype)
+
+
+class ByRegion(StrictModel, Generic[T]):
+    """One value per region."""
+
+    east: T
+    central: T
+    west: T
+    northeast: T
+
+    def array(self, dtype: Any = np.float64) -> np.ndarray:
+        return np.array([getattr(self, r.key) for r in Region], dtype=dtype)
+
+
+class ByEducation(StrictModel, Generic[T]):
+    """One value per education level."""
+
+    none: T
+    primary: T
+    junior_secondary: T
+    senior_secondary: T
+    college_plus: T
+
+    def array(self, dtype: Any = np.float64) -> np.ndarray:
+        return np.array([getattr(self, e.key) for e in Education], dtype=dtype)
+
+
+def _sums_to_one(values: np.ndarray, what: str) -> None:
+    if not np.isclose(values.sum(), 1.0, atol=1e-3):
+        raise ValueError(f"{what} must sum to 1 (they sum to {values.sum():.4f})")
+
+
+class RegionShares(ByRegion[Share]):
+    @model_validator(mode="after")
+    def _check(self) -> RegionShares:
+        _sums_to_one(self.array(), "region shares")
+        return self
+
+
+class EducationShares(ByEducation[Share]):
+    @model_validator(mode="after")
+    def _check(self) -> EducationShares:
+        _sums_to_one(self.array(), "education shares")
+        return self
+
+
+class AgeShares(StrictModel):
+    """Shares of rural-hukou workers by age group (years)."""
+
+    age_16_20: Share
+    age_21_30: Share
+    age_31_40: Share
+    age_41_50: Share
+    age_51_59: Share
+
+    #: (lowest, highest) age of each group, in field order.
+    BOUNDS: typing.ClassVar[tuple[tuple[int, int], ...]] = (
+        (16, 20), (21, 30), (31, 40), (41, 50), (51, 59),
+    )
+
+    def array(self) -> np.ndarray:
+        return np.array([self.age_16_20, self.age_21_30, self.age_31_40, self.age_41_50,
+                         self.age_51_59])
+
+    @model_validator(mode="after")
+    def _check(self) -> AgeShares:
+        _sums_to_one(self.array(), "age shares")
+        return self
+
+
+class InitialHousingShares(StrictModel):
+    """How migrants already in cities are housed at the start (shares)."""
+
+    dormitory: Share
+    worksite: Share
+    rental: Share
+    owned: Share
+
+    def array(self) -> np.ndarray:
+        return np.array([self.dormitory, self.worksite, self.rental, self.owned])
+
+    @model_validator(mode="after")
+    def _check(self) -> InitialHousingShares:
+        _sums_to_one(self.array(), "initial housing shares")
+        return self
+
+
+# --- the scenario's sections ------------------------------------------------------------------
+
+
+class Simulation(StrictModel):
+    start_year: int = structure("calendar year of the first simulated month (January)",
+                                ge=2000, le=2100)
+    years: int = structure("number of simulated years (12 months each)", ge=1, le=50)
+    migrants: int = structure(
+        "number of agent rows (each row represents population.represented_people / migrants "
+        "people)", ge=10, le=50_000_000)
+
+
+class Population(StrictModel):
+    represented_people: Positive = structure(
+        "rural-hukou workers represented by all rows together (people)")
+    in_city_share: Share = structure("share living in a city at the start (the rest are at "
+                                     "their rural origin, potential migrants)")
+    registered_poor_share: Share = structure("share in registered poor households (建档立卡)")
+    minimum_income_share: Share = structure("share receiving rural minimum income (低保), not "
+                                            "registered poor")
+    female_share: Share = structure("share female")
+    married_share: Share = structure("share married")
+    whole_family_share: Share = structure(
+        "share of married migrants in cities whose spouse and children live with them "
+        "(举家外出, whole-family migration)")
+    school_age_children_share: Share = structure(
+        "share of married workers aged 25-50 with school-age children (6-15)")
+    inter_provincial_share: Share = structure(
+        "share of migrants in cities who live outside their home province at the start")
+    mean_initial_months_in_city: Positive = structure(
+        "mean months already lived in the current city by migrants there at the start "
+        "(exponential, capped at the months since age 16)")
+    formal_job_share_initial: Share = structure(
+        "share of employed migrants in cities who hold a formal job at the start")
+    residence_permit_share_initial: Share = structure(
+        "share of migrants in cities holding a residence permit at the start (given to "
+        "eligible ones)")
+    unemployment_share_initial: Share = structure(
+        "share of migrants in cities searching for work at the start")
+    retirement_age: int = structure("age (years) at which workers leave the labour force; rows "
+                                    "of unsettled retirees are recycled as new rural 16-year-"
+                                    "olds (constant weight)", ge=40, le=80)
+    age_shares: AgeShares = structure("age distribution of workers at the start")
+    education_shares: EducationShares = structure("education distribution")
+    origin_region_shares: RegionShares = structure("region of origin (hukou province)")
+    initial_housing_shares: InitialHousingShares = structure(
+        "housing of migrants in cities at the start")
+
+
+class Cities(StrictModel):
+    layout_seed: int = structure("seed for the fixed layout of cities over provinces and "
+                                 "their sizes within class bounds (the same in every run)",
+                                 ge=0)
+    wage_yuan_per_month: ByClass[Positive] = structure(
+        "mean monthly wage of a migrant worker with junior-secondary education (yuan), by class")
+    wage_region_factor: ByRegion[Positive] = structure("wage multiplier by region")
+    wage_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = structure(
+        "nominal wage growth per year (share)")
+    living_cost_yuan_per_month: ByClass[NonNegative] = structure(
+        "monthly living cost of a migrant (rent, food) by class (yuan)")
+    migrant_capacity_weight: ByClass[Positive] = structure(
+        "relative number of migrants one city of the class can absorb")
+    capacity_region_factor: ByRegion[Positive] = structure(
+        "multiplier on migrant capacity by the city's region")
+    capacity_headroom: Annotated[float, Field(ge=0.5, le=5.0)] = structure(
+        "carrying capacity of the city system / migrants in cities at the start")
+    jobs_per_capacity: Share = structure("jobs for migrants per unit of carrying capacity")
+
+
+class Migration(StrictModel):
+    outmigration_monthly_probability: Probability = uncertainty(
+        "monthly probability that a rural worker aged 16-49 leaves for a city")
+    outmigration_age_50_plus_factor: NonNegative = uncertainty(
+        "relative propensity to leave for workers aged 50 or more")
+    income_weight: NonNegative = uncertainty(
+        "weight of log expected monthly income (wage x job chance) in the city-choice logit")
+    living_cost_weight_per_1000_yuan: NonNegative = uncertainty(
+        "disutility per 1000 yuan of monthly living cost in the city-choice logit")
+    same_province_bonus: float = uncertainty(
+        "utility of a city in the home province (distance and the province border)")
+    network_weight: NonNegative = uncertainty(
+        "weight of log(1 + share of the origin province's migrants in the city, per mille)")
+    crowding_weight: NonNegative = uncertainty(
+        "disutility of (migrants / carrying capacity)^4 as a city fills")
+    return_monthly_probability: Probability = uncertainty(
+        "baseline monthly probability that an unsettled migrant returns home")
+    return_per_unemployed_month: Probability = uncertainty(
+        "added monthly return probability per month of the current unemployment spell (to 12)")
+    return_age_50_plus: Probability = uncertainty(
+        "added monthly return probability for migrants aged 50 or more")
+    return_left_behind_children: Probability = uncertainty(
+        "added monthly return probability for migrants whose children are left behind")
+
+
+class Labour(StrictModel):
+    job_match_monthly_probability: Probability = uncertainty(
+        "monthly chance a searcher finds a job when vacancies are plentiful")
+    formal_job_probability: ByEducation[Probability] = uncertainty(
+        "chance a new job is formal (with social insurance), by education")
+    separation_formal_monthly: Probability = uncertainty("monthly job-loss chance, formal job")
+    separation_informal_monthly: Probability = uncertainty(
+        "monthly job-loss chance, informal job")
+    wage_education_factor: ByEducation[Positive] = uncertainty(
+        "wage multiplier by education (junior secondary = 1)")
+    formal_wage_premium: Positive = uncertainty("wage multiplier of a formal job")
+    poor_wage_factor: Positive = uncertainty("wage multiplier for registered-poor and "
+                                             "minimum-income workers")
+    ability_sigma: NonNegative = uncertainty(
+        "standard deviation of log individual wage ability (lognormal, mean 1)")
+
+
+class Behaviour(StrictModel):
+    migration: Migration
+    labour: Labour
+    permit_monthly_take_up: Probability = uncertainty(
+        "monthly chance an eligible migrant without a residence permit obtains one (awareness "
+        "and paperwork, prov. 14 and 21)")
+    settlement_willingness: Share = uncertainty(
+        "share of migrants who want local hukou before household adjustments (P1: 37%)")
+    willingness_whole_family_factor: NonNegative = uncertainty(
+        "multiplier on willingness when the whole family lives in the city")
+    willingness_rural_rights_at_risk_factor: NonNegative = uncertainty(
+        "multiplier on willingness when settling would cost rural land rights (prov. 16)")
+    settlement_monthly_application_probability: Probability = uncertainty(
+        "monthly chance a willing, eligible migrant applies (and is processed)")
+
+
+class ResidencePermit(StrictModel):
+    """Residence-permit (居住证) conditions, prov. 14 and the 2015 regulation."""
+
+    min_residence_months: Months = lever("months of residence in the city required")
+    accepts_stable_job: bool = lever("a job in the city qualifies")
+    accepts_legal_home: bool = lever("a legal stable residence (rental counts) qualifies")
+    accepts_child_in_school: bool = lever("a child living and schooled in the city qualifies")
+    breaches_national_standard: bool = lever(
+        "set true only to model a city that demands more than the national standard of "
+        f"{NATIONAL_PERMIT_MAX_MONTHS} months (prov. 14 forbids it)")
+    source: str = Field(description="document and provision the rule comes from")
+
+    @model_validator(mode="after")
+    def _national_standard(self) -> ResidencePermit:
+        # prov. 14: permit thresholds no higher than the national standard
+        if (self.min_residence_months > NATIONAL_PERMIT_MAX_MONTHS
+                and not self.breaches_national_standard):
+            raise ValueError(
+                f"min_residence_months={self.min_residence_months} exceeds the national "
+                f"standard of {NATIONAL_PERMIT_MAX_MONTHS} months; valid: 0-"
+                f"{NATIONAL_PERMIT_MAX_MONTHS}, or set breaches_national_standard: true")
+        return self
+
+
+class SettlementRule(StrictModel):
+    """A city class's settlement (落户) rule, prov. 14."""
+
+    kind: Literal["open", "conditions"] = lever(
+        "open: stable legal residence is enough; conditions: months of residence and social "
+        "insurance, a stable job and/or a legal home")
+    min_residence_months: Months = lever("months lived in the city")
+    min_social_insurance_months: Months = lever(
+        "months of social insurance paid in the city (conditions only)")
+    requires_stable_job: bool = lever("must hold a job (conditions only)")
+    requires_legal_home: bool = lever("must live in a legal stable residence")
+    annual_quota_people_per_city: NonNegative | None = lever(
+        "settlers a city admits per year (people), applicants ranked by social-insurance "
+        "months; null for no quota (a stand-in for points systems until the rules engine)")
+    source: str = Field(description="document and provision the rule comes from")
+
+    @model_validator(mode="after")
+    def _open_has_no_conditions(self) -> SettlementRule:
+        if self.kind == "open" and (self.min_social_insurance_months or self.requires_stable_job):
+            raise ValueError("an open rule cannot require social insurance or a job; "
+                             "use kind: conditions")
+        return self
+
+
+class PriorityGroups(StrictModel):
+    """Groups who settle on residence alone (prov. 14), except in the listed classes."""
+
+    five_years_in_city: bool = lever("people who have worked and lived >= 60 months in the city")
+    whole_family: bool = lever("whole-family migrants (spouse and children in the city)")
+    new_generation: bool = lever("new-generation migrants (born 1980 or later)")
+    poor: bool = lever("registered poor and minimum-income migrants (prov. 2: the target group)")
+    min_residence_months: Months = lever(
+        "months in the city a priority migrant still needs (prov. 2: one year)")
+    not_in_classes: list[SizeClass] = lever(
+        "city classes where priority does not apply (the megacity exception of prov. 14)")
+
+
+class Settlement(StrictModel):
+    rules: ByClass[SettlementRule]
+    priority_groups: PriorityGroups
+    rural_rights_protected: bool = lever(
+        "settling keeps land-contract, homestead and collective-income rights (prov. 16)")
+
+
+class Scenario(StrictModel):
+    """A fully resolved scenario: everything a run needs, frozen."""
+
+    name: str = Field(min_length=1, description="short name, used in result folders")
+    description: str = Field(description="one sentence: why this scenario exists")
+    simulation: Simulation
+    population: Population
+    cities: Cities
+    behaviour: Behaviour
+    residence_permit: ResidencePermit
+    settlement: Settlement
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+    def hash(self) -> str:
+        """A short content hash of the resolved scenario (identical values, identical hash)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def override(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A copy with dotted-key overrides applied, validated like a file."""
+        data = self.model_dump(mode="json")
+        lines: dict[tuple, tuple[str, int | None]] = {}
+        _apply_overrides(data, lines, overrides, self.name)
+        return _validate(data, lines, f"scenario '{self.name}' with overrides")
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used. The message is one paragraph for the user."""
+
+
+LineMap = dict[tuple, tuple[str, int | None]]
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Read a scenario file, resolve `extends`, apply dotted-key overrides and validate."""
+    path = Path(path)
+    data, lines = _read_resolved(path, chain=())
+    if overrides:
+        _apply_overrides(data, lines, overrides, str(path))
+    return _validate(data, lines, str(path))
+
+
+def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:
+    data, lines = _read_yaml(path)
+    if "name" not in data:
+        raise ScenarioError(f"Scenario file {path} has no 'name': every scenario file needs "
+                            "its own short name (and a one-sentence 'description').")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, lines
+    where = lines.get(("extends",), (str(path), None))[1]
+    if not isinstance(parent, str):
+        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': must be the "
+                            f"path of another scenario file (relative to this one), got "
+                            f"{parent!r}.")
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in chain or parent_path == path.resolve():
+        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': '{parent}' "
+                            "extends itself (a cycle through "
+                            + " -> ".join(str(p) for p in (*chain, parent_path)) + ").")
+    if not parent_path.is_file():
+        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': the file "
+                            f"'{parent}' does not exist (looked for {parent_path}); valid: a "
+                            "path to a scenario file relative to this file's folder.")
+    base, base_lines = _read_resolved(parent_path, chain=(*chain, path.resolve()))
+    base.pop("description", None)  # each file describes itself
+    return _deep_merge(base, data), {**base_lines, **lines}
+
+
+def _read_yaml(path: Path) -> tuple[dict, LineMap]:
+    if not path.is_file():
+        raise ScenarioError(f"Scenario file {path} does not exist (looked in {path.resolve()}). "
+                            "Valid: a path to a YAML file such as scenarios/baseline.yaml.")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(f"Scenario file {path}{line}: not valid YAML ({err.problem}). "
+                            "Check indentation and that every 'key: value' has a space after "
+                            "the colon.") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"Scenario file {path}: the file must be a YAML mapping of keys "
+                            f"(name, description, extends, ...), not {type(data).__name__}.")
+    lines: LineMap = {}
+    _collect_lines(node, (), lines, path)
+    return data, lines
+
+
+def _collect_lines(node: yaml.Node, prefix: tuple, lines: LineMap, path: Path) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise ScenarioError(f"Scenario file {path}, line {key_node.start_mark.line + 1}, "
+                                    f"key '{'.'.join(map(str, (*prefix, key)))}': given twice; "
+                                    "each key may appear once.")
+            seen.add(key)
+            lines[(*prefix, key)] = (str(path), key_node.start_mark.line + 1)
+            _collect_lines(value_node, (*prefix, key), lines, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*prefix, i)] = (str(path), item.start_mark.line + 1)
+            _collect_lines(item, (*prefix, i), lines, path)
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _apply_overrides(data: dict, lines: LineMap, overrides: Mapping[str, Any], where: str) -> None:
+    for dotted, value in overrides.items():
+        keys = dotted.split(".")
+        node = data
+        for depth, key in enumerate(keys[:-1]):
+            if not isinstance(node.get(key), dict):
+                raise ScenarioError(
+                    f"Override '{dotted}' for {where}: '{'.'.join(keys[:depth + 1])}' is not a "
+                    f"section of the scenario. Valid sections here: "
+                    f"{', '.join(k for k, v in node.items() if isinstance(v, dict)) or 'none'}.")
+            node = node[key]
+        node[keys[-1]] = value
+        lines[tuple(keys)] = (f"override '{dotted}'", None)
+
+
+def _validate(data: dict, lines: LineMap, source: str) -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        problems = [_describe(e, lines, source) for e in err.errors()]
+        raise ScenarioError(f"Scenario {source} is not valid: " + "; ".join(problems)
+                            + ".") from None
+
+
+def _describe(error: Mapping[str, Any], lines: LineMap, source: str) -> str:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    key = ".".join(map(str, loc)) or "(top level)"
+    file, line = _where(loc, lines, source)
+    place = f"{file}" + (f", line {line}" if line else "") + f", key '{key}'"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        valid = _valid_keys(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), valid, n=1)
+        guess = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"{place}: unknown key{guess}; valid keys here: {', '.join(valid)}"
+    info = _field_info(loc)
+    meaning = f" — {info.description}" if info is not None and info.description else ""
+    if kind == "missing":
+        return f"{place}: required but missing{meaning}"
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) else f", got {got!r}"
+    return f"{place}: {error['msg'].removeprefix('Value error, ')}{shown}{meaning}"
+
+
+def _where(loc: tuple, lines: LineMap, source: str) -> tuple[str, int | None]:
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return source, None
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The schema model that the key path `loc` points into (None past a leaf)."""
+    current: Any = Scenario
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+    return annotation
+
+
+def _valid_keys(loc: tuple) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model is not None else []
+
+
+def _field_info(loc: tuple) -> Any:
+    if not loc:
+        return None
+    parent = _model_at(loc[:-1])
+    return parent.model_fields.get(str(loc[-1])) if parent is not None else None
