@@ -35,6 +35,8 @@ NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 Months = Annotated[int, Field(ge=0, le=600)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+SizeClassName = Literal["super_large", "extra_large", "large_1", "large_2", "medium", "small_1",
+                        "small_2"]
 
 #: National standard for the residence permit (居住证暂行条例 art. 2; policy_parameters.csv R1):
 #: six months of residence. Prov. 14 says thresholds may be no higher than the national standard.
@@ -353,7 +355,7 @@ class PriorityGroups(StrictModel):
     poor: bool = lever("registered poor and minimum-income migrants (prov. 2: the target group)")
     min_residence_months: Months = lever(
         "months in the city a priority migrant still needs (prov. 2: one year)")
-    not_in_classes: list[SizeClass] = lever(
+    not_in_classes: list[SizeClassName] = lever(
         "city classes where priority does not apply (the megacity exception of prov. 14)")
 
 

@@ -37,7 +37,7 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
                   rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Fixed personal traits of `n` new people of the given ages."""
     pop = scenario.population
-    u = rng.random((8, n))
+    u = rng.random((8, n), dtype=np.float32)
     married = (u[0] < pop.married_share) & (ages >= 20)
     parent = married & (ages >= PARENT_AGES[0]) & (ages <= PARENT_AGES[1])
     has_children = parent & (u[1] < pop.school_age_children_share)
@@ -46,7 +46,7 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
         PovertyStatus.MINIMUM_INCOME)
     poverty[u[2] < pop.registered_poor_share] = PovertyStatus.REGISTERED_POOR
     sigma = scenario.behaviour.labour.ability_sigma
-    z = rng.standard_normal(n)
+    z = rng.standard_normal(n, dtype=np.float32)
     return {
         "birth_year": (year - ages).astype(np.int16),
         "female": u[3] < pop.female_share,

@@ -63,7 +63,7 @@ class RuleArrays:
             requires_stable_job=np.array([r.requires_stable_job for r in rules]),
             requires_legal_home=np.array([r.requires_legal_home for r in rules]),
             quota_people=np.array(quota, dtype=np.float64),
-            priority_applies=np.array([c not in excluded for c in SizeClass]),
+            priority_applies=np.array([c.key not in excluded for c in SizeClass]),
         )
 
 

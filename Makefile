@@ -1,0 +1,32 @@
+# The project's two commands: `make run` (set up, then the main job) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: compare the 2019 opinion with the pre-2019 baseline on common seeds
+run: $(STAMP)
+	$(BIN)/citizenization compare scenarios/baseline.yaml scenarios/policy_2019.yaml
+
+## test: every test, the slow ones included
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## bench: speed and memory figures
+bench: $(STAMP)
+	$(BIN)/python benchmarks/speed_memory.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

@@ -1,0 +1,181 @@
+"""The command line: `citizenization run | compare | check` (also `python -m model ...`).
+
+Bad input (a scenario that does not validate, a missing file, an output folder that cannot be
+written) is reported in one paragraph on standard error with exit code 2, before any run starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from model.results import OutputError
+from model.scenario import ScenarioError
+
+EXIT_BAD_INPUT = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {value}")
+    return value
+
+
+def _add_size_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--migrants", type=_positive_int, metavar="N",
+                        help="agent rows (default: the scenario's simulation.migrants)")
+    parser.add_argument("--years", type=_positive_int, metavar="Y",
+                        help="simulated years (default: the scenario's simulation.years)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citizenization",
+        description="Agent-based model of the citizenization of rural poor migrants in China.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run one scenario and write a results folder")
+    run.add_argument("scenario", type=Path, help="scenario file (YAML)")
+    _add_size_options(run)
+    run.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="results folder (default results/<scenario>/<UTC timestamp>)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    compare = commands.add_parser(
+        "compare", help="run scenarios on common seeds and compare them, paired by seed")
+    compare.add_argument("scenarios", type=Path, nargs="+", help="scenario files; the first is "
+                         "the reference the others are compared with")
+    _add_size_options(compare)
+    compare.add_argument("--seeds", type=_positive_int, default=5, metavar="K",
+                         help="seeds per scenario (default 5)")
+    compare.add_argument("--first-seed", type=_non_negative_int, default=0, metavar="S",
+                         help="seeds are S, S+1, ..., S+K-1 (default 0)")
+    compare.add_argument("--out", type=Path, metavar="DIR",
+                         help="results folder (default results/compare/<UTC timestamp>)")
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    check = commands.add_parser("check", help="validate scenario files without running them")
+    check.add_argument("files", type=Path, nargs="+", help="scenario files (YAML)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check}[args.command]
+    try:
+        return handler(args)
+    except (ScenarioError, OutputError) as err:
+        print(f"citizenization {args.command}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"citizenization {args.command}: interrupted; results already written are kept.",
+              file=sys.stderr)
+        return 130
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from model.scenario import load_scenario
+
+    failed = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as err:
+            failed += 1
+            print(f"FAIL {path}: {err}", file=sys.stderr)
+        else:
+            print(f"ok   {path}: scenario '{scenario.name}' ({scenario.hash()})")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from model import plots, results
+    from model.outcomes import headline_values
+    from model.runner import run_scenario, sized
+    from model.scenario import load_scenario
+
+    scenario = sized(load_scenario(args.scenario), args.migrants, args.years)
+    out = results.prepare_folder(args.out or Path("results") / scenario.name
+                                 / results.timestamp())
+    started = time.perf_counter()
+    outcomes = run_scenario(scenario, args.seed, progress=not args.quiet)
+    wall = time.perf_counter() - started
+
+    summary = {"scenario": scenario.name, "seed": args.seed,
+               "year": int(outcomes["year"].max()), "outcomes": headline_values(outcomes)}
+    results.write_parquet(outcomes, out / "outcomes.parquet")
+    results.write_json(summary, out / "summary.json")
+    results.write_text(scenario.to_yaml(), out / "scenario.resolved.yaml")
+    plots.plot_trajectories(outcomes, out / "trajectories.png",
+                            f"{scenario.name}, seed {args.seed}")
+    results.write_json(results.manifest(
+        scenario=scenario.name, scenario_file=str(args.scenario), scenario_hash=scenario.hash(),
+        seed=args.seed, migrants=scenario.simulation.migrants, years=scenario.simulation.years,
+        wall_time_seconds=round(wall, 3)), out / "manifest.json")
+
+    print(f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} migrants, "
+          f"{scenario.simulation.years} years in {wall:.1f} s")
+    for name, value in summary["outcomes"].items():
+        print(f"  {name:40s} {value:,.4g}")
+    print(f"results: {out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from model import plots, results
+    from model.compare import compare_scenarios, format_summary
+    from model.runner import sized
+    from model.scenario import load_scenario
+
+    scenarios = [sized(load_scenario(p), args.migrants, args.years) for p in args.scenarios]
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"Scenarios {', '.join(map(str, args.scenarios))} have names "
+                            f"{names}; compared scenarios need distinct names.")
+    out = results.prepare_folder(args.out or Path("results") / "compare" / results.timestamp())
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+
+    started = time.perf_counter()
+    with tqdm(total=len(scenarios) * len(seeds), desc="runs", unit="run",
+              disable=args.quiet) as bar:
+        comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update,
+                                       progress=not args.quiet)
+    wall = time.perf_counter() - started
+
+    summary = comparison.summary()
+    results.write_parquet(comparison.runs, out / "comparison.parquet")
+    results.write_parquet(summary, out / "summary.parquet")
+    for scenario in scenarios:
+        results.write_text(scenario.to_yaml(), out / f"{scenario.name}.resolved.yaml")
+    plots.plot_trajectories(comparison.runs, out / "comparison.png",
+                            f"{' vs '.join(names)}: {len(seeds)} seeds (bands: min-max)")
+    results.write_json(results.manifest(
+        scenarios={s.name: {"file": str(p), "hash": s.hash()}
+                   for s, p in zip(scenarios, args.scenarios, strict=True)},
+        seeds=seeds, migrants=[s.simulation.migrants for s in scenarios],
+        years=[s.simulation.years for s in scenarios], wall_time_seconds=round(wall, 3)),
+        out / "manifest.json")
+
+    print(format_summary(comparison, summary))
+    print(f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}")
+    return 0

@@ -1,0 +1,133 @@
+"""Paired comparison of scenarios on common seeds.
+
+Every scenario runs on the same seeds; because each phase has its own random stream and draws a
+fixed number of numbers a month (`model.streams`), run k of scenario B differs from run k of
+scenario A by policy, not by noise. Differences are therefore taken seed by seed, and their mean
+gets a t-based 95 % confidence interval over seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.outcomes import HEADLINE
+from model.runner import run_scenario
+from model.scenario import Scenario
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval; the interval is NaN with fewer than two values."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean()) if values.size else float("nan")
+    if values.size < 2:
+        return mean, float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(
+        values.size)
+    return mean, mean - half, mean + half
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """All runs of a comparison (tidy rows with `scenario` and `seed`) and their order."""
+
+    runs: pd.DataFrame
+    scenarios: tuple[str, ...]
+
+    @property
+    def seeds(self) -> list[int]:
+        return sorted(self.runs["seed"].unique())
+
+    @property
+    def final_year(self) -> int:
+        return int(self.runs["year"].max())
+
+    def summary(self, outcomes: Sequence[str] = HEADLINE,
+                populations: Sequence[str] = ("all", "poor"), city_class: str = "all",
+                year: int | None = None) -> pd.DataFrame:
+        """Per outcome and population: each scenario's mean and CI, and the paired difference
+        of each scenario from the first (the reference) with its CI."""
+        year = self.final_year if year is None else year
+        rows = self.runs[(self.runs["year"] == year) & (self.runs["city_class"] == city_class)]
+        wide = rows.pivot_table(index=["outcome", "population", "seed"], columns="scenario",
+                                values="value", dropna=False)
+        reference = self.scenarios[0]
+        records = []
+        for outcome in outcomes:
+            for population in populations:
+                if (outcome, population) not in wide.index.droplevel("seed"):
+                    continue
+                block = wide.loc[(outcome, population)]
+                for name in self.scenarios:
+                    mean, low, high = mean_ci(block[name].to_numpy())
+                    diff = (mean_ci((block[name] - block[reference]).to_numpy())
+                            if name != reference else (np.nan, np.nan, np.nan))
+                    records.append({
+                        "outcome": outcome, "population": population, "scenario": name,
+                        "year": year, "mean": mean, "ci_low": low, "ci_high": high,
+                        "difference": diff[0], "difference_ci_low": diff[1],
+                        "difference_ci_high": diff[2],
+                    })
+        return pd.DataFrame.from_records(records)
+
+
+def compare_scenarios(scenarios: Sequence[Scenario], seeds: Sequence[int], *,
+                      migrants: int | None = None, years: int | None = None,
+                      on_run_done: Callable[[], None] | None = None,
+                      progress: bool = False) -> Comparison:
+    """Run every scenario on every seed (common random numbers) and collect the outcomes."""
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenarios need distinct names to be compared, got {names}")
+    frames = []
+    for scenario in scenarios:
+        for seed in seeds:
+            frames.append(run_scenario(scenario, seed, migrants=migrants, years=years,
+                                       progress=progress))
+            if on_run_done is not None:
+                on_run_done()
+    return Comparison(pd.concat(frames, ignore_index=True), tuple(names))
+
+
+def format_value(outcome: str, value: float) -> str:
+    if np.isnan(value):
+        return "n/a"
+    if outcome.endswith(("_rate", "_share")):
+        return f"{value:.3f}"
+    if outcome.endswith("_yuan"):
+        return f"{value:,.0f}"
+    return f"{value / 1e6:,.2f}M"
+
+
+def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
+    """The summary as a plain-text table: each scenario, then each difference from the first."""
+    reference = comparison.scenarios[0]
+    others = comparison.scenarios[1:]
+    header = ["outcome", "population", *comparison.scenarios,
+              *(f"{name} - {reference}" for name in others)]
+    lines = []
+    for (outcome, population), block in summary.groupby(["outcome", "population"], sort=False):
+        block = block.set_index("scenario")
+        cells = [outcome, population]
+        for name in comparison.scenarios:
+            r = block.loc[name]
+            cells.append(f"{format_value(outcome, r['mean'])} "
+                         f"[{format_value(outcome, r['ci_low'])}, "
+                         f"{format_value(outcome, r['ci_high'])}]")
+        for name in others:
+            r = block.loc[name]
+            sign = "+" if r["difference"] >= 0 else ""
+            cells.append(f"{sign}{format_value(outcome, r['difference'])} "
+                         f"[{format_value(outcome, r['difference_ci_low'])}, "
+                         f"{format_value(outcome, r['difference_ci_high'])}]")
+        lines.append(cells)
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    def fmt(row):
+        return "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+    title = (f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random "
+             "numbers: mean [95% CI]; differences are paired by seed. M = million people.")
+    return "\n".join([title, fmt(header), fmt(["-" * w for w in widths]), *map(fmt, lines)])

@@ -1,0 +1,110 @@
+"""Results folders: what a run or comparison writes, atomically, with its provenance."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+#: Packages whose versions every manifest records.
+RECORDED_PACKAGES = ("citizenization", "mesa", "numpy", "pandas", "pyarrow", "pydantic",
+                     "scipy", "matplotlib")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class OutputError(Exception):
+    """An output folder that cannot be written. The message is one paragraph for the user."""
+
+
+def timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def prepare_folder(path: Path) -> Path:
+    """Create `path` and prove it is writable, before any work is done."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
+            pass
+    except OSError as err:
+        raise OutputError(f"Output folder {path} cannot be written ({err.strerror or err}). "
+                          "Choose another with --out, one you may create files in; nothing "
+                          "has been run.") from None
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_atomic(path, buffer.getvalue())
+
+
+def write_json(obj: object, path: Path) -> None:
+    write_atomic(path, (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def write_text(text: str, path: Path) -> None:
+    write_atomic(path, text.encode())
+
+
+def git_commit() -> str:
+    """The project's git commit (with `+dirty` if changed), or `unknown` outside a checkout."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, text=True,
+                                capture_output=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=PROJECT_ROOT, text=True, capture_output=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in RECORDED_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def peak_memory_bytes() -> int:
+    """Peak resident memory of this process so far."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def manifest(**fields: object) -> dict:
+    """Provenance of a result: the given fields plus code and package versions and memory."""
+    return {
+        **fields,
+        "code_version": git_commit(),
+        "versions": versions(),
+        "peak_memory_bytes": peak_memory_bytes(),
+        "command": " ".join(sys.argv),
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,127 @@
+"""Invariants of whole runs under several seeds and both scenarios."""
+
+import numpy as np
+import pytest
+
+from model.enums import Employment, HukouStatus, PovertyStatus
+from model.model import CitizenizationModel
+from model.outcomes import OUTCOMES
+from model.population import COLUMNS, Population
+
+SEEDS = (1, 2, 3)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("which", ["baseline", "policy_2019"])
+def test_run_conserves_people_and_keeps_states_consistent(which, seed, request):
+    scenario = request.getfixturevalue(which).override({"simulation.migrants": 4000,
+                                                       "simulation.years": 3})
+    model = CitizenizationModel(scenario, seed=seed)
+    pop = model.population
+    total_weight = pop.weight.astype(np.float64).sum()
+    settled_city = np.full(len(pop), -1)
+    for _ in range(model.months):
+        model.step()
+        assert len(pop) == scenario.simulation.migrants  # nobody lost or duplicated
+        assert np.isclose(pop.weight.astype(np.float64).sum(), total_weight)
+        settled = pop.hukou == HukouStatus.SETTLED
+        # a settler lives in a city, and always the city they settled in
+        assert np.all(pop.city[settled] >= 0)
+        newly = settled & (settled_city < 0)
+        settled_city[newly] = pop.city[newly]
+        assert np.array_equal(pop.city[settled], settled_city[settled])
+        # people at the origin hold no city state
+        home = pop.city < 0
+        assert not pop.permit[home].any() and not pop.si_months[home].any()
+        assert np.all(pop.employment[home] == Employment.AT_ORIGIN)
+        assert np.all((pop.wage > 0) == np.isin(pop.employment,
+                                                (Employment.FORMAL, Employment.INFORMAL)))
+        assert np.all(pop.si_months <= pop.months_in_city + 1)  # insurance needs residence
+        assert np.all(pop.months_in_city >= 0) and np.all(pop.si_months >= 0)
+        assert np.all(model.quota_left >= 0)  # capacities never negative
+        assert pop.city.max() < model.world.n_cities
+    for column in COLUMNS:
+        assert getattr(pop, column.name).dtype == column.dtype
+    # nobody ever settles more than once: the settled count equals the settlement flows
+    rates = model.outcomes
+    assert set(rates["outcome"]) == set(OUTCOMES)
+    settled_people = rates[(rates.outcome == "settled_people") & (rates.population == "all")
+                           & (rates.city_class == "all")]["value"].iloc[-1]
+    flows = rates[(rates.outcome == "settlements_per_year") & (rates.population == "all")
+                  & (rates.city_class == "all")]["value"].sum()
+    settled_weight = pop.weight[(pop.hukou == HukouStatus.SETTLED)].astype(float).sum()
+    assert np.isclose(settled_people, settled_weight, rtol=1e-5)
+    assert np.isclose(flows, settled_people, rtol=1e-5)
+
+
+def test_outcomes_are_in_people_not_rows(baseline):
+    scenario = baseline.override({"simulation.migrants": 2000, "simulation.years": 1})
+    model = CitizenizationModel(scenario, seed=5)
+    model.run()
+    rows = model.outcomes
+    in_cities = rows[(rows.outcome == "migrants_in_cities") & (rows.population == "all")
+                     & (rows.city_class == "all")]["value"].iloc[0]
+    pop = model.population
+    expected = pop.weight[(pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)].astype(float).sum()
+    assert np.isclose(in_cities, expected)
+    assert in_cities > 1e6  # people (a 2000-row run stands for ~287 million), not rows
+    # the class breakdown adds up to the whole
+    by_class = rows[(rows.outcome == "migrants_in_cities") & (rows.population == "all")
+                    & (rows.city_class != "all")]["value"].sum()
+    assert np.isclose(by_class, in_cities)
+    poor = rows[(rows.outcome == "migrants_in_cities") & (rows.population == "poor")
+                & (rows.city_class == "all")]["value"].iloc[0]
+    expected_poor = pop.weight[(pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+                               & (pop.poverty != PovertyStatus.NOT_POOR)].astype(float).sum()
+    assert np.isclose(poor, expected_poor)
+
+
+def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
+    from conftest import city_of, migrants_in
+    from model.enums import SizeClass
+    from model.outcomes import Snapshot, hukou_citizenization_rate
+
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 4, months_in_city=[30, 12, 11, 40],
+                      hukou=[HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL,
+                             HukouStatus.RURAL],
+                      weight=[2.0, 1.0, 5.0, 1.0])
+    snapshot = Snapshot(pop, world, np.zeros((4, 7, 2)), np.zeros((7, 2)))
+    table = hukou_citizenization_rate(snapshot)
+    # settled 2 people / (2 settled + 1 + 1 with >= 12 months); the 11-month row is not counted
+    assert table[0, 0] == pytest.approx(0.5)
+    assert table[0, 1 + SizeClass.MEDIUM] == pytest.approx(0.5)
+    assert np.isnan(table[1, 0])  # no poor migrants: undefined, not zero
+
+
+def test_population_dataclass_matches_the_column_table():
+    from dataclasses import fields
+
+    assert [f.name for f in fields(Population)] == [c.name for c in COLUMNS]
+
+
+def test_synthesis_matches_the_marginals(baseline):
+    from model.synthesis import synthesise
+    from model.world import World
+
+    scenario = baseline.override({"simulation.migrants": 200_000})
+    world = World.build(scenario)
+    pop = synthesise(scenario, world, np.random.default_rng(7))
+    spec = scenario.population
+    assert len(world.names) == 684
+    assert np.isclose(pop.weight.astype(float).sum(), spec.represented_people, rtol=1e-6)
+    in_city = pop.city >= 0
+    assert in_city.mean() == pytest.approx(spec.in_city_share, abs=0.005)
+    assert pop.female.mean() == pytest.approx(spec.female_share, abs=0.005)
+    assert (pop.poverty == PovertyStatus.REGISTERED_POOR).mean() == pytest.approx(
+        spec.registered_poor_share, abs=0.003)
+    education = np.bincount(pop.education, minlength=5) / len(pop)
+    assert np.allclose(education, spec.education_shares.array(), atol=0.005)
+    outside = world.province[pop.city[in_city]] != pop.origin_province[in_city]
+    assert outside.mean() == pytest.approx(spec.inter_provincial_share, abs=0.005)
+    employed = np.isin(pop.employment[in_city], (Employment.FORMAL, Employment.INFORMAL))
+    formal = pop.employment[in_city] == Employment.FORMAL
+    assert formal.sum() / employed.sum() == pytest.approx(spec.formal_job_share_initial,
+                                                          abs=0.01)
+    assert pop.permit[in_city].mean() == pytest.approx(spec.residence_permit_share_initial,
+                                                       abs=0.01)
