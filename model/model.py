@@ -22,13 +22,14 @@ class CitizenizationModel(mesa.Model):
     """Rural migrants, cities and their settlement rules, one step per month.
 
     Migrants are columns (`self.population`), not Mesa agents: a run holds a million of them.
+    `self.spec` is the resolved scenario (not `self.scenario`, which Mesa 3.5 reserves).
     `self.outcomes` grows by one year of tidy outcome rows every December.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0,
                  population: Population | None = None, world: World | None = None):
         super().__init__(rng=seed)
-        self.scenario = scenario
+        self.spec = scenario
         self.seed = seed
         self.streams = Streams(seed)
         self.world = world if world is not None else World.build(scenario)
@@ -43,11 +44,11 @@ class CitizenizationModel(mesa.Model):
     @property
     def clock(self) -> Clock:
         """The month being simulated (during `step`) or last simulated."""
-        return Clock(self.scenario.simulation.start_year, max(self.steps - 1, 0))
+        return Clock(self.spec.simulation.start_year, max(self.steps - 1, 0))
 
     @property
     def months(self) -> int:
-        return self.scenario.simulation.years * 12
+        return self.spec.simulation.years * 12
 
     def step(self) -> None:
         """One month, in this order:
@@ -62,7 +63,7 @@ class CitizenizationModel(mesa.Model):
         Public services (prov. 3-13) and fiscal incentives (prov. 15) come between 4 and 5 and
         after 5 when they are modelled.
         """
-        clock, pop, world, scenario = self.clock, self.population, self.world, self.scenario
+        clock, pop, world, scenario = self.clock, self.population, self.world, self.spec
         if clock.month == 1:
             self._start_year(clock)
         migration.step(pop, world, scenario, clock, self.streams["migration"], self.flows)
@@ -79,7 +80,7 @@ class CitizenizationModel(mesa.Model):
         if progress:
             from tqdm import tqdm
 
-            months = tqdm(months, desc=self.scenario.name, unit="month", leave=False)
+            months = tqdm(months, desc=self.spec.name, unit="month", leave=False)
         for _ in months:
             self.step()
         return self.outcomes
@@ -93,7 +94,7 @@ class CitizenizationModel(mesa.Model):
 
     def _start_year(self, clock: Clock) -> None:
         if clock.index > 0:
-            demography.step(self.population, self.world, self.scenario, clock,
+            demography.step(self.population, self.world, self.spec, clock,
                             self.streams["demography"])
         self.quota_left[:] = settlement.new_year_quotas(self.world, self.settlement_rules)
         self.migrants_at_year_start = self._migrants_by_group()

@@ -125,3 +125,14 @@ def test_synthesis_matches_the_marginals(baseline):
                                                           abs=0.01)
     assert pop.permit[in_city].mean() == pytest.approx(spec.residence_permit_share_initial,
                                                        abs=0.01)
+
+
+def test_model_is_a_mesa_model_stepping_months(baseline):
+    import mesa
+
+    model = CitizenizationModel(baseline.override({"simulation.migrants": 500,
+                                                   "simulation.years": 1}), seed=0)
+    assert isinstance(model, mesa.Model)
+    model.run()
+    assert model.steps == 12 and model.clock.month == 12 and model.clock.year == 2019
+    assert list(model.outcomes["year"].unique()) == [2019]
