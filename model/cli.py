@@ -18,24 +18,24 @@ from model.scenario import ScenarioError
 EXIT_BAD_INPUT = 2
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
+def _int_at_least(minimum: int):
+    """An argparse type: a whole number of at least `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, "
+                                             f"got {value}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {value}")
-    return value
+_positive_int = _int_at_least(1)
+_non_negative_int = _int_at_least(0)
 
 
 def _add_size_options(parser: argparse.ArgumentParser) -> None:
@@ -158,8 +158,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with tqdm(total=len(scenarios) * len(seeds), desc="runs", unit="run",
               disable=args.quiet) as bar:
-        comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update,
-                                       progress=not args.quiet)
+        comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update)
     wall = time.perf_counter() - started
 
     summary = comparison.summary()

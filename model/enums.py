@@ -3,7 +3,15 @@
 from enum import IntEnum
 
 
-class SizeClass(IntEnum):
+class NamedEnum(IntEnum):
+    """An enum whose lower-case name is how scenario files and outputs spell it."""
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+class SizeClass(NamedEnum):
     """The seven city-size classes of the 2014 State Council notice (国发〔2014〕51号)."""
 
     SUPER_LARGE = 0  # 超大城市, urban districts >= 10 million
@@ -14,13 +22,8 @@ class SizeClass(IntEnum):
     SMALL_1 = 5  # I型小城市, 0.2-0.5 million
     SMALL_2 = 6  # II型小城市, < 0.2 million
 
-    @property
-    def key(self) -> str:
-        """The lower-case name used in scenario files and outputs (`large_1`)."""
-        return self.name.lower()
 
-
-class Region(IntEnum):
+class Region(NamedEnum):
     """The four statistical regions of the NBS migrant-worker survey."""
 
     EAST = 0
@@ -28,21 +31,13 @@ class Region(IntEnum):
     WEST = 2
     NORTHEAST = 3
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
 
-
-class Education(IntEnum):
+class Education(NamedEnum):
     NONE = 0
     PRIMARY = 1
     JUNIOR_SECONDARY = 2
     SENIOR_SECONDARY = 3
     COLLEGE_PLUS = 4
-
-    @property
-    def key(self) -> str:
-        return self.name.lower()
 
 
 class PovertyStatus(IntEnum):

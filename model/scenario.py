@@ -24,9 +24,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.enums import Education, Region, SizeClass
+from model.enums import SizeClass
 
 # --- value types ------------------------------------------------------------------------------
 
@@ -64,10 +64,17 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Table(StrictModel):
+    """Numbers keyed by category; `array()` lists them in field order (the enum's order)."""
+
+    def array(self, dtype: Any = np.float64) -> np.ndarray:
+        return np.array([getattr(self, name) for name in type(self).model_fields], dtype=dtype)
+
+
 T = TypeVar("T")
 
 
-class ByClass(StrictModel, Generic[T]):
+class ByClass(Table, Generic[T]):
     """One value per city-size class."""
 
     super_large: T
@@ -81,12 +88,8 @@ class ByClass(StrictModel, Generic[T]):
     def __getitem__(self, size_class: SizeClass) -> T:
         return getattr(self, size_class.key)
 
-    def array(self, dtype: Any = np.float64) -> np.ndarray:
-        """Values as an array indexed by `SizeClass`."""
-        return np.array([self[c] for c in SizeClass], dtype=dtype)
 
-
-class ByRegion(StrictModel, Generic[T]):
+class ByRegion(Table, Generic[T]):
     """One value per region."""
 
     east: T
@@ -94,11 +97,8 @@ class ByRegion(StrictModel, Generic[T]):
     west: T
     northeast: T
 
-    def array(self, dtype: Any = np.float64) -> np.ndarray:
-        return np.array([getattr(self, r.key) for r in Region], dtype=dtype)
 
-
-class ByEducation(StrictModel, Generic[T]):
+class ByEducation(Table, Generic[T]):
     """One value per education level."""
 
     none: T
@@ -107,30 +107,16 @@ class ByEducation(StrictModel, Generic[T]):
     senior_secondary: T
     college_plus: T
 
-    def array(self, dtype: Any = np.float64) -> np.ndarray:
-        return np.array([getattr(self, e.key) for e in Education], dtype=dtype)
+
+def sums_to_one(table: Table) -> Table:
+    """Validator: shares over categories must sum to 1 (to 0.001)."""
+    total = table.array().sum()
+    if not np.isclose(total, 1.0, atol=1e-3):
+        raise ValueError(f"shares must sum to 1 (they sum to {total:.4f})")
+    return table
 
 
-def _sums_to_one(values: np.ndarray, what: str) -> None:
-    if not np.isclose(values.sum(), 1.0, atol=1e-3):
-        raise ValueError(f"{what} must sum to 1 (they sum to {values.sum():.4f})")
-
-
-class RegionShares(ByRegion[Share]):
-    @model_validator(mode="after")
-    def _check(self) -> RegionShares:
-        _sums_to_one(self.array(), "region shares")
-        return self
-
-
-class EducationShares(ByEducation[Share]):
-    @model_validator(mode="after")
-    def _check(self) -> EducationShares:
-        _sums_to_one(self.array(), "education shares")
-        return self
-
-
-class AgeShares(StrictModel):
+class AgeShares(Table):
     """Shares of rural-hukou workers by age group (years)."""
 
     age_16_20: Share
@@ -144,17 +130,8 @@ class AgeShares(StrictModel):
         (16, 20), (21, 30), (31, 40), (41, 50), (51, 59),
     )
 
-    def array(self) -> np.ndarray:
-        return np.array([self.age_16_20, self.age_21_30, self.age_31_40, self.age_41_50,
-                         self.age_51_59])
 
-    @model_validator(mode="after")
-    def _check(self) -> AgeShares:
-        _sums_to_one(self.array(), "age shares")
-        return self
-
-
-class InitialHousingShares(StrictModel):
+class InitialHousingShares(Table):
     """How migrants already in cities are housed at the start (shares)."""
 
     dormitory: Share
@@ -162,13 +139,8 @@ class InitialHousingShares(StrictModel):
     rental: Share
     owned: Share
 
-    def array(self) -> np.ndarray:
-        return np.array([self.dormitory, self.worksite, self.rental, self.owned])
 
-    @model_validator(mode="after")
-    def _check(self) -> InitialHousingShares:
-        _sums_to_one(self.array(), "initial housing shares")
-        return self
+Summing = AfterValidator(sums_to_one)
 
 
 # --- the scenario's sections ------------------------------------------------------------------
@@ -213,10 +185,13 @@ class Population(StrictModel):
     retirement_age: int = structure("age (years) at which workers leave the labour force; rows "
                                     "of unsettled retirees are recycled as new rural 16-year-"
                                     "olds (constant weight)", ge=40, le=80)
-    age_shares: AgeShares = structure("age distribution of workers at the start")
-    education_shares: EducationShares = structure("education distribution")
-    origin_region_shares: RegionShares = structure("region of origin (hukou province)")
-    initial_housing_shares: InitialHousingShares = structure(
+    age_shares: Annotated[AgeShares, Summing] = structure(
+        "age distribution of workers at the start")
+    education_shares: Annotated[ByEducation[Share], Summing] = structure(
+        "education distribution")
+    origin_region_shares: Annotated[ByRegion[Share], Summing] = structure(
+        "region of origin (hukou province)")
+    initial_housing_shares: Annotated[InitialHousingShares, Summing] = structure(
         "housing of migrants in cities at the start")
 
 
@@ -442,7 +417,8 @@ def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:
 
 def _read_yaml(path: Path) -> tuple[dict, LineMap]:
     if not path.is_file():
-        raise ScenarioError(f"Scenario file {path} does not exist (looked in {path.resolve()}). "
+        raise ScenarioError(f"Scenario file {path} does not exist or is not a file (looked in "
+                            f"{path.resolve()}). "
                             "Valid: a path to a YAML file such as scenarios/baseline.yaml.")
     text = path.read_text(encoding="utf-8")
     try:

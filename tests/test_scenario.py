@@ -161,3 +161,15 @@ def test_every_scenario_file_runs_a_few_months():
         for _ in range(3):
             model.step()
         assert (model.population.city >= 0).any(), path
+
+
+def test_shares_that_do_not_sum_to_one(tmp_path, capsys):
+    path = variant(tmp_path, "population:\n  education_shares:\n    none: 0.5\n")
+    err = check_fails(path, capsys)
+    assert "population.education_shares" in err and "sum to 1" in err and "line 5" in err
+
+
+def test_unknown_size_class_in_the_megacity_list(tmp_path, capsys):
+    path = variant(tmp_path, "settlement:\n  priority_groups:\n    not_in_classes: [mega]\n")
+    err = check_fails(path, capsys)
+    assert "settlement.priority_groups.not_in_classes.0" in err and "'super_large'" in err
