@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from model.results import OutputError
+from model.inputs import InputError
 from model.scenario import ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check}[args.command]
     try:
         return handler(args)
-    except (ScenarioError, OutputError) as err:
+    except InputError as err:
         print(f"citizenization {args.command}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.inputs import InputError
+
 #: Packages whose versions every manifest records.
 RECORDED_PACKAGES = ("citizenization", "mesa", "numpy", "pandas", "pyarrow", "pydantic",
                      "scipy", "matplotlib")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class OutputError(Exception):
+class OutputError(InputError):
     """An output folder that cannot be written. The message is one paragraph for the user."""
 
 

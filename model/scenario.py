@@ -13,10 +13,8 @@ key path, the line and what is valid.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,9 +22,10 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import numpy as np
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from model.enums import SizeClass
+from model.inputs import InputError, LineMap, read_yaml, validate
 
 # --- value types ------------------------------------------------------------------------------
 
@@ -372,11 +371,8 @@ class Scenario(StrictModel):
 # --- loading ----------------------------------------------------------------------------------
 
 
-class ScenarioError(Exception):
+class ScenarioError(InputError):
     """A scenario that cannot be used. The message is one paragraph for the user."""
-
-
-LineMap = dict[tuple, tuple[str, int | None]]
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -389,7 +385,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
 
 
 def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:
-    data, lines = _read_yaml(path)
+    data, lines = read_yaml(path, "Scenario file", ScenarioError, "scenarios/baseline.yaml")
     if "name" not in data:
         raise ScenarioError(f"Scenario file {path} has no 'name': every scenario file needs "
                             "its own short name (and a one-sentence 'description').")
@@ -413,47 +409,6 @@ def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:
     base, base_lines = _read_resolved(parent_path, chain=(*chain, path.resolve()))
     base.pop("description", None)  # each file describes itself
     return _deep_merge(base, data), {**base_lines, **lines}
-
-
-def _read_yaml(path: Path) -> tuple[dict, LineMap]:
-    if not path.is_file():
-        raise ScenarioError(f"Scenario file {path} does not exist or is not a file (looked in "
-                            f"{path.resolve()}). "
-                            "Valid: a path to a YAML file such as scenarios/baseline.yaml.")
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(f"Scenario file {path}{line}: not valid YAML ({err.problem}). "
-                            "Check indentation and that every 'key: value' has a space after "
-                            "the colon.") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"Scenario file {path}: the file must be a YAML mapping of keys "
-                            f"(name, description, extends, ...), not {type(data).__name__}.")
-    lines: LineMap = {}
-    _collect_lines(node, (), lines, path)
-    return data, lines
-
-
-def _collect_lines(node: yaml.Node, prefix: tuple, lines: LineMap, path: Path) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                raise ScenarioError(f"Scenario file {path}, line {key_node.start_mark.line + 1}, "
-                                    f"key '{'.'.join(map(str, (*prefix, key)))}': given twice; "
-                                    "each key may appear once.")
-            seen.add(key)
-            lines[(*prefix, key)] = (str(path), key_node.start_mark.line + 1)
-            _collect_lines(value_node, (*prefix, key), lines, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[(*prefix, i)] = (str(path), item.start_mark.line + 1)
-            _collect_lines(item, (*prefix, i), lines, path)
 
 
 def _deep_merge(base: dict, override: dict) -> dict:
@@ -482,71 +437,4 @@ def _apply_overrides(data: dict, lines: LineMap, overrides: Mapping[str, Any], w
 
 
 def _validate(data: dict, lines: LineMap, source: str) -> Scenario:
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as err:
-        problems = [_describe(e, lines, source) for e in err.errors()]
-        raise ScenarioError(f"Scenario {source} is not valid: " + "; ".join(problems)
-                            + ".") from None
-
-
-def _describe(error: Mapping[str, Any], lines: LineMap, source: str) -> str:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    key = ".".join(map(str, loc)) or "(top level)"
-    file, line = _where(loc, lines, source)
-    place = f"{file}" + (f", line {line}" if line else "") + f", key '{key}'"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        valid = _valid_keys(loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), valid, n=1)
-        guess = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"{place}: unknown key{guess}; valid keys here: {', '.join(valid)}"
-    info = _field_info(loc)
-    meaning = f" — {info.description}" if info is not None and info.description else ""
-    if kind == "missing":
-        return f"{place}: required but missing{meaning}"
-    got = error.get("input")
-    shown = "" if isinstance(got, dict | list) else f", got {got!r}"
-    return f"{place}: {error['msg'].removeprefix('Value error, ')}{shown}{meaning}"
-
-
-def _where(loc: tuple, lines: LineMap, source: str) -> tuple[str, int | None]:
-    for n in range(len(loc), 0, -1):
-        if loc[:n] in lines:
-            return lines[loc[:n]]
-    return source, None
-
-
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    """The schema model that the key path `loc` points into (None past a leaf)."""
-    current: Any = Scenario
-    for part in loc:
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(str(part))
-        if field is None:
-            return None
-        current = _unwrap(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                return arg
-    return annotation
-
-
-def _valid_keys(loc: tuple) -> list[str]:
-    model = _model_at(loc)
-    return list(model.model_fields) if model is not None else []
-
-
-def _field_info(loc: tuple) -> Any:
-    if not loc:
-        return None
-    parent = _model_at(loc[:-1])
-    return parent.model_fields.get(str(loc[-1])) if parent is not None else None
+    return validate(Scenario, data, lines, source, "Scenario", ScenarioError)
