@@ -74,12 +74,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate scenario files without running them")
     check.add_argument("files", type=Path, nargs="+", help="scenario files (YAML)")
+
+    sweep = commands.add_parser("sweep", help="run an experiment file: many runs, each "
+                                "written as it finishes, resumable")
+    sweep.add_argument("experiment", type=Path, help="experiment file (YAML)")
+    sweep.add_argument("--workers", type=_positive_int, metavar="N",
+                       help="local worker processes (default: the number of cores)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, metavar="DIR",
+                       help="results folder (default results/sweeps/<name>-<UTC timestamp>)")
+    where.add_argument("--resume", type=Path, metavar="DIR",
+                       help="continue the sweep in DIR, skipping its finished runs")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    collect = commands.add_parser("sweep-collect", help="gather a sweep folder's finished "
+                                  "runs into runs.parquet (at any time)")
+    collect.add_argument("folder", type=Path, help="sweep results folder")
+
+    analyse = commands.add_parser("analyse", help="means, paired differences, sensitivity "
+                                  "indices and response surfaces of a sweep")
+    analyse.add_argument("folder", type=Path, help="sweep results folder")
+    analyse.add_argument("--outcome", default="hukou_citizenization_rate",
+                         help="outcome to analyse (default hukou_citizenization_rate)")
+    analyse.add_argument("--population", default="all", choices=["all", "poor"])
+    analyse.add_argument("--city-class", default="all", help="all or a size class")
+    analyse.add_argument("--year", type=_positive_int, help="year (default: the last)")
+    analyse.add_argument("--reference", help="scenario others are compared with (default: the "
+                         "experiment's first)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check}[args.command]
+    handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check, "sweep": cmd_sweep,
+               "sweep-collect": cmd_sweep_collect, "analyse": cmd_analyse}[args.command]
     try:
         return handler(args)
     except InputError as err:
@@ -177,4 +207,94 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     print(format_summary(comparison, summary))
     print(f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from model import results
+    from model.experiments.spec import read_spec
+    from model.experiments.sweep import sweep
+
+    folder = args.resume or args.out or (
+        Path("results") / "sweeps" / f"{read_spec(args.experiment).name}-{results.timestamp()}")
+    try:
+        summary = sweep(args.experiment, out=None if args.resume else folder,
+                        resume=args.resume, workers=args.workers, scheduler=args.scheduler,
+                        progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"citizenization sweep: interrupted; every finished run is kept in {folder}. "
+              f"Continue with: citizenization sweep {args.experiment} --resume {folder}",
+              file=sys.stderr)
+        return 130
+    print(f"{summary.total} runs: {summary.skipped} finished before, {summary.done} done now, "
+          f"{summary.failed} failed, in {summary.wall_seconds:.1f} s; results: {summary.folder}")
+    if summary.failed:
+        print(f"{summary.failed} runs failed (tracebacks in {summary.folder}/manifest.json and "
+              f"runs/*.failed.json); retry them with --resume {summary.folder}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_sweep_collect(args: argparse.Namespace) -> int:
+    from model.experiments.store import SweepStore
+
+    store = SweepStore.open_existing(args.folder)
+    runs, broken = store.collect()
+    print(f"{runs['run_id'].nunique()} finished runs gathered into {args.folder / 'runs.parquet'}"
+          + (f"; {broken} unreadable run files left out (redo them with --resume)"
+             if broken else ""))
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from model import results
+    from model.experiments import analysis
+    from model.experiments.spec import read_spec
+    from model.experiments.store import SweepStore
+
+    store = SweepStore.open_existing(args.folder)
+    spec = read_spec(args.folder / "experiment.yaml")
+    runs = analysis.load_runs(args.folder)
+    out = results.prepare_folder(args.folder / "analysis")
+    selection = dict(population=args.population, city_class=args.city_class, year=args.year)
+    pd.set_option("display.width", 160)
+    pd.set_option("display.max_columns", 20)
+
+    means = analysis.point_means(runs, args.outcome, **selection)
+    means.to_csv(out / "point_means.csv", index=False)
+    print(f"{args.outcome} ({args.population}, {args.city_class}): mean over replications "
+          "[95% CI] per scenario and design point")
+    print(means.head(30).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if len(means) > 30:
+        print(f"... {len(means) - 30} more rows in {out / 'point_means.csv'}")
+
+    scenarios = list(store.info["scenarios"])
+    if len(scenarios) > 1:
+        reference = args.reference or scenarios[0]
+        diffs = analysis.paired_differences(runs, reference, args.outcome, **selection)
+        diffs.to_csv(out / "paired_differences.csv", index=False)
+        print(f"\npaired differences from {reference} (by replication seed):")
+        print(diffs.head(30).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+
+    if spec.design.kind in ("sobol", "morris"):
+        for scenario in scenarios:
+            indices = analysis.sensitivity(args.folder, args.outcome, scenario, **selection)
+            indices.to_csv(out / f"sensitivity_{scenario}.csv")
+            analysis.plot_sensitivity(indices, out / f"sensitivity_{scenario}.png",
+                                      f"{spec.design.kind} indices of {args.outcome}, "
+                                      f"{scenario}")
+            print(f"\n{spec.design.kind} indices, {scenario} "
+                  f"({spec.design.samples} base samples; wide intervals mean too few):")
+            print(indices.to_string(float_format=lambda v: f"{v:.3f}"))
+
+    numeric = [c for c in analysis.factor_columns(runs)
+               if pd.api.types.is_numeric_dtype(runs[c]) and runs[c].nunique() > 1]
+    if len(numeric) >= 2:
+        analysis.plot_response_surface(runs, numeric[0], numeric[1], args.outcome,
+                                       out / "response_surface.png",
+                                       population=args.population)
+    print(f"\ntables and figures: {out}")
     return 0

@@ -142,6 +142,34 @@ class InitialHousingShares(Table):
 Summing = AfterValidator(sums_to_one)
 
 
+# Named parametrisations: pydantic's `ByClass[X]` classes cannot be pickled by reference, and
+# scenarios travel to worker processes and Dask clusters, so each one used gets a module name.
+
+
+class PositiveByClass(ByClass[Positive]):
+    pass
+
+
+class NonNegativeByClass(ByClass[NonNegative]):
+    pass
+
+
+class PositiveByRegion(ByRegion[Positive]):
+    pass
+
+
+class SharesByRegion(ByRegion[Share]):
+    pass
+
+
+class SharesByEducation(ByEducation[Share]):
+    pass
+
+
+class PositiveByEducation(ByEducation[Positive]):
+    pass
+
+
 # --- the scenario's sections ------------------------------------------------------------------
 
 
@@ -186,9 +214,9 @@ class Population(StrictModel):
                                     "olds (constant weight)", ge=40, le=80)
     age_shares: Annotated[AgeShares, Summing] = structure(
         "age distribution of workers at the start")
-    education_shares: Annotated[ByEducation[Share], Summing] = structure(
+    education_shares: Annotated[SharesByEducation, Summing] = structure(
         "education distribution")
-    origin_region_shares: Annotated[ByRegion[Share], Summing] = structure(
+    origin_region_shares: Annotated[SharesByRegion, Summing] = structure(
         "region of origin (hukou province)")
     initial_housing_shares: Annotated[InitialHousingShares, Summing] = structure(
         "housing of migrants in cities at the start")
@@ -198,16 +226,16 @@ class Cities(StrictModel):
     layout_seed: int = structure("seed for the fixed layout of cities over provinces and "
                                  "their sizes within class bounds (the same in every run)",
                                  ge=0)
-    wage_yuan_per_month: ByClass[Positive] = structure(
+    wage_yuan_per_month: PositiveByClass = structure(
         "mean monthly wage of a migrant worker with junior-secondary education (yuan), by class")
-    wage_region_factor: ByRegion[Positive] = structure("wage multiplier by region")
+    wage_region_factor: PositiveByRegion = structure("wage multiplier by region")
     wage_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = structure(
         "nominal wage growth per year (share)")
-    living_cost_yuan_per_month: ByClass[NonNegative] = structure(
+    living_cost_yuan_per_month: NonNegativeByClass = structure(
         "monthly living cost of a migrant (rent, food) by class (yuan)")
-    migrant_capacity_weight: ByClass[Positive] = structure(
+    migrant_capacity_weight: PositiveByClass = structure(
         "relative number of migrants one city of the class can absorb")
-    capacity_region_factor: ByRegion[Positive] = structure(
+    capacity_region_factor: PositiveByRegion = structure(
         "multiplier on migrant capacity by the city's region")
     capacity_headroom: Annotated[float, Field(ge=0.5, le=5.0)] = structure(
         "carrying capacity of the city system / migrants in cities at the start")
@@ -242,12 +270,12 @@ class Migration(StrictModel):
 class Labour(StrictModel):
     job_match_monthly_probability: Probability = uncertainty(
         "monthly chance a searcher finds a job when vacancies are plentiful")
-    formal_job_probability: ByEducation[Probability] = uncertainty(
+    formal_job_probability: SharesByEducation = uncertainty(
         "chance a new job is formal (with social insurance), by education")
     separation_formal_monthly: Probability = uncertainty("monthly job-loss chance, formal job")
     separation_informal_monthly: Probability = uncertainty(
         "monthly job-loss chance, informal job")
-    wage_education_factor: ByEducation[Positive] = uncertainty(
+    wage_education_factor: PositiveByEducation = uncertainty(
         "wage multiplier by education (junior secondary = 1)")
     formal_wage_premium: Positive = uncertainty("wage multiplier of a formal job")
     poor_wage_factor: Positive = uncertainty("wage multiplier for registered-poor and "
@@ -333,8 +361,12 @@ class PriorityGroups(StrictModel):
         "city classes where priority does not apply (the megacity exception of prov. 14)")
 
 
+class RulesByClass(ByClass[SettlementRule]):
+    pass
+
+
 class Settlement(StrictModel):
-    rules: ByClass[SettlementRule]
+    rules: RulesByClass
     priority_groups: PriorityGroups
     rural_rights_protected: bool = lever(
         "settling keeps land-contract, homestead and collective-income rights (prov. 16)")
