@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mesa
 import pandas as pd
 
 from model.model import CitizenizationModel
@@ -26,7 +27,18 @@ def run_scenario(scenario: Scenario, seed: int = 0, *, migrants: int | None = No
     """Run `scenario` on `seed`; return the tidy outcomes table (people, not rows):
     scenario, seed, year, outcome, population (all/poor), city_class (all or a class), value."""
     scenario = sized(scenario, migrants, years)
-    outcomes = CitizenizationModel(scenario, seed=seed).run(progress=progress)
+    model = CitizenizationModel(scenario, seed=seed)
+    outcomes = model.run(progress=progress)
+    release(model)
     outcomes.insert(0, "scenario", scenario.name)
     outcomes.insert(1, "seed", seed)
     return outcomes[OUTCOME_COLUMNS]
+
+
+def release(model: mesa.Model) -> None:
+    """Let a finished model be freed: Mesa 3.3 keeps every model that ever had agents alive in
+    a class-level registry of agent ids, which a sweep worker running hundreds of models must
+    clear (STYLE.md)."""
+    registry = getattr(mesa.Agent, "_ids", None)
+    if isinstance(registry, dict):
+        registry.pop(model, None)

@@ -1,0 +1,12 @@
+"""Run functions for sweep tests (importable by worker processes)."""
+
+from dataclasses import replace
+
+from model.experiments.worker import execute
+
+
+def fail_on_point_one(task):
+    """The real run, except that point 1 gets an impossible scenario and fails inside."""
+    if task.point == 1:
+        task = replace(task, overrides={**task.overrides, "simulation.years": -1})
+    return execute(task)

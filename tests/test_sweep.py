@@ -1,0 +1,252 @@
+"""The sweep engine end to end: identical results whatever the executor, nothing finished lost
+when killed, failures isolated, corrupt files redone, bad input refused before any run."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import tracemalloc
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SCENARIOS
+from model.cli import main
+from model.experiments import analysis
+from model.experiments.spec import load_experiment
+from model.experiments.sweep import sweep
+from model.runner import run_scenario
+
+QUICK = ROOT / "experiments" / "quick.yaml"
+
+
+def experiment(tmp_path: Path, body: str, name: str = "exp.yaml") -> Path:
+    """An experiment file in tmp_path; `{scenarios}` stands for the scenarios folder."""
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body).lstrip().replace("{scenarios}", str(SCENARIOS)))
+    return path
+
+
+MEDIUM = """
+    name: medium
+    description: a sweep slow enough to kill in the middle
+    scenarios: [{scenarios}/baseline.yaml, {scenarios}/policy_2019.yaml]
+    levers:
+      settlement.rules.large_1.min_social_insurance_months: {range: [0, 36]}
+    uncertainties:
+      behaviour.settlement_willingness: {range: [0.25, 0.5]}
+    design: {kind: grid, levels: 2}
+    replications: 3
+    seed: 99
+    simulation: {migrants: 30000, years: 2}
+    outcomes: [hukou_citizenization_rate, settlements_per_year]
+    resolution: yearly
+    """
+
+
+def test_every_experiment_file_loads():
+    for path in sorted((ROOT / "experiments").glob("*.yaml")):
+        assert load_experiment(path).spec.name == path.stem
+
+
+def test_quick_sweep_writes_every_run_with_common_seeds(tmp_path, capsys):
+    out = tmp_path / "quick"
+    assert main(["sweep", str(QUICK), "--workers", "2", "--out", str(out), "--quiet"]) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert runs["run_id"].nunique() == 16 and len(list((out / "runs").glob("*.parquet"))) == 16
+    assert {"settlement.rules.large_1.min_social_insurance_months",
+            "behaviour.settlement_willingness"} <= set(runs.columns)
+    # common random numbers: one seed per replication, shared by every point and scenario
+    seeds = runs.groupby("replication")["seed"].nunique()
+    assert (seeds == 1).all()
+    assert runs.groupby("replication")["seed"].first().nunique() == 2
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"done": 16, "failed": 0, "pending": 0}
+    assert all(r["scenario_hash"] and r["wall_seconds"] > 0 for r in manifest["runs"])
+    # a run's rows are exactly what run_scenario gives for its scenario and seed
+    one = runs[runs["run_id"] == "policy_2019__p00003__r0001"]
+    experiment_ = load_experiment(QUICK)
+    scenario = experiment_.scenarios[1].override({
+        "settlement.rules.large_1.min_social_insurance_months": 36,
+        "behaviour.settlement_willingness": 0.5})
+    direct = run_scenario(scenario, int(one["seed"].iloc[0]))
+    direct = direct[direct["outcome"].isin(experiment_.spec.outcomes)]
+    merged = one.merge(direct, on=["year", "outcome", "population", "city_class"])
+    assert len(merged) == len(one) and (merged["value_x"].fillna(-1)
+                                        == merged["value_y"].fillna(-1)).all()
+
+
+@pytest.mark.slow
+def test_one_worker_two_workers_and_dask_give_identical_runs(tmp_path):
+    from distributed import LocalCluster
+
+    sweep(QUICK, out=tmp_path / "one", workers=1, progress=False)
+    sweep(QUICK, out=tmp_path / "two", workers=2, progress=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        summary = sweep(QUICK, out=tmp_path / "dask", scheduler=cluster.scheduler_address,
+                        progress=False)
+    assert summary.done == 16 and summary.failed == 0
+    one = (tmp_path / "one" / "runs.parquet").read_bytes()
+    assert one == (tmp_path / "two" / "runs.parquet").read_bytes()
+    assert one == (tmp_path / "dask" / "runs.parquet").read_bytes()
+
+
+@pytest.mark.slow
+def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
+    path = experiment(tmp_path, MEDIUM)
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "model", "sweep", str(path), "--workers", "2", "--out",
+         str(killed), "--quiet"], cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if len(list((killed / "runs").glob("*.parquet"))) >= 4:
+            break
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = len(list((killed / "runs").glob("*.parquet")))
+    assert 4 <= finished < 24, "the sweep should have been killed in the middle"
+
+    assert main(["sweep", str(path), "--resume", str(killed), "--workers", "1",
+                 "--quiet"]) == 0
+    whole = tmp_path / "whole"
+    sweep(path, out=whole, workers=1, progress=False)
+    assert (killed / "runs.parquet").read_bytes() == (whole / "runs.parquet").read_bytes()
+    assert not list((killed / "runs").glob(".*"))  # no half-written temporaries left
+
+
+def test_failing_run_is_isolated_and_recorded(tmp_path):
+    from sweep_helpers import fail_on_point_one
+
+    out = tmp_path / "failing"
+    summary = sweep(QUICK, out=out, workers=1, progress=False, run=fail_on_point_one)
+    assert summary.failed == 4 and summary.done == 12  # point 1: 2 scenarios x 2 replications
+    manifest = json.loads((out / "manifest.json").read_text())
+    failed = [r for r in manifest["runs"] if r["status"] == "failed"]
+    assert {r["point"] for r in failed} == {1}
+    assert all("simulation.years" in r["error"] and "Traceback" in r["error"] for r in failed)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert 1 not in set(runs["point"]) and runs["run_id"].nunique() == 12
+    # resuming retries the failed runs only
+    again = sweep(QUICK, resume=out, workers=1, progress=False)
+    assert again.skipped == 12 and again.done == 4 and again.failed == 0
+
+
+def test_corrupt_run_files_are_redone(tmp_path):
+    out = tmp_path / "corrupt"
+    sweep(QUICK, out=out, workers=1, progress=False)
+    before = (out / "runs.parquet").read_bytes()
+    files = sorted((out / "runs").glob("*.parquet"))
+    data = files[0].read_bytes()
+    files[0].write_bytes(data[: len(data) // 2])  # cut short
+    files[1].write_bytes(b"not parquet at all")
+    (out / "runs" / f".{files[2].name}.tmp123").write_bytes(b"half a write")
+    again = sweep(QUICK, resume=out, workers=1, progress=False)
+    assert again.skipped == 14 and again.done == 2
+    assert (out / "runs.parquet").read_bytes() == before
+
+
+def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
+    path = experiment(tmp_path, """
+        name: screening
+        description: a tiny Morris screening
+        scenarios: [{scenarios}/policy_2019.yaml]
+        uncertainties:
+          behaviour.settlement_willingness: {range: [0.1, 0.6]}
+          behaviour.labour.ability_sigma: {range: [0.1, 0.5]}
+        design: {kind: morris, samples: 4, levels: 4, seed: 3}
+        replications: 1
+        seed: 5
+        simulation: {migrants: 1500, years: 1}
+        outcomes: [hukou_citizenization_rate]
+        """)
+    out = tmp_path / "screening"
+    sweep(path, out=out, workers=1, progress=False)
+    indices = analysis.sensitivity(out, "hukou_citizenization_rate")
+    # wage ability does not enter any settlement rule or choice; willingness does
+    assert indices.loc["behaviour.labour.ability_sigma", "mu_star"] == 0.0
+    assert indices.loc["behaviour.settlement_willingness", "mu_star"] > 0.01
+    assert main(["analyse", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "morris indices" in printed and "mu_star" in printed
+    assert (out / "analysis" / "sensitivity_policy_2019.png").stat().st_size > 5000
+    assert (out / "analysis" / "response_surface.png").is_file()
+
+    experiments, outcomes = analysis.to_ema(pd.read_parquet(out / "runs.parquet"))
+    assert len(experiments) == len(outcomes["hukou_citizenization_rate"]) == 12
+    assert {"behaviour.settlement_willingness", "policy", "seed"} <= set(experiments.columns)
+
+
+def test_sweep_memory_does_not_grow_with_finished_runs(baseline):
+    """A worker that builds many models keeps flat memory: 40 more runs may not keep even two
+    runs' worth of population columns (3000 rows x 37 bytes each)."""
+    import gc
+
+    scenario = baseline.override({"simulation.migrants": 3000, "simulation.years": 1})
+    tracemalloc.start()
+    for seed in range(20):  # warm caches (pandas, numpy) first
+        run_scenario(scenario, seed)
+    gc.collect()
+    after_few = tracemalloc.get_traced_memory()[0]
+    for seed in range(20, 60):
+        run_scenario(scenario, seed)
+    gc.collect()
+    after_many = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert after_many - after_few < 2 * 3000 * 37, (after_few, after_many)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("levers:\n  settlement.rules.large_1.min_socail_insurance_months: {range: [0, 5]}\n",
+     "no key 'settlement.rules.large_1.min_socail_insurance_months'"),
+    ("levers:\n  settlement.rules: {range: [0, 5]}\n", "whole section"),
+    ("outcomes: [hukou_citizenisation_rate]\n", "unknown outcome"),
+    ("levers:\n  behaviour.settlement_willingness: {range: [0.5, 0.5]}\n", "empty range"),
+    ("levers:\n  behaviour.settlement_willingness: {range: [0.2, 0.5]}\n"
+     "design: {kind: sobol, samples: 10}\n", "power of 2"),
+    ("levers:\n  settlement.rules.medium.min_residence_months: {range: [-6, 12]}\n",
+     "greater than or equal to 0"),
+    ("replications: 0\n", "greater than or equal to 1"),
+])
+def test_bad_experiment_is_refused_before_any_run(tmp_path, capsys, body, expected):
+    base = {
+        "name": "bad", "description": "x",
+        "scenarios": [str(SCENARIOS / "baseline.yaml")],
+        "design": {"kind": "grid", "levels": 2}, "replications": 1, "seed": 1,
+        "outcomes": ["hukou_citizenization_rate"],
+    }
+    import yaml
+
+    data = {**base, **yaml.safe_load(body)}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(path) in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unreachable_scheduler_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["sweep", str(QUICK), "--scheduler", "tcp://127.0.0.1:9", "--out", str(out),
+                 "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "No Dask scheduler answered" in err and "Traceback" not in err
+    assert not list((out / "runs").glob("*.parquet")) if out.exists() else True
+
+
+def test_resume_refuses_a_folder_of_another_experiment(tmp_path, capsys):
+    out = tmp_path / "quick"
+    sweep(QUICK, out=out, workers=1, progress=False)
+    other = experiment(tmp_path, MEDIUM)
+    assert main(["sweep", str(other), "--resume", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "different experiment" in err and "Traceback" not in err
