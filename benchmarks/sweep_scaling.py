@@ -1,6 +1,6 @@
 """Parallel efficiency and memory of sweeps.
 
-    python benchmarks/sweep_scaling.py [--runs 8] [--migrants 150000] [--years 3]
+    python benchmarks/sweep_scaling.py [--runs 16] [--migrants 250000] [--years 3]
 
 1. Runs the same experiment (runs of >= 2 s each) with 1 worker and with 2 workers and prints
    the speed-up (ideal: 2.0 on 2 cores) and whether the two runs.parquet files are identical.
@@ -34,8 +34,8 @@ def rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=8)
-    parser.add_argument("--migrants", type=int, default=150_000)
+    parser.add_argument("--runs", type=int, default=16)
+    parser.add_argument("--migrants", type=int, default=250_000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--models", type=int, default=300)
     args = parser.parse_args()
