@@ -1,6 +1,7 @@
 """Speed and memory of the monthly calendar: agent-months per second and bytes per migrant.
 
     python benchmarks/speed_memory.py [--sizes 10000 100000 1000000] [--months 24]
+                                      [--scenario scenarios/baseline.yaml]
 
 For each population size it builds the baseline world and population, runs the given months on
 one core (numpy's threads pinned to 1), and prints:
@@ -26,8 +27,8 @@ from model.scenario import load_scenario  # noqa: E402
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 
 
-def measure(n: int, months: int) -> dict:
-    scenario = sized(load_scenario(BASELINE), migrants=n, years=max(1, -(-months // 12)))
+def measure(n: int, months: int, path: Path) -> dict:
+    scenario = sized(load_scenario(path), migrants=n, years=max(1, -(-months // 12)))
     started = time.perf_counter()
     model = CitizenizationModel(scenario, seed=1)
     build = time.perf_counter() - started
@@ -61,11 +62,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--scenario", type=Path, default=BASELINE)
     args = parser.parse_args()
+    print(f"scenario {args.scenario.name}")
     print(f"{'migrants':>10} {'months':>6} {'build s':>8} {'run s':>8} "
           f"{'agent-months/s':>15} {'columns B/agent':>16} {'peak B/agent':>13}")
     for n in args.sizes:
-        r = measure(n, args.months)
+        r = measure(n, args.months, args.scenario)
         print(f"{r['migrants']:>10,} {r['months']:>6} {r['build_s']:>8.2f} {r['run_s']:>8.2f} "
               f"{r['agent_months_per_s']:>15,.0f} {r['column_bytes_per_migrant']:>16.1f} "
               f"{r['peak_bytes_per_migrant']:>13.1f}")

@@ -2,6 +2,8 @@
 
 from enum import IntEnum
 
+import numpy as np
+
 
 class NamedEnum(IntEnum):
     """An enum whose lower-case name is how scenario files and outputs spell it."""
@@ -72,3 +74,16 @@ class Housing(IntEnum):
 #: Housing that counts as a legal stable residence (合法稳定住所; rented housing counts, prov. 14
 #: and the 2015 residence-permit regulation). Work-site sheds do not.
 LEGAL_HOMES = (Housing.DORMITORY, Housing.RENTAL, Housing.OWNED)
+EMPLOYED = (Employment.INFORMAL, Employment.FORMAL)
+
+
+def _lookup(size: int, members: tuple) -> np.ndarray:
+    table = np.zeros(size, dtype=bool)
+    table[list(members)] = True
+    return table
+
+
+#: `IS_LEGAL_HOME[pop.housing]`, `IS_EMPLOYED[pop.employment]`: membership by table lookup,
+#: much faster than `np.isin` on a million rows.
+IS_LEGAL_HOME = _lookup(len(Housing), LEGAL_HOMES)
+IS_EMPLOYED = _lookup(len(Employment), EMPLOYED)

@@ -17,6 +17,16 @@ class Flow(IntEnum):
     RETURNS = 1  # went back to the rural origin (return migration)
     SETTLEMENTS = 2  # took local hukou (落户)
     PERMITS = 3  # obtained a residence permit (居住证)
+    SETTLED_OPEN = 4  # settlements by route (settled_by_rule)
+    SETTLED_CONDITIONS = 5
+    SETTLED_POINTS = 6
+    SETTLED_PRIORITY = 7
+    POINTS_APPLICANTS = 8  # applied in a points round
+    POINTS_ADMITTED = 9  # admitted in a points round, within the quota
+
+
+#: Months in the city tracked for the time-to-settlement distribution (longer ones are capped).
+MAX_MONTHS_TRACKED = 600
 
 
 def people_by_group(pop: Population, city_size_class: np.ndarray, rows: np.ndarray,
@@ -39,10 +49,22 @@ class Flows:
     def __init__(self, city_size_class: np.ndarray):
         self._city_class = city_size_class
         self.people = np.zeros((len(Flow), len(SizeClass), 2))
+        #: people settling by (size class, poor, months lived in the city at settlement)
+        self.months_at_settlement = np.zeros((len(SizeClass), 2, MAX_MONTHS_TRACKED + 1))
 
     def add(self, flow: Flow, pop: Population, rows: np.ndarray) -> None:
         """Count the rows (a mask or indices), all of whom live in a city, by that city."""
         self.people[flow] += people_by_group(pop, self._city_class, rows)
 
+    def add_months_at_settlement(self, pop: Population, rows: np.ndarray) -> None:
+        months = np.minimum(pop.months_in_city[rows], MAX_MONTHS_TRACKED).astype(np.int64)
+        key = ((self._city_class[pop.city[rows]].astype(np.int64) * 2
+                + (pop.poverty[rows] != PovertyStatus.NOT_POOR)) * (MAX_MONTHS_TRACKED + 1)
+               + months)
+        counts = np.bincount(key, weights=pop.weight[rows],
+                             minlength=self.months_at_settlement.size)
+        self.months_at_settlement += counts.reshape(self.months_at_settlement.shape)
+
     def reset(self) -> None:
         self.people[:] = 0.0
+        self.months_at_settlement[:] = 0.0

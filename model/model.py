@@ -36,8 +36,8 @@ class CitizenizationModel(mesa.Model):
         self.population = (population if population is not None
                            else synthesise(scenario, self.world, self.streams["synthesis"]))
         self.flows = Flows(self.world.size_class)
-        self.settlement_rules = settlement.RuleArrays.of(scenario.settlement)
-        self.quota_left = settlement.new_year_quotas(self.world, self.settlement_rules)
+        self.settlement_rules = settlement.CityRules.build(scenario.settlement, self.world)
+        self.quota_left = self.settlement_rules.new_year_quotas()
         self.migrants_at_year_start = self._migrants_by_group()
         self._years: list[pd.DataFrame] = []
 
@@ -57,7 +57,8 @@ class CitizenizationModel(mesa.Model):
         2. Migration: returns home, departures from the origin, choice of city, residence clock.
         3. Labour market: job loss, matching per city, formal jobs, social-insurance months.
         4. Residence permits (prov. 14): eligibility and take-up.
-        5. Settlement (prov. 14, 16): class rules, priority groups, willingness, quotas.
+        5. Settlement (prov. 14, 16): city rules, priority groups, willingness, points rounds
+           (December) under annual quotas.
         6. Outcomes (each December): the year's outcome rows.
 
         Public services (prov. 3-13) and fiscal incentives (prov. 15) come between 4 and 5 and
@@ -96,13 +97,15 @@ class CitizenizationModel(mesa.Model):
         if clock.index > 0:
             demography.step(self.population, self.world, self.spec, clock,
                             self.streams["demography"])
-        self.quota_left[:] = settlement.new_year_quotas(self.world, self.settlement_rules)
+        self.quota_left[:] = self.settlement_rules.new_year_quotas()
         self.migrants_at_year_start = self._migrants_by_group()
         self.flows.reset()
 
     def _end_year(self, clock: Clock) -> None:
         snapshot = outcomes.Snapshot(self.population, self.world, self.flows.people.copy(),
-                                     self.migrants_at_year_start)
+                                     self.migrants_at_year_start,
+                                     self.flows.months_at_settlement.copy(), self.spec,
+                                     self.settlement_rules, clock.year)
         self._years.append(outcomes.record(snapshot, clock.year))
 
     def _migrants_by_group(self) -> np.ndarray:

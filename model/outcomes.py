@@ -9,13 +9,16 @@ flows, the city concerned). An outcome function returns an array of shape (2, 8)
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from model.enums import Employment, HukouStatus, SizeClass
+from model.enums import IS_EMPLOYED, Employment, HukouStatus, SizeClass
 from model.flows import Flow, people_by_group
 from model.population import Population
+from model.processes import settlement
+from model.scenario import Scenario
 from model.world import World
 
 POPULATIONS = ("all", "poor")
@@ -32,6 +35,21 @@ class Snapshot:
     world: World
     flows: np.ndarray  # people by (Flow, SizeClass, poor)
     migrants_at_year_start: np.ndarray  # people by (SizeClass, poor)
+    months_at_settlement: np.ndarray  # people by (SizeClass, poor, months in the city)
+    scenario: Scenario
+    settlement_rules: settlement.CityRules
+    year: int
+
+    @cached_property
+    def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
+        """Masks over all rows: eligible to settle now, and willing to (prov. 14, 16)."""
+        pop = self.population
+        a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
+        eligible = np.zeros(len(pop), dtype=bool)
+        eligible[a.rows[a.eligible]] = True
+        willing = np.zeros(len(pop), dtype=bool)
+        willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario)
+        return eligible, willing
 
 
 def by_group(people: np.ndarray) -> np.ndarray:
@@ -59,8 +77,7 @@ def _unsettled(s: Snapshot) -> np.ndarray:
 
 
 def _employed(s: Snapshot) -> np.ndarray:
-    employment = s.population.employment
-    return (employment == Employment.INFORMAL) | (employment == Employment.FORMAL)
+    return IS_EMPLOYED[s.population.employment]
 
 
 def hukou_citizenization_rate(s: Snapshot) -> np.ndarray:
@@ -119,11 +136,79 @@ def mean_monthly_income_yuan(s: Snapshot) -> np.ndarray:
     return ratio(tally(s, employed, wage), tally(s, employed))
 
 
+def settlement_eligible_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities (rural hukou) who meet their city's settlement rule or are exempted
+    by a priority group (points queues included) / migrants in cities, at year end."""
+    eligible, _ = s.settlement_position
+    return ratio(tally(s, eligible), tally(s, _unsettled(s)))
+
+
+def settlement_willing_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities (rural hukou) who want local hukou / migrants in cities."""
+    _, willing = s.settlement_position
+    return ratio(tally(s, willing), tally(s, _unsettled(s)))
+
+
+def flowing_not_settling(s: Snapshot) -> np.ndarray:
+    """People who could settle but do not want to (流而不迁): eligible, unwilling, year end."""
+    eligible, willing = s.settlement_position
+    return tally(s, eligible & ~willing)
+
+
+def settled_by_rule_open(s: Snapshot) -> np.ndarray:
+    """Settlements during the year through an open rule, all conditions met (people)."""
+    return by_group(s.flows[Flow.SETTLED_OPEN])
+
+
+def settled_by_rule_conditions(s: Snapshot) -> np.ndarray:
+    """Settlements during the year through a conditions rule, all conditions met (people)."""
+    return by_group(s.flows[Flow.SETTLED_CONDITIONS])
+
+
+def settled_by_rule_points(s: Snapshot) -> np.ndarray:
+    """Settlements during the year through a points rule and its quota (people)."""
+    return by_group(s.flows[Flow.SETTLED_POINTS])
+
+
+def settled_by_rule_priority(s: Snapshot) -> np.ndarray:
+    """Settlements during the year that needed a priority group's exemption (people)."""
+    return by_group(s.flows[Flow.SETTLED_PRIORITY])
+
+
+def points_applicants(s: Snapshot) -> np.ndarray:
+    """People applying in the year's points rounds (willing and eligible to apply)."""
+    return by_group(s.flows[Flow.POINTS_APPLICANTS])
+
+
+def points_success_rate(s: Snapshot) -> np.ndarray:
+    """People admitted in the year's points rounds / points applicants (NaN with none)."""
+    return ratio(by_group(s.flows[Flow.POINTS_ADMITTED]),
+                 by_group(s.flows[Flow.POINTS_APPLICANTS]))
+
+
+def median_months_to_settlement(s: Snapshot) -> np.ndarray:
+    """Median months lived in the city by the people who settled during the year."""
+    hist = s.months_at_settlement  # (SizeClass, poor, months)
+    table = np.full((2, 1 + len(SizeClass)), np.nan)
+    groups = {(0, 0): hist.sum(axis=(0, 1)), (1, 0): hist[:, 1].sum(axis=0)}
+    for c in SizeClass:
+        groups[(0, 1 + c)] = hist[c].sum(axis=0)
+        groups[(1, 1 + c)] = hist[c, 1]
+    for (population, column), counts in groups.items():
+        total = counts.sum()
+        if total > 0:
+            table[population, column] = float(np.searchsorted(np.cumsum(counts), total / 2))
+    return table
+
+
 OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
     f.__name__: f
     for f in (hukou_citizenization_rate, settled_people, settlements_per_year,
               migrants_in_cities, return_migration_rate, employment_rate, formal_job_share,
-              residence_permit_share, mean_monthly_income_yuan)
+              residence_permit_share, mean_monthly_income_yuan, settlement_eligible_share,
+              settlement_willing_share, flowing_not_settling, settled_by_rule_open,
+              settled_by_rule_conditions, settled_by_rule_points, settled_by_rule_priority,
+              points_applicants, points_success_rate, median_months_to_settlement)
 }
 
 #: The outcomes a comparison leads with.

@@ -44,6 +44,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("ability", np.float32, "multiplier", "individual wage ability (lognormal, mean 1)"),
     Column("settle_propensity", np.float32, "quantile",
            "individual taste for local hukou: willing when below the willingness probability"),
+    Column("land_mu", np.uint8, "mu", "rural contract land of the household (1 mu = 1/15 ha)"),
 )
 
 
@@ -71,6 +72,7 @@ class Population:
     wage: np.ndarray
     ability: np.ndarray
     settle_propensity: np.ndarray
+    land_mu: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Population:

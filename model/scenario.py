@@ -15,160 +15,37 @@ from __future__ import annotations
 
 import hashlib
 import json
-import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any
 
-import numpy as np
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from model.enums import SizeClass
 from model.inputs import InputError, LineMap, read_yaml, validate
-
-# --- value types ------------------------------------------------------------------------------
-
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Months = Annotated[int, Field(ge=0, le=600)]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-SizeClassName = Literal["super_large", "extra_large", "large_1", "large_2", "medium", "small_1",
-                        "small_2"]
-
-#: National standard for the residence permit (居住证暂行条例 art. 2; policy_parameters.csv R1):
-#: six months of residence. Prov. 14 says thresholds may be no higher than the national standard.
-NATIONAL_PERMIT_MAX_MONTHS = 6
-
-
-def lever(description: str, **bounds: Any) -> Any:
-    """A field that governments choose (a policy lever experiments may sweep)."""
-    return Field(description=description, json_schema_extra={"kind": "lever"}, **bounds)
-
-
-def uncertainty(description: str, **bounds: Any) -> Any:
-    """A field for behaviour we do not know (an uncertainty experiments may sweep)."""
-    return Field(description=description, json_schema_extra={"kind": "uncertainty"}, **bounds)
-
-
-def structure(description: str, **bounds: Any) -> Any:
-    """A field describing the world as observed (data, or an assumption about it)."""
-    return Field(description=description, json_schema_extra={"kind": "structure"}, **bounds)
-
-
-class StrictModel(BaseModel):
-    """Unknown keys are errors (a typo must never silently switch a mechanism off)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Table(StrictModel):
-    """Numbers keyed by category; `array()` lists them in field order (the enum's order)."""
-
-    def array(self, dtype: Any = np.float64) -> np.ndarray:
-        return np.array([getattr(self, name) for name in type(self).model_fields], dtype=dtype)
-
-
-T = TypeVar("T")
-
-
-class ByClass(Table, Generic[T]):
-    """One value per city-size class."""
-
-    super_large: T
-    extra_large: T
-    large_1: T
-    large_2: T
-    medium: T
-    small_1: T
-    small_2: T
-
-    def __getitem__(self, size_class: SizeClass) -> T:
-        return getattr(self, size_class.key)
-
-
-class ByRegion(Table, Generic[T]):
-    """One value per region."""
-
-    east: T
-    central: T
-    west: T
-    northeast: T
-
-
-class ByEducation(Table, Generic[T]):
-    """One value per education level."""
-
-    none: T
-    primary: T
-    junior_secondary: T
-    senior_secondary: T
-    college_plus: T
-
-
-def sums_to_one(table: Table) -> Table:
-    """Validator: shares over categories must sum to 1 (to 0.001)."""
-    total = table.array().sum()
-    if not np.isclose(total, 1.0, atol=1e-3):
-        raise ValueError(f"shares must sum to 1 (they sum to {total:.4f})")
-    return table
-
-
-class AgeShares(Table):
-    """Shares of rural-hukou workers by age group (years)."""
-
-    age_16_20: Share
-    age_21_30: Share
-    age_31_40: Share
-    age_41_50: Share
-    age_51_59: Share
-
-    #: (lowest, highest) age of each group, in field order.
-    BOUNDS: typing.ClassVar[tuple[tuple[int, int], ...]] = (
-        (16, 20), (21, 30), (31, 40), (41, 50), (51, 59),
-    )
-
-
-class InitialHousingShares(Table):
-    """How migrants already in cities are housed at the start (shares)."""
-
-    dormitory: Share
-    worksite: Share
-    rental: Share
-    owned: Share
-
-
-Summing = AfterValidator(sums_to_one)
-
-
-# Named parametrisations: pydantic's `ByClass[X]` classes cannot be pickled by reference, and
-# scenarios travel to worker processes and Dask clusters, so each one used gets a module name.
-
-
-class PositiveByClass(ByClass[Positive]):
-    pass
-
-
-class NonNegativeByClass(ByClass[NonNegative]):
-    pass
-
-
-class PositiveByRegion(ByRegion[Positive]):
-    pass
-
-
-class SharesByRegion(ByRegion[Share]):
-    pass
-
-
-class SharesByEducation(ByEducation[Share]):
-    pass
-
-
-class PositiveByEducation(ByEducation[Positive]):
-    pass
-
+from model.schema import (
+    NATIONAL_PERMIT_MAX_MONTHS,
+    AgeShares,
+    InitialHousingShares,
+    Months,
+    NonNegative,
+    NonNegativeByClass,
+    Positive,
+    PositiveByClass,
+    PositiveByEducation,
+    PositiveByRegion,
+    Probability,
+    RealByClass,
+    Share,
+    SharesByEducation,
+    SharesByRegion,
+    StrictModel,
+    Summing,
+    lever,
+    structure,
+    uncertainty,
+)
+from model.settlement_rules import Settlement
 
 # --- the scenario's sections ------------------------------------------------------------------
 
@@ -209,6 +86,8 @@ class Population(StrictModel):
         "eligible ones)")
     unemployment_share_initial: Share = structure(
         "share of migrants in cities searching for work at the start")
+    mean_contract_land_mu: NonNegative = structure(
+        "mean rural contract land of a migrant's household (mu; exponential across households)")
     retirement_age: int = structure("age (years) at which workers leave the labour force; rows "
                                     "of unsettled retirees are recycled as new rural 16-year-"
                                     "olds (constant weight)", ge=40, le=80)
@@ -284,18 +163,31 @@ class Labour(StrictModel):
         "standard deviation of log individual wage ability (lognormal, mean 1)")
 
 
+class Willingness(StrictModel):
+    """The decision to want local hukou (prov. 16): a logit on what hukou is worth to the
+    household against the rural rights settling would cost."""
+
+    intercept: float = uncertainty("logit intercept (calibrated to P1: 37% willing in 2017)")
+    whole_family_value: float = uncertainty("utility when the whole family lives in the city")
+    children_in_city_value: float = uncertainty(
+        "utility when school-age children live in the city (schooling and exams)")
+    city_class_value: RealByClass = uncertainty(
+        "utility of the hukou of a city of each class (services, schooling, housing)")
+    rural_loss_weight_per_10000_yuan: NonNegative = uncertainty(
+        "disutility per 10,000 yuan of rural rights lost by settling, net of any paid exit")
+    land_value_yuan_per_mu: NonNegative = uncertainty(
+        "what a migrant's household values a mu of contract land at (yuan)")
+    homestead_value_yuan: NonNegative = uncertainty(
+        "what a household values its homestead and collective income at (yuan)")
+
+
 class Behaviour(StrictModel):
     migration: Migration
     labour: Labour
     permit_monthly_take_up: Probability = uncertainty(
         "monthly chance an eligible migrant without a residence permit obtains one (awareness "
         "and paperwork, prov. 14 and 21)")
-    settlement_willingness: Share = uncertainty(
-        "share of migrants who want local hukou before household adjustments (P1: 37%)")
-    willingness_whole_family_factor: NonNegative = uncertainty(
-        "multiplier on willingness when the whole family lives in the city")
-    willingness_rural_rights_at_risk_factor: NonNegative = uncertainty(
-        "multiplier on willingness when settling would cost rural land rights (prov. 16)")
+    willingness: Willingness
     settlement_monthly_application_probability: Probability = uncertainty(
         "monthly chance a willing, eligible migrant applies (and is processed)")
 
@@ -324,54 +216,6 @@ class ResidencePermit(StrictModel):
         return self
 
 
-class SettlementRule(StrictModel):
-    """A city class's settlement (落户) rule, prov. 14."""
-
-    kind: Literal["open", "conditions"] = lever(
-        "open: stable legal residence is enough; conditions: months of residence and social "
-        "insurance, a stable job and/or a legal home")
-    min_residence_months: Months = lever("months lived in the city")
-    min_social_insurance_months: Months = lever(
-        "months of social insurance paid in the city (conditions only)")
-    requires_stable_job: bool = lever("must hold a job (conditions only)")
-    requires_legal_home: bool = lever("must live in a legal stable residence")
-    annual_quota_people_per_city: NonNegative | None = lever(
-        "settlers a city admits per year (people), applicants ranked by social-insurance "
-        "months; null for no quota (a stand-in for points systems until the rules engine)")
-    source: str = Field(description="document and provision the rule comes from")
-
-    @model_validator(mode="after")
-    def _open_has_no_conditions(self) -> SettlementRule:
-        if self.kind == "open" and (self.min_social_insurance_months or self.requires_stable_job):
-            raise ValueError("an open rule cannot require social insurance or a job; "
-                             "use kind: conditions")
-        return self
-
-
-class PriorityGroups(StrictModel):
-    """Groups who settle on residence alone (prov. 14), except in the listed classes."""
-
-    five_years_in_city: bool = lever("people who have worked and lived >= 60 months in the city")
-    whole_family: bool = lever("whole-family migrants (spouse and children in the city)")
-    new_generation: bool = lever("new-generation migrants (born 1980 or later)")
-    poor: bool = lever("registered poor and minimum-income migrants (prov. 2: the target group)")
-    min_residence_months: Months = lever(
-        "months in the city a priority migrant still needs (prov. 2: one year)")
-    not_in_classes: list[SizeClassName] = lever(
-        "city classes where priority does not apply (the megacity exception of prov. 14)")
-
-
-class RulesByClass(ByClass[SettlementRule]):
-    pass
-
-
-class Settlement(StrictModel):
-    rules: RulesByClass
-    priority_groups: PriorityGroups
-    rural_rights_protected: bool = lever(
-        "settling keeps land-contract, homestead and collective-income rights (prov. 16)")
-
-
 class Scenario(StrictModel):
     """A fully resolved scenario: everything a run needs, frozen."""
 
@@ -397,7 +241,7 @@ class Scenario(StrictModel):
         data = self.model_dump(mode="json")
         lines: dict[tuple, tuple[str, int | None]] = {}
         _apply_overrides(data, lines, overrides, self.name)
-        return _validate(data, lines, f"scenario '{self.name}' with overrides")
+        return _validate(data, lines, f"'{self.name}' with overrides")
 
 
 # --- loading ----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
                   rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Fixed personal traits of `n` new people of the given ages."""
     pop = scenario.population
-    u = rng.random((8, n), dtype=np.float32)
+    u = rng.random((9, n), dtype=np.float32)
     married = (u[0] < pop.married_share) & (ages >= 20)
     parent = married & (ages >= PARENT_AGES[0]) & (ages <= PARENT_AGES[1])
     has_children = parent & (u[1] < pop.school_age_children_share)
@@ -58,6 +58,9 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
         "children": (has_children * (1 + (u[6] < SECOND_CHILD_SHARE))).astype(np.uint8),
         "ability": np.exp(sigma * z - sigma**2 / 2).astype(np.float32),
         "settle_propensity": u[7].astype(np.float32),
+        # exponential across households (assumed shape), whole mu
+        "land_mu": np.minimum(np.round(-pop.mean_contract_land_mu * np.log1p(-u[8])),
+                              255).astype(np.uint8),
     }
 
 

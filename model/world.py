@@ -10,22 +10,13 @@ scenario (`cities:`), where each value is sourced or marked assumed.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
 from model.enums import Region, SizeClass
+from model.reference import read_csv
 from model.scenario import Scenario
-
-DATA = resources.files("model") / "data"
-
-
-def read_csv(name: str) -> list[dict[str, str]]:
-    """Rows of a packaged data file (`model/data/NAME`)."""
-    with (DATA / name).open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 @dataclass(frozen=True)

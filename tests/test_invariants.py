@@ -86,7 +86,12 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
                       hukou=[HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL,
                              HukouStatus.RURAL],
                       weight=[2.0, 1.0, 5.0, 1.0])
-    snapshot = Snapshot(pop, world, np.zeros((4, 7, 2)), np.zeros((7, 2)))
+    from model.flows import Flows
+    from model.processes.settlement import CityRules
+
+    flows = Flows(world.size_class)
+    snapshot = Snapshot(pop, world, flows.people, np.zeros((7, 2)), flows.months_at_settlement,
+                        baseline, CityRules.build(baseline.settlement, world), 2019)
     table = hukou_citizenization_rate(snapshot)
     # settled 2 people / (2 settled + 1 + 1 with >= 12 months); the 11-month row is not counted
     assert table[0, 0] == pytest.approx(0.5)

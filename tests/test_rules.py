@@ -38,24 +38,24 @@ def test_permit_take_up_of_one_gives_every_eligible_migrant_a_permit(baseline, w
     assert flows.people[Flow.PERMITS].sum() == 2.0
 
 
-# --- settlement (prov. 14, 16) ------------------------------------------------------------------
+# --- settlement (prov. 14, 16): see also test_settlement.py --------------------------------------
 
 
 def test_open_class_settles_on_residence_while_conditions_class_asks_for_insurance(baseline,
                                                                                    world):
     small = migrants_in(city_of(world, SizeClass.SMALL_1), 1, months_in_city=1, si_months=0)
     medium = migrants_in(city_of(world, SizeClass.MEDIUM), 1, months_in_city=24, si_months=11)
-    assert settlement.eligible(small, world, baseline).tolist() == [True]
-    assert settlement.eligible(medium, world, baseline).tolist() == [False]  # needs 12 months
+    assert settlement.eligible(small, world, baseline, 2019).tolist() == [True]
+    assert settlement.eligible(medium, world, baseline, 2019).tolist() == [False]  # needs 12
     medium.si_months[:] = 12
-    assert settlement.eligible(medium, world, baseline).tolist() == [True]
+    assert settlement.eligible(medium, world, baseline, 2019).tolist() == [True]
 
 
 def test_conditions_require_a_job_and_a_legal_home(baseline, world):
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 3, months_in_city=24, si_months=24)
     pop.employment[1] = Employment.UNEMPLOYED
     pop.housing[2] = Housing.WORKSITE
-    assert settlement.eligible(pop, world, baseline).tolist() == [True, False, False]
+    assert settlement.eligible(pop, world, baseline, 2019).tolist() == [True, False, False]
 
 
 def test_priority_group_needs_twelve_months_not_eleven(policy_2019, world):
@@ -63,16 +63,16 @@ def test_priority_group_needs_twelve_months_not_eleven(policy_2019, world):
     # (12 months of insurance) fail, but priority (prov. 2: one year in the city) applies
     pop = migrants_in(city_of(world, SizeClass.LARGE_1), 2, months_in_city=[11, 12],
                       si_months=0, poverty=PovertyStatus.REGISTERED_POOR)
-    assert settlement.eligible(pop, world, policy_2019).tolist() == [False, True]
+    assert settlement.eligible(pop, world, policy_2019, 2019).tolist() == [False, True]
 
 
 def test_priority_does_not_apply_in_the_megacity_exception(policy_2019, world):
     pop = migrants_in(city_of(world, SizeClass.SUPER_LARGE), 1, months_in_city=120,
                       si_months=0, poverty=PovertyStatus.REGISTERED_POOR)
-    assert settlement.eligible(pop, world, policy_2019).tolist() == [False]
+    assert settlement.eligible(pop, world, policy_2019, 2019).tolist() == [False]
     extra = migrants_in(city_of(world, SizeClass.EXTRA_LARGE), 1, months_in_city=120,
                         si_months=0, poverty=PovertyStatus.REGISTERED_POOR)
-    assert settlement.eligible(extra, world, policy_2019).tolist() == [True]
+    assert settlement.eligible(extra, world, policy_2019, 2019).tolist() == [True]
 
 
 def test_each_priority_group_qualifies_on_its_own(policy_2019, world):
@@ -82,57 +82,26 @@ def test_each_priority_group_qualifies_on_its_own(policy_2019, world):
     pop.married[2], pop.family_with[2] = True, True  # whole family
     pop.birth_year[3] = 1980  # new generation
     pop.poverty[4] = PovertyStatus.MINIMUM_INCOME  # poor
-    assert settlement.eligible(pop, world, policy_2019).tolist() == [False, True, True, True,
-                                                                     True]
-    assert settlement.eligible(pop, world, policy_2019.override(
-        {"settlement.priority_groups.new_generation": False})).tolist() == [
+    assert settlement.eligible(pop, world, policy_2019, 2019).tolist() == [
+        False, True, True, True, True]
+    no_new_generation = policy_2019.override(
+        {"settlement.priority_groups.new_generation.enabled": False})
+    assert settlement.eligible(pop, world, no_new_generation, 2019).tolist() == [
         False, True, True, False, True]
-
-
-def test_willingness_falls_when_rural_rights_are_at_risk(baseline, policy_2019, world):
-    pop = migrants_in(city_of(world, SizeClass.SMALL_1), 1)
-    rows = np.arange(1)
-    at_risk = settlement.willingness_probability(pop, rows, baseline)[0]
-    protected = settlement.willingness_probability(pop, rows, policy_2019)[0]
-    b = baseline.behaviour
-    assert np.isclose(protected, b.settlement_willingness)
-    assert np.isclose(at_risk,
-                      b.settlement_willingness * b.willingness_rural_rights_at_risk_factor)
 
 
 def test_step_settles_exactly_the_eligible_and_willing(baseline, world):
     scenario = baseline.override({"behaviour.settlement_monthly_application_probability": 1.0})
     pop = migrants_in(city_of(world, SizeClass.SMALL_1), 3, months_in_city=3)
-    pop.settle_propensity[:] = [0.1, 0.9, 0.1]  # the second does not want hukou
+    pop.settle_propensity[:] = [0.1, 0.99, 0.1]  # the second does not want hukou
     pop.housing[2] = Housing.WORKSITE  # the third has no legal home
-    rules = settlement.RuleArrays.of(scenario.settlement)
+    rules = settlement.CityRules.build(scenario.settlement, world)
     flows = Flows(world.size_class)
     settlement.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows,
-                    rules, settlement.new_year_quotas(world, rules))
+                    rules, rules.new_year_quotas())
     assert pop.hukou.tolist() == [HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL]
     assert flows.people[Flow.SETTLEMENTS, SizeClass.SMALL_1].sum() == 1.0
-
-
-def test_quota_admits_the_most_insured_first(baseline, world):
-    scenario = baseline.override({
-        "behaviour.settlement_monthly_application_probability": 1.0,
-        "settlement.rules.super_large.annual_quota_people_per_city": 2.0,
-    })
-    city = city_of(world, SizeClass.SUPER_LARGE)
-    pop = migrants_in(city, 4, months_in_city=100, si_months=[90, 120, 85, 100],
-                      employment=Employment.FORMAL, settle_propensity=0.0)
-    rules = settlement.RuleArrays.of(scenario.settlement)
-    quota = settlement.new_year_quotas(world, rules)
-    flows = Flows(world.size_class)
-    settlement.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows,
-                    rules, quota)
-    assert (pop.hukou == HukouStatus.SETTLED).tolist() == [False, True, False, True]
-    assert quota[city] == 0.0
-    assert np.all(quota >= 0)
-    # the quota is spent for the year: nobody else settles there this year
-    settlement.step(pop, world, scenario, Clock(2019, 1), np.random.default_rng(0), flows,
-                    rules, quota)
-    assert (pop.hukou == HukouStatus.SETTLED).sum() == 2
+    assert flows.people[Flow.SETTLED_OPEN].sum() == 1.0
 
 
 # --- labour market ------------------------------------------------------------------------------

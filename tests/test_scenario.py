@@ -131,11 +131,11 @@ def test_key_given_twice(tmp_path, capsys):
 
 def test_missing_required_value(tmp_path, capsys):
     baseline = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
-    del baseline["behaviour"]["settlement_willingness"]
+    del baseline["behaviour"]["settlement_monthly_application_probability"]
     path = tmp_path / "incomplete.yaml"
     path.write_text(yaml.safe_dump(baseline, allow_unicode=True), encoding="utf-8")
     err = check_fails(path, capsys)
-    assert "behaviour.settlement_willingness" in err and "missing" in err
+    assert "behaviour.settlement_monthly_application_probability" in err and "missing" in err
 
 
 def test_check_prints_one_line_per_good_file(capsys):

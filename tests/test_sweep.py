@@ -38,7 +38,7 @@ MEDIUM = """
     levers:
       settlement.rules.large_1.min_social_insurance_months: {range: [0, 36]}
     uncertainties:
-      behaviour.settlement_willingness: {range: [0.25, 0.5]}
+      behaviour.willingness.intercept: {range: [-0.5, 1.0]}
     design: {kind: grid, levels: 2}
     replications: 3
     seed: 99
@@ -59,7 +59,7 @@ def test_quick_sweep_writes_every_run_with_common_seeds(tmp_path, capsys):
     runs = pd.read_parquet(out / "runs.parquet")
     assert runs["run_id"].nunique() == 16 and len(list((out / "runs").glob("*.parquet"))) == 16
     assert {"settlement.rules.large_1.min_social_insurance_months",
-            "behaviour.settlement_willingness"} <= set(runs.columns)
+            "behaviour.willingness.intercept"} <= set(runs.columns)
     # common random numbers: one seed per replication, shared by every point and scenario
     seeds = runs.groupby("replication")["seed"].nunique()
     assert (seeds == 1).all()
@@ -72,7 +72,7 @@ def test_quick_sweep_writes_every_run_with_common_seeds(tmp_path, capsys):
     experiment_ = load_experiment(QUICK)
     scenario = experiment_.scenarios[1].override({
         "settlement.rules.large_1.min_social_insurance_months": 36,
-        "behaviour.settlement_willingness": 0.5})
+        "behaviour.willingness.intercept": 1.0})
     direct = run_scenario(scenario, int(one["seed"].iloc[0]))
     direct = direct[direct["outcome"].isin(experiment_.spec.outcomes)]
     merged = one.merge(direct, on=["year", "outcome", "population", "city_class"])
@@ -159,7 +159,7 @@ def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
         description: a tiny Morris screening
         scenarios: [{scenarios}/policy_2019.yaml]
         uncertainties:
-          behaviour.settlement_willingness: {range: [0.1, 0.6]}
+          behaviour.willingness.intercept: {range: [-1.0, 1.5]}
           behaviour.labour.ability_sigma: {range: [0.1, 0.5]}
         design: {kind: morris, samples: 4, levels: 4, seed: 3}
         replications: 1
@@ -172,7 +172,7 @@ def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
     indices = analysis.sensitivity(out, "hukou_citizenization_rate")
     # wage ability does not enter any settlement rule or choice; willingness does
     assert indices.loc["behaviour.labour.ability_sigma", "mu_star"] == 0.0
-    assert indices.loc["behaviour.settlement_willingness", "mu_star"] > 0.01
+    assert indices.loc["behaviour.willingness.intercept", "mu_star"] > 0.01
     assert main(["analyse", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "morris indices" in printed and "mu_star" in printed
@@ -181,7 +181,7 @@ def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
 
     experiments, outcomes = analysis.to_ema(pd.read_parquet(out / "runs.parquet"))
     assert len(experiments) == len(outcomes["hukou_citizenization_rate"]) == 12
-    assert {"behaviour.settlement_willingness", "policy", "seed"} <= set(experiments.columns)
+    assert {"behaviour.willingness.intercept", "policy", "seed"} <= set(experiments.columns)
 
 
 def test_sweep_memory_does_not_grow_with_finished_runs(baseline):
@@ -208,8 +208,8 @@ def test_sweep_memory_does_not_grow_with_finished_runs(baseline):
      "no key 'settlement.rules.large_1.min_socail_insurance_months'"),
     ("levers:\n  settlement.rules: {range: [0, 5]}\n", "whole section"),
     ("outcomes: [hukou_citizenisation_rate]\n", "unknown outcome"),
-    ("levers:\n  behaviour.settlement_willingness: {range: [0.5, 0.5]}\n", "empty range"),
-    ("levers:\n  behaviour.settlement_willingness: {range: [0.2, 0.5]}\n"
+    ("levers:\n  behaviour.willingness.intercept: {range: [0.5, 0.5]}\n", "empty range"),
+    ("levers:\n  behaviour.willingness.intercept: {range: [0.2, 0.5]}\n"
      "design: {kind: sobol, samples: 10}\n", "power of 2"),
     ("levers:\n  settlement.rules.medium.min_residence_months: {range: [-6, 12]}\n",
      "greater than or equal to 0"),

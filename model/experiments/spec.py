@@ -227,7 +227,7 @@ def _check_key_path(key: str, loc: tuple, lines: LineMap, path: Path) -> None:
         why = f"the scenario has no key '{key}'"
     raise ExperimentError(
         f"Experiment file {path}, line {line}, key '{loc[0]}.{key}': {why}. Valid keys under "
-        f"'{prefix or '(top level)'}': {', '.join(prefix + v for v in valid)}.")
+        f"'{'.'.join(known) or '(top level)'}': {', '.join(prefix + v for v in valid)}.")
 
 
 def _check_design_table(spec: Experiment, lines: LineMap, path: Path) -> None:

@@ -13,12 +13,10 @@ insurance in the city per month worked, the clock that settlement conditions rea
 import numpy as np
 
 from model.clock import Clock
-from model.enums import Employment, PovertyStatus
+from model.enums import IS_EMPLOYED, Employment, PovertyStatus
 from model.population import Population
 from model.scenario import Labour, Scenario
 from model.world import World
-
-EMPLOYED = (Employment.INFORMAL, Employment.FORMAL)
 
 
 def wage_index(scenario: Scenario, clock: Clock) -> float:
@@ -48,7 +46,7 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
         pop.wage *= np.float32(1.0 + scenario.cities.wage_growth_per_year)
 
     employment = pop.employment
-    employed = (employment == Employment.INFORMAL) | (employment == Employment.FORMAL)
+    employed = IS_EMPLOYED[employment]
     separation = np.where(employment == Employment.FORMAL,
                           np.float32(labour.separation_formal_monthly),
                           np.float32(labour.separation_informal_monthly))

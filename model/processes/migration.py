@@ -25,10 +25,10 @@ The last term damps the choice as a city fills its carrying capacity.
 import numpy as np
 
 from model.clock import Clock
-from model.enums import Employment, Housing, HukouStatus
+from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus
 from model.flows import Flow, Flows
 from model.population import Population
-from model.processes.labour import EMPLOYED, wage_index
+from model.processes.labour import wage_index
 from model.sampling import sample_categories, sample_rows
 from model.scenario import Migration, Scenario
 from model.world import World
@@ -56,7 +56,7 @@ def destination_utility(pop: Population, world: World, scenario: Scenario,
     in_city = np.flatnonzero(pop.city >= 0)
     city, weight = pop.city[in_city], pop.weight[in_city]
     people = np.bincount(city, weights=weight, minlength=n_cities)
-    working = np.isin(pop.employment[in_city], EMPLOYED)
+    working = IS_EMPLOYED[pop.employment[in_city]]
     employed = np.bincount(city[working], weights=weight[working], minlength=n_cities)
     # a city nobody lives in yet is judged by its job capacity alone
     employment_rate = np.where(people > 0, employed / np.maximum(people, 1e-9), 1.0)

@@ -10,30 +10,36 @@ A permit is lost on leaving the city (see migration).
 import numpy as np
 
 from model.clock import Clock
-from model.enums import LEGAL_HOMES, Employment, HukouStatus
+from model.enums import IS_EMPLOYED, IS_LEGAL_HOME, HukouStatus
 from model.flows import Flow, Flows
 from model.population import Population
 from model.scenario import ResidencePermit, Scenario
 from model.world import World
 
 
+def eligible_rows(pop: Population, rule: ResidencePermit, rows: np.ndarray) -> np.ndarray:
+    """For `rows` (indices), whether each may obtain a residence permit now."""
+    basis = np.zeros(len(rows), dtype=bool)
+    if rule.accepts_stable_job:
+        basis |= IS_EMPLOYED[pop.employment[rows]]
+    if rule.accepts_legal_home:
+        basis |= IS_LEGAL_HOME[pop.housing[rows]]
+    if rule.accepts_child_in_school:
+        basis |= pop.family_with[rows] & (pop.children[rows] > 0)
+    return ((pop.city[rows] >= 0) & (pop.hukou[rows] == HukouStatus.RURAL) & ~pop.permit[rows]
+            & (pop.months_in_city[rows] >= rule.min_residence_months) & basis)
+
+
 def eligible(pop: Population, rule: ResidencePermit) -> np.ndarray:
     """Mask of migrants who may obtain a residence permit now (and do not hold one)."""
-    basis = np.zeros(len(pop), dtype=bool)
-    if rule.accepts_stable_job:
-        basis |= (pop.employment == Employment.INFORMAL) | (pop.employment == Employment.FORMAL)
-    if rule.accepts_legal_home:
-        basis |= np.isin(pop.housing, LEGAL_HOMES)
-    if rule.accepts_child_in_school:
-        basis |= pop.family_with & (pop.children > 0)
-    return ((pop.city >= 0) & (pop.hukou == HukouStatus.RURAL) & ~pop.permit
-            & (pop.months_in_city >= rule.min_residence_months) & basis)
+    return eligible_rows(pop, rule, np.arange(len(pop)))
 
 
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
          rng: np.random.Generator, flows: Flows) -> None:
     u_take_up = rng.random(len(pop), dtype=np.float32)
-    obtaining = eligible(pop, scenario.residence_permit) & (
-        u_take_up < scenario.behaviour.permit_monthly_take_up)
+    # only rows whose draw would take the permit up need the eligibility check
+    rows = np.flatnonzero(u_take_up < scenario.behaviour.permit_monthly_take_up)
+    obtaining = rows[eligible_rows(pop, scenario.residence_permit, rows)]
     pop.permit[obtaining] = True
     flows.add(Flow.PERMITS, pop, obtaining)

@@ -1,70 +1,207 @@
-"""Settlement (phase 6, prov. 14 and 16): who may take local hukou, who wants to, who does.
+"""Settlement (phase 5, prov. 14 and 16): who may take local hukou, who wants to, who does.
 
 Owns the column `hukou` and the cities' remaining annual quotas.
 
-**Eligibility** follows the rule of the size class of the city the migrant lives in:
-- *open*: at least `min_residence_months` in the city (and a legal home where required);
-- *conditions*: additionally `min_social_insurance_months` paid in the city and, where
-  required, a stable job and a legal home.
-**Priority groups** (prov. 14; prov. 2 for the poor) settle on residence alone, with at least
-`priority_groups.min_residence_months` in the city, except in the classes the scenario lists (the
-megacity exception): people who have worked and lived there five years or more, whole-family
-migrants, the new generation (born 1980 or later) and registered-poor and minimum-income migrants.
+**Eligibility** follows the rule of the city the migrant lives in (its class's rule, or its own
+in `settlement.city_rules`; see `model/settlement_rules.py`). Each rule imposes some of five
+conditions: `residence` (months in the city), `social_insurance` (months paid in the city;
+conditions and points rules), `stable_job`, `legal_home` and, in points rules, `points` (a score
+of at least `min_score`). A member of an enabled **priority group** (prov. 14; prov. 2 for the
+poor) who has lived `priority_groups.min_residence_months` in the city is exempt from the
+conditions that group `exempts`, except in the classes and cities the scenario lists (the
+megacity exception). A migrant is eligible when every condition is met or exempted.
 
-**Willingness** (prov. 16): a migrant wants hukou when their fixed `settle_propensity` quantile is
-below
-    settlement_willingness * whole_family_factor^[family in the city]
-                           * rural_rights_at_risk_factor^[rights not protected].
-Eligible and willing migrants apply with a monthly probability. Those who could but do not want
-to are "流而不迁" (moving without transferring hukou).
+**Route** (recorded as `settled_by_rule`): the rule's kind when the migrant met every condition,
+`priority` when an exemption was needed.
 
-**Quotas**: a class with `annual_quota_people_per_city` admits, in each city, at most that many
-people per calendar year, applicants ranked by months of social insurance (most first; a
-stand-in for points systems, which come with the settlement rules engine).
+**Willingness** (prov. 16) is a logit on what local hukou is worth to the household against the
+rural rights settling costs:
+    u = intercept + whole_family_value [family in the city]
+        + children_in_city_value [school-age children in the city] + city_class_value[class]
+        - rural_loss_weight_per_10000_yuan * loss / 10,000
+    loss = 0 if rights are protected, else
+           max(0, land_value - paid_exit_per_mu) * land_mu
+           + max(0, homestead_value - paid_exit_per_homestead)
+A migrant is willing when their fixed `settle_propensity` quantile is below 1 / (1 + e^-u).
+Eligible migrants who are not willing are "流而不迁" (`flowing_not_settling`).
+
+**Applying.** Outside points queues, an eligible, willing migrant applies in a month with
+`settlement_monthly_application_probability` and settles. A points queue (eligible through a
+points rule, not exempt from points) is one round a year, in December: the willing apply with
+the year's probability 1 - (1 - p)^12, are ranked by score (most first; ties keep row order)
+and settle while the city's annual quota lasts; the others may apply again next year.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
 from model.clock import Clock
-from model.enums import LEGAL_HOMES, Employment, HukouStatus, PovertyStatus, SizeClass
+from model.enums import (
+    IS_EMPLOYED,
+    IS_LEGAL_HOME,
+    Employment,
+    Housing,
+    HukouStatus,
+    PovertyStatus,
+    SizeClass,
+)
 from model.flows import Flow, Flows
 from model.population import Population
-from model.scenario import Scenario, Settlement
+from model.reference import named_cities
+from model.scenario import Scenario
+from model.settlement_rules import PointsRule, Settlement
 from model.world import World
 
 NEW_GENERATION_BORN_FROM = 1980  # 新生代农民工: born 1980 or later
+FIVE_YEARS_MONTHS = 60
+POINTS_ROUND_MONTH = 12  # points applications are decided once a year, in December
+AGE_BONUS_LIMIT = 45  # points item years_under_45
 
+
+class Route(IntEnum):
+    """How a settler qualified."""
+
+    OPEN = 0
+    CONDITIONS = 1
+    POINTS = 2
+    PRIORITY = 3
+
+
+ROUTE_OF_KIND = {"open": Route.OPEN, "conditions": Route.CONDITIONS, "points": Route.POINTS}
+SETTLED_FLOW = {Route.OPEN: Flow.SETTLED_OPEN, Route.CONDITIONS: Flow.SETTLED_CONDITIONS,
+                Route.POINTS: Flow.SETTLED_POINTS, Route.PRIORITY: Flow.SETTLED_PRIORITY}
+
+
+# --- points items: what each source counts for `rows` -----------------------------------------
+
+def _social_insurance_months(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.si_months[rows]
+
+
+def _residence_months(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.months_in_city[rows]
+
+
+def _education_level(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.education[rows]
+
+
+def _years_under_45(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return np.maximum(AGE_BONUS_LIMIT - (year - pop.birth_year[rows].astype(np.int32)), 0)
+
+
+def _owns_home(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.housing[rows] == Housing.OWNED
+
+
+def _formal_job(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.employment[rows] == Employment.FORMAL
+
+
+def _whole_family(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.family_with[rows]
+
+
+def _children_in_city(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
+    return pop.children[rows] * pop.family_with[rows]
+
+
+ITEM_SOURCES = {f.__name__.lstrip("_"): f for f in (
+    _social_insurance_months, _residence_months, _education_level, _years_under_45, _owns_home,
+    _formal_job, _whole_family, _children_in_city)}
+
+
+def points_score(pop: Population, rows: np.ndarray, rule: PointsRule, year: int) -> np.ndarray:
+    """The points score of `rows` under a points rule: the sum of its capped items."""
+    total = np.zeros(len(rows))
+    for item in rule.items.values():
+        points = ITEM_SOURCES[item.source](pop, rows, year).astype(np.float64)
+        points = points * item.points_per_unit
+        if item.max_points is not None:
+            points = np.minimum(points, item.max_points)
+        total += points
+    return total
+
+
+# --- each city's rule as arrays ---------------------------------------------------------------
 
 @dataclass(frozen=True)
-class RuleArrays:
-    """The class rules as arrays indexed by `SizeClass`, for vectorised checks."""
+class CityRules:
+    """Every city's settlement rule as arrays indexed by city, for vectorised checks."""
 
-    conditions: np.ndarray
+    rules: tuple  # the distinct SettlementRule objects
+    rule_id: np.ndarray  # int16, index into rules
+    kind: np.ndarray  # int8, Route of the rule's kind
     min_residence_months: np.ndarray
     min_social_insurance_months: np.ndarray
     requires_stable_job: np.ndarray
     requires_legal_home: np.ndarray
+    min_score: np.ndarray  # 0 where not points
     quota_people: np.ndarray  # inf where no quota
     priority_applies: np.ndarray
+    exemptions: dict[str, frozenset[str]]  # enabled group -> conditions it exempts
+
+    @property
+    def points_rule_ids(self) -> list[int]:
+        return [i for i, r in enumerate(self.rules) if r.kind == "points"]
 
     @classmethod
-    def of(cls, settlement: Settlement) -> "RuleArrays":
+    def build(cls, settlement: Settlement, world: World) -> CityRules:
         rules = [settlement.rules[c] for c in SizeClass]
-        quota = [np.inf if r.annual_quota_people_per_city is None
-                 else r.annual_quota_people_per_city for r in rules]
-        excluded = set(settlement.priority_groups.not_in_classes)
+        rule_id = world.size_class.astype(np.int16)
+        index = {name: i for i, name in enumerate(world.names)}
+        full = named_cities()
+        for name, rule in settlement.city_rules.items():
+            rules.append(rule)
+            rule_id[index[full[name]]] = len(rules) - 1
+
+        def per_city(values, dtype):
+            return np.asarray(values, dtype=dtype)[rule_id]
+
+        groups = settlement.priority_groups
+        excluded = np.isin(world.size_class, [SizeClass[c.upper()] for c in groups.not_in_classes])
+        excluded |= np.isin(np.arange(world.n_cities),
+                            [index[full[n]] for n in groups.not_in_cities])
+        exemptions = {name: frozenset(getattr(groups, name).exempts)
+                      for name in ("five_years_in_city", "whole_family", "new_generation", "poor")
+                      if getattr(groups, name).enabled}
         return cls(
-            conditions=np.array([r.kind == "conditions" for r in rules]),
-            min_residence_months=np.array([r.min_residence_months for r in rules], np.int16),
-            min_social_insurance_months=np.array([r.min_social_insurance_months for r in rules],
+            rules=tuple(rules), rule_id=rule_id,
+            kind=per_city([ROUTE_OF_KIND[r.kind] for r in rules], np.int8),
+            min_residence_months=per_city([r.min_residence_months for r in rules], np.int16),
+            min_social_insurance_months=per_city([r.min_social_insurance_months for r in rules],
                                                  np.int16),
-            requires_stable_job=np.array([r.requires_stable_job for r in rules]),
-            requires_legal_home=np.array([r.requires_legal_home for r in rules]),
-            quota_people=np.array(quota, dtype=np.float64),
-            priority_applies=np.array([c.key not in excluded for c in SizeClass]),
+            requires_stable_job=per_city([r.requires_stable_job for r in rules], bool),
+            requires_legal_home=per_city([r.requires_legal_home for r in rules], bool),
+            min_score=per_city([r.points.min_score if r.points else 0.0 for r in rules],
+                               np.float64),
+            quota_people=per_city([np.inf if r.annual_quota_people_per_city is None
+                                   else r.annual_quota_people_per_city for r in rules],
+                                  np.float64),
+            priority_applies=~excluded,
+            exemptions=exemptions,
         )
+
+    def new_year_quotas(self) -> np.ndarray:
+        """Each city's points quota for a new calendar year (people; inf where none)."""
+        return self.quota_people.copy()
+
+
+# --- eligibility ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Assessment:
+    """The settlement position of every candidate (a migrant in a city with rural hukou)."""
+
+    rows: np.ndarray  # candidate indices
+    eligible: np.ndarray  # bool per candidate
+    route: np.ndarray  # Route per candidate (meaningful where eligible)
+    queued: np.ndarray  # eligible through a points queue (score and quota apply)
+    score: np.ndarray  # points score; nan outside points rules
 
 
 def candidates(pop: Population) -> np.ndarray:
@@ -72,99 +209,138 @@ def candidates(pop: Population) -> np.ndarray:
     return np.flatnonzero((pop.city >= 0) & (pop.hukou == HukouStatus.RURAL))
 
 
-def meets_conditions(pop: Population, rows: np.ndarray, world: World,
-                     rules: RuleArrays) -> np.ndarray:
-    """For `rows`, whether they pass their city class's rule (prov. 14)."""
-    size_class = world.size_class[pop.city[rows]]
+def group_members(pop: Population, rows: np.ndarray, group: str) -> np.ndarray:
+    """For `rows`, membership of a priority group (prov. 2, 14)."""
+    if group == "five_years_in_city":
+        return pop.months_in_city[rows] >= FIVE_YEARS_MONTHS
+    if group == "whole_family":
+        return pop.family_with[rows]
+    if group == "new_generation":
+        return pop.birth_year[rows] >= NEW_GENERATION_BORN_FROM
+    if group == "poor":
+        return pop.poverty[rows] != PovertyStatus.NOT_POOR
+    raise ValueError(f"unknown priority group {group!r}")
+
+
+def assess(pop: Population, world: World, scenario: Scenario, rules: CityRules, year: int,
+           rows: np.ndarray | None = None) -> Assessment:
+    """Who may settle now, by which route, and who must queue for points; among `rows`
+    (candidates: in a city with rural hukou), all candidates by default."""
+    rows = candidates(pop) if rows is None else rows
+    city = pop.city[rows]
+    kind = rules.kind[city]
     months = pop.months_in_city[rows]
-    employed = np.isin(pop.employment[rows], (Employment.INFORMAL, Employment.FORMAL))
-    legal_home = np.isin(pop.housing[rows], LEGAL_HOMES)
-    conditions = rules.conditions[size_class]
-    return ((months >= rules.min_residence_months[size_class])
-            & (~rules.requires_legal_home[size_class] | legal_home)
-            & (~conditions
-               | ((pop.si_months[rows] >= rules.min_social_insurance_months[size_class])
-                  & (~rules.requires_stable_job[size_class] | employed))))
+    score = np.full(len(rows), np.nan)
+    if rules.points_rule_ids:
+        rule_id = rules.rule_id[city]
+        for rid in rules.points_rule_ids:
+            here = rule_id == rid
+            score[here] = points_score(pop, rows[here], rules.rules[rid].points, year)
+    employed = IS_EMPLOYED[pop.employment[rows]]
+    passes = {
+        "residence": months >= rules.min_residence_months[city],
+        "social_insurance": (kind == Route.OPEN)
+        | (pop.si_months[rows] >= rules.min_social_insurance_months[city]),
+        "stable_job": ~rules.requires_stable_job[city] | employed,
+        "legal_home": ~rules.requires_legal_home[city] | IS_LEGAL_HOME[pop.housing[rows]],
+        "points": (kind != Route.POINTS) | (score >= rules.min_score[city]),
+    }
+    counts = rules.priority_applies[city] & (
+        months >= scenario.settlement.priority_groups.min_residence_months)
+    exempt = {condition: np.zeros(len(rows), dtype=bool) for condition in passes}
+    for group, conditions in rules.exemptions.items():
+        member = group_members(pop, rows, group) & counts
+        for condition in conditions:
+            exempt[condition] |= member
+    plain = np.logical_and.reduce(list(passes.values()))
+    eligible = np.logical_and.reduce([passes[c] | exempt[c] for c in passes])
+    route = np.where(plain, kind, Route.PRIORITY).astype(np.int8)
+    queued = eligible & (kind == Route.POINTS) & ~exempt["points"]
+    return Assessment(rows, eligible, route, queued, score)
 
 
-def in_priority_group(pop: Population, rows: np.ndarray, world: World, scenario: Scenario,
-                      rules: RuleArrays) -> np.ndarray:
-    """For `rows`, whether a priority group exempts them from the conditions (prov. 2, 14)."""
-    groups = scenario.settlement.priority_groups
-    months = pop.months_in_city[rows]
-    member = np.zeros(len(rows), dtype=bool)
-    if groups.five_years_in_city:
-        member |= months >= 60
-    if groups.whole_family:
-        member |= pop.family_with[rows]
-    if groups.new_generation:
-        member |= pop.birth_year[rows] >= NEW_GENERATION_BORN_FROM
-    if groups.poor:
-        member |= pop.poverty[rows] != PovertyStatus.NOT_POOR
-    size_class = world.size_class[pop.city[rows]]
-    return member & (months >= groups.min_residence_months) & rules.priority_applies[size_class]
-
-
-def eligible_rows(pop: Population, world: World, scenario: Scenario,
-                  rules: RuleArrays) -> np.ndarray:
-    """Indices of migrants who may settle in their city now."""
-    rows = candidates(pop)
-    ok = meets_conditions(pop, rows, world, rules) | in_priority_group(
-        pop, rows, world, scenario, rules)
-    return rows[ok]
-
-
-def eligible(pop: Population, world: World, scenario: Scenario) -> np.ndarray:
-    """Mask of migrants who may settle in their city now."""
+def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np.ndarray:
+    """Mask of migrants who may settle in their city now (points queues included)."""
+    rules = CityRules.build(scenario.settlement, world)
+    a = assess(pop, world, scenario, rules, year)
     mask = np.zeros(len(pop), dtype=bool)
-    mask[eligible_rows(pop, world, scenario, RuleArrays.of(scenario.settlement))] = True
+    mask[a.rows[a.eligible]] = True
     return mask
 
 
-def willingness_probability(pop: Population, rows: np.ndarray, scenario: Scenario) -> np.ndarray:
-    """For `rows`, the probability of wanting local hukou (prov. 16)."""
-    b = scenario.behaviour
-    p = np.full(len(rows), b.settlement_willingness, dtype=np.float32)
-    p = np.where(pop.family_with[rows], p * np.float32(b.willingness_whole_family_factor), p)
-    if not scenario.settlement.rural_rights_protected:
-        p *= np.float32(b.willingness_rural_rights_at_risk_factor)
-    return np.minimum(p, 1.0)
+# --- willingness (prov. 16) -------------------------------------------------------------------
+
+def willingness_probability(pop: Population, rows: np.ndarray, world: World,
+                            scenario: Scenario) -> np.ndarray:
+    """For `rows` (living in a city), the probability of wanting local hukou."""
+    w = scenario.behaviour.willingness
+    rights = scenario.settlement.rural_rights
+    family = pop.family_with[rows]
+    utility = (w.intercept + w.whole_family_value * family
+               + w.children_in_city_value * (family & (pop.children[rows] > 0))
+               + w.city_class_value.array()[world.size_class[pop.city[rows]]])
+    if not rights.protected:
+        land = max(0.0, w.land_value_yuan_per_mu - rights.paid_exit_yuan_per_mu)
+        homestead = max(0.0, w.homestead_value_yuan - rights.paid_exit_yuan_per_homestead)
+        loss = land * pop.land_mu[rows] + homestead
+        utility = utility - w.rural_loss_weight_per_10000_yuan * loss / 10_000.0
+    return (1.0 / (1.0 + np.exp(-utility))).astype(np.float32)
 
 
-def admit_within_quota(pop: Population, applicants: np.ndarray, world: World,
-                       rules: RuleArrays, quota_left: np.ndarray) -> np.ndarray:
-    """The applicants admitted under their cities' remaining quotas; updates `quota_left`."""
-    city = pop.city[applicants]
-    limited = np.isfinite(quota_left[city])
-    queue = applicants[limited]
-    if queue.size == 0:
-        return applicants
-    # rank within each city by social-insurance months, most first (stable for ties)
-    order = np.lexsort((-pop.si_months[queue].astype(np.int32), pop.city[queue]))
-    queue = queue[order]
-    queue_city = pop.city[queue]
-    weight = pop.weight[queue].astype(np.float64)
+def willing(pop: Population, rows: np.ndarray, world: World, scenario: Scenario) -> np.ndarray:
+    return pop.settle_propensity[rows] < willingness_probability(pop, rows, world, scenario)
+
+
+# --- the month's settlements ------------------------------------------------------------------
+
+def admit_by_score(pop: Population, rows: np.ndarray, score: np.ndarray,
+                   quota_left: np.ndarray) -> np.ndarray:
+    """The `rows` admitted under their cities' remaining quotas, best score first; updates
+    `quota_left`."""
+    if rows.size == 0:
+        return rows
+    city = pop.city[rows]
+    order = np.lexsort((-score, city))  # by city, then score descending, ties in row order
+    rows, city = rows[order], city[order]
+    weight = pop.weight[rows].astype(np.float64)
     cumulative = np.cumsum(weight)
-    starts = np.searchsorted(queue_city, queue_city, side="left")
+    starts = np.searchsorted(city, city, side="left")
     before = cumulative - weight - np.where(starts > 0, cumulative[starts - 1], 0.0)
-    admitted = queue[before + weight <= quota_left[queue_city] + 1e-9]
+    admitted = rows[before + weight <= quota_left[city] + 1e-9]
     np.subtract.at(quota_left, pop.city[admitted], pop.weight[admitted].astype(np.float64))
-    return np.concatenate([applicants[~limited], admitted])
-
-
-def new_year_quotas(world: World, rules: RuleArrays) -> np.ndarray:
-    """Each city's quota for a new calendar year (people; inf where there is none)."""
-    return rules.quota_people[world.size_class].copy()
+    return admitted
 
 
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator, flows: Flows, rules: RuleArrays,
+         rng: np.random.Generator, flows: Flows, rules: CityRules,
          quota_left: np.ndarray) -> None:
     u_apply = rng.random(len(pop), dtype=np.float32)
-    rows = eligible_rows(pop, world, scenario, rules)
-    willing = pop.settle_propensity[rows] < willingness_probability(pop, rows, scenario)
-    p_apply = scenario.behaviour.settlement_monthly_application_probability
-    applying = willing & (u_apply[rows] < p_apply)
-    settlers = admit_within_quota(pop, rows[applying], world, rules, quota_left)
-    pop.hukou[settlers] = HukouStatus.SETTLED
-    flows.add(Flow.SETTLEMENTS, pop, settlers)
+    p_month = scenario.behaviour.settlement_monthly_application_probability
+    p_year = 1.0 - (1.0 - p_month) ** 12
+    # only those whose draw would let them apply this month need assessing (same draws, less
+    # work: the rules and the choice are evaluated for a few percent of migrants a month)
+    rows = candidates(pop)
+    rows = rows[u_apply[rows] < (p_year if clock.month == POINTS_ROUND_MONTH else p_month)]
+    a = assess(pop, world, scenario, rules, clock.year, rows)
+    rows, route = a.rows[a.eligible], a.route[a.eligible]
+    queued, score = a.queued[a.eligible], a.score[a.eligible]
+    wants = willing(pop, rows, world, scenario)
+
+    direct = wants & ~queued & (u_apply[rows] < p_month)
+    settlers = [rows[direct]]
+    routes = [route[direct]]
+    if clock.month == POINTS_ROUND_MONTH:
+        applying = wants & queued & (u_apply[rows] < p_year)
+        flows.add(Flow.POINTS_APPLICANTS, pop, rows[applying])
+        admitted = admit_by_score(pop, rows[applying], score[applying], quota_left)
+        kept = np.isin(rows[applying], admitted)
+        flows.add(Flow.POINTS_ADMITTED, pop, admitted)
+        settlers.append(rows[applying][kept])
+        routes.append(route[applying][kept])
+    settlers_all = np.concatenate(settlers)
+    routes_all = np.concatenate(routes)
+    pop.hukou[settlers_all] = HukouStatus.SETTLED
+    flows.add(Flow.SETTLEMENTS, pop, settlers_all)
+    flows.add_months_at_settlement(pop, settlers_all)
+    for r, flow in SETTLED_FLOW.items():
+        flows.add(flow, pop, settlers_all[routes_all == r])

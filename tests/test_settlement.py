@@ -1,0 +1,223 @@
+"""The settlement rules engine (prov. 14) and the decision to settle (prov. 16): exact results on
+tiny worlds, one rule type and one priority group at a time, and bad rules refused at load."""
+
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS, city_of, migrants_in
+from model.clock import Clock
+from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
+from model.flows import Flow, Flows
+from model.model import CitizenizationModel
+from model.processes import settlement
+from model.reference import named_cities
+from model.scenario import ScenarioError, load_scenario
+
+POINTS_CITY_RULE = {
+    "kind": "points", "min_residence_months": 0, "min_social_insurance_months": 0,
+    "requires_stable_job": False, "requires_legal_home": False,
+    "points": {"min_score": 50, "items": {
+        "insurance": {"source": "social_insurance_months", "points_per_unit": 1.0,
+                      "max_points": None}}},
+    "annual_quota_people_per_city": 2, "source": "test",
+}
+
+
+def settle_month(pop, world, scenario, clock, rules=None, quota=None):
+    rules = rules or settlement.CityRules.build(scenario.settlement, world)
+    quota = rules.new_year_quotas() if quota is None else quota
+    flows = Flows(world.size_class)
+    settlement.step(pop, world, scenario, clock, np.random.default_rng(0), flows, rules, quota)
+    return flows, quota
+
+
+def test_points_quota_settles_the_best_scores_and_the_rest_wait_a_year(policy_2019, world):
+    scenario = policy_2019.override({
+        "behaviour.settlement_monthly_application_probability": 1.0,
+        "settlement.city_rules": {"Beijing": POINTS_CITY_RULE},
+    })
+    beijing = world.names.index(named_cities()["Beijing"])
+    pop = migrants_in(beijing, 3, months_in_city=100, si_months=[80, 90, 70],
+                      settle_propensity=0.0, birth_year=1970)
+    rules = settlement.CityRules.build(scenario.settlement, world)
+    quota = rules.new_year_quotas()
+    assert quota[beijing] == 2
+    # no points round before December
+    flows, _ = settle_month(pop, world, scenario, Clock(2019, 5), rules, quota)
+    assert (pop.hukou == HukouStatus.SETTLED).sum() == 0
+    flows, _ = settle_month(pop, world, scenario, Clock(2019, 11), rules, quota)
+    assert (pop.hukou == HukouStatus.SETTLED).tolist() == [True, True, False]  # 80 and 90
+    assert flows.people[Flow.POINTS_APPLICANTS].sum() == 3
+    assert flows.people[Flow.POINTS_ADMITTED].sum() == 2
+    assert flows.people[Flow.SETTLED_POINTS].sum() == 2
+    assert quota[beijing] == 0
+    # next year the quota is renewed and the third applicant gets in
+    quota[:] = rules.new_year_quotas()
+    settle_month(pop, world, scenario, Clock(2019, 23), rules, quota)
+    assert (pop.hukou == HukouStatus.SETTLED).all()
+
+
+def test_points_below_the_minimum_score_cannot_apply(policy_2019, world):
+    scenario = policy_2019.override({"settlement.city_rules": {"Beijing": POINTS_CITY_RULE}})
+    beijing = world.names.index(named_cities()["Beijing"])
+    pop = migrants_in(beijing, 2, months_in_city=100, si_months=[49, 50], birth_year=1970)
+    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [False, True]
+
+
+def test_points_items_are_capped_and_summed(baseline, world):
+    rule = baseline.settlement.rules.super_large.points
+    pop = migrants_in(city_of(world, SizeClass.SUPER_LARGE), 2, si_months=[120, 0],
+                      months_in_city=[120, 12], birth_year=[1990, 1960],
+                      education=[4, 0], housing=[Housing.OWNED, Housing.RENTAL])
+    score = settlement.points_score(pop, np.arange(2), rule, 2019)
+    # 120 x 0.25 + 120 x 0.083 + min(4 x 3.75, 15) + min(16 x 20, 20) + 10 for the home
+    assert score[0] == pytest.approx(30 + 9.96 + 15 + 20 + 10)
+    assert score[1] == pytest.approx(12 * 0.083)  # over 45: no age points
+
+
+def test_city_rule_replaces_its_class_rule_for_that_city_only(policy_2019, world):
+    scenario = policy_2019.override({"settlement.city_rules": {"Shanghai": {
+        "kind": "open", "min_residence_months": 0, "min_social_insurance_months": 0,
+        "requires_stable_job": False, "requires_legal_home": False, "source": "test"}}})
+    shanghai = world.names.index(named_cities()["Shanghai"])
+    beijing = world.names.index(named_cities()["Beijing"])
+    pop = migrants_in(shanghai, 2, months_in_city=1, si_months=0)
+    pop.city[1] = beijing
+    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("group, member", [
+    ("five_years_in_city", {"months_in_city": 60}),
+    ("whole_family", {"married": True, "family_with": True}),
+    ("new_generation", {"birth_year": 1985}),
+    ("poor", {"poverty": PovertyStatus.REGISTERED_POOR}),
+])
+def test_each_priority_group_exempts_exactly_its_conditions(policy_2019, world, group, member):
+    """A large_1 city asks 12 months of insurance, a job and a legal home; the group exempts
+    only social insurance: a member without insurance passes, without a home does not."""
+    off = {f"settlement.priority_groups.{g}.enabled": False
+           for g in ("five_years_in_city", "whole_family", "new_generation", "poor")}
+    scenario = policy_2019.override({**off,
+                                     f"settlement.priority_groups.{group}.enabled": True,
+                                     f"settlement.priority_groups.{group}.exempts":
+                                         ["social_insurance"]})
+    city = city_of(world, SizeClass.LARGE_1)
+    base = {"months_in_city": 24, "si_months": 0, "birth_year": 1970}
+    pop = migrants_in(city, 4, **base)
+    for name, value in member.items():
+        getattr(pop, name)[:3] = value  # rows 0-2 are members, row 3 is not
+    pop.housing[1] = Housing.WORKSITE  # no legal home: not exempted
+    pop.employment[2] = Employment.UNEMPLOYED  # no job: not exempted
+    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False, False,
+                                                                       False]
+
+
+def test_exemptions_are_route_priority_and_plain_passes_keep_their_rule(policy_2019, world):
+    scenario = policy_2019.override({"behaviour.settlement_monthly_application_probability": 1.0})
+    city = city_of(world, SizeClass.LARGE_1)
+    pop = migrants_in(city, 2, months_in_city=24, si_months=[24, 0],
+                      poverty=PovertyStatus.REGISTERED_POOR, settle_propensity=0.0)
+    flows, _ = settle_month(pop, world, scenario, Clock(2019, 0))
+    assert (pop.hukou == HukouStatus.SETTLED).all()
+    assert flows.people[Flow.SETTLED_CONDITIONS].sum() == 1
+    assert flows.people[Flow.SETTLED_PRIORITY].sum() == 1
+
+
+def test_megacity_exception_by_named_city(policy_2019, world):
+    scenario = policy_2019.override({"settlement.priority_groups.not_in_classes": [],
+                                     "settlement.priority_groups.not_in_cities": ["Wuhan"]})
+    wuhan = world.names.index(named_cities()["Wuhan"])
+    other = city_of(world, SizeClass.EXTRA_LARGE, k=1)  # Dongguan
+    assert other != wuhan
+    pop = migrants_in(wuhan, 2, months_in_city=24, si_months=0,
+                      poverty=PovertyStatus.REGISTERED_POOR)
+    pop.city[1] = other
+    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [False, True]
+
+
+def test_willingness_falls_when_rural_rights_are_lost_and_paid_exit_restores_it(world):
+    protected = load_scenario(SCENARIOS / "policy_2019.yaml")
+    lost = load_scenario(SCENARIOS / "rural_rights_lost.yaml")
+    paid = load_scenario(SCENARIOS / "paid_exit.yaml")
+    pop = migrants_in(city_of(world, SizeClass.MEDIUM), 3, land_mu=[0, 5, 20])
+    rows = np.arange(3)
+    p_protected = settlement.willingness_probability(pop, rows, world, protected)
+    p_lost = settlement.willingness_probability(pop, rows, world, lost)
+    p_paid = settlement.willingness_probability(pop, rows, world, paid)
+    assert np.allclose(p_protected, p_protected[0])  # land does not matter when protected
+    assert p_lost[0] > p_lost[1] > p_lost[2]  # more land, more to lose (P1)
+    assert np.all(p_lost < p_protected)
+    assert np.allclose(p_paid, p_protected, atol=1e-6)  # paid at full value: no loss left
+
+
+def test_baseline_willingness_matches_the_2017_survey(baseline):
+    """The intercept is set so that 37% of migrants in cities want hukou (P1)."""
+    model = CitizenizationModel(baseline.override({"simulation.migrants": 100_000}), seed=3)
+    pop = model.population
+    rows = np.flatnonzero(pop.city >= 0)
+    p = settlement.willingness_probability(pop, rows, model.world, baseline)
+    assert np.average(p, weights=pop.weight[rows]) == pytest.approx(0.37, abs=0.01)
+    assert settlement.willing(pop, rows, model.world, baseline).mean() == pytest.approx(
+        0.37, abs=0.01)
+
+
+def test_scenario_variants_move_settlement_the_expected_way(policy_2019):
+    """Directional checks over seeds on common random numbers."""
+    size = {"simulation.migrants": 6000, "simulation.years": 3}
+    variants = {name: load_scenario(SCENARIOS / f"{name}.yaml").override(size)
+                for name in ("policy_2019", "no_priority_groups", "rural_rights_lost",
+                             "open_below_3m")}
+    settled = {name: [] for name in variants}
+    for seed in (1, 2, 3):
+        for name, scenario in variants.items():
+            model = CitizenizationModel(scenario, seed=seed)
+            model.run()
+            pop = model.population
+            settled[name].append(pop.weight[pop.hukou == HukouStatus.SETTLED].sum())
+    mean = {k: np.mean(v) for k, v in settled.items()}
+    assert mean["no_priority_groups"] < mean["policy_2019"]
+    assert mean["rural_rights_lost"] < mean["policy_2019"]
+    assert mean["open_below_3m"] > mean["policy_2019"]
+
+
+def test_settlement_outcomes_are_reported(policy_2019):
+    model = CitizenizationModel(policy_2019.override({"simulation.migrants": 5000,
+                                                      "simulation.years": 2}), seed=2)
+    rows = model.run()
+    whole = rows[(rows.city_class == "all") & (rows.population == "all") & (rows.year == 2020)]
+    value = dict(zip(whole.outcome, whole.value, strict=True))
+    by_rule = sum(value[f"settled_by_rule_{r}"] for r in ("open", "conditions", "points",
+                                                          "priority"))
+    assert by_rule == pytest.approx(value["settlements_per_year"])
+    assert 0 < value["settlement_eligible_share"] < 1
+    assert 0 < value["settlement_willing_share"] < 1
+    assert value["flowing_not_settling"] > 0
+    assert value["points_applicants"] > 0 and 0 <= value["points_success_rate"] <= 1
+    assert value["median_months_to_settlement"] > 0
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"settlement.rules.large_1.min_social_insurance_months": 72}, "cap it at 60"),
+    ({"settlement.rules.large_2": POINTS_CITY_RULE}, "not allowed in cities under 3 million"),
+    ({"settlement.rules.super_large.points.items.insurance.source": "social_insurance_years"},
+     "social_insurance_months"),
+    ({"settlement.rules.super_large.annual_quota_people_per_city": -5},
+     "greater than or equal to 0"),
+    ({"settlement.priority_groups.not_in_cities": ["Gotham"]}, "unknown city name"),
+    ({"settlement.city_rules": {"Atlantis": POINTS_CITY_RULE}}, "unknown city name"),
+    ({"settlement.priority_groups.new_generaton": {"enabled": True, "exempts": []}},
+     "did you mean 'new_generation'"),
+    ({"settlement.priority_groups.poor.exempts": ["insurance"]}, "'social_insurance'"),
+    ({"settlement.rules.medium.annual_quota_people_per_city": 10}, "belong to kind: points"),
+])
+def test_bad_settlement_rules_are_refused(policy_2019, overrides, expected):
+    with pytest.raises(ScenarioError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        policy_2019.override(overrides)
+
+
+def test_breaching_a_national_cap_must_be_declared(policy_2019):
+    scenario = policy_2019.override({
+        "settlement.rules.medium.kind": "conditions",
+        "settlement.rules.medium.min_social_insurance_months": 48,
+        "settlement.rules.medium.breaches_national_standard": True})
+    assert scenario.settlement.rules.medium.min_social_insurance_months == 48
