@@ -8,7 +8,7 @@ scenarios: [../scenarios/policy_2019.yaml]      # relative to this file
 levers:                                          # what governments choose
   settlement.rules.large_1.min_social_insurance_months: {range: [0, 36], integer: true}
 uncertainties:                                   # what we do not know
-  behaviour.settlement_willingness: {range: [0.25, 0.5]}
+  behaviour.willingness.intercept: {range: [-0.5, 1.0]}
 design: {kind: grid, levels: 2}                  # grid | lhs | sobol | morris | table
 replications: 2
 seed: 20190101                                   # master seed of the experiment
