@@ -72,7 +72,36 @@ class Comparison:
                         "difference": diff[0], "difference_ci_low": diff[1],
                         "difference_ci_high": diff[2],
                     })
+        records.extend(self._cost_per_additional_settler(reference))
         return pd.DataFrame.from_records(records)
+
+    def _cost_per_additional_settler(self, reference: str) -> list[dict]:
+        """cost_per_additional_citizenized_poor_yuan: per seed, the extra public spending over
+        the whole run (services and capacity investment) / the extra poor people settled by
+        the final year, against the reference; mean and 95 % CI over seeds."""
+        runs = self.runs[(self.runs["city_class"] == "all")]
+        spending = runs[(runs["outcome"] == "public_spending_yuan")
+                        & (runs["population"] == "all")]
+        settled = runs[(runs["outcome"] == "settled_people") & (runs["population"] == "poor")
+                       & (runs["year"] == self.final_year)]
+        if spending.empty or settled.empty:
+            return []
+        spend = spending.pivot_table(index="seed", columns="scenario", values="value",
+                                     aggfunc="sum")
+        poor = settled.pivot_table(index="seed", columns="scenario", values="value")
+        records = []
+        for name in self.scenarios:
+            if name == reference:
+                continue
+            extra_poor = poor[name] - poor[reference]
+            ratio = ((spend[name] - spend[reference]) / extra_poor)[extra_poor > 0]
+            mean, low, high = mean_ci(ratio.to_numpy())
+            records.append({"outcome": "cost_per_additional_citizenized_poor_yuan",
+                            "population": "poor", "scenario": name, "year": self.final_year,
+                            "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                            "difference": mean, "difference_ci_low": low,
+                            "difference_ci_high": high})
+        return records
 
 
 def compare_scenarios(scenarios: Sequence[Scenario], seeds: Sequence[int], *,
@@ -99,7 +128,9 @@ def format_value(outcome: str, value: float) -> str:
     if outcome.endswith(("_rate", "_share")):
         return f"{value:.3f}"
     if outcome.endswith("_yuan"):
-        return f"{value:,.0f}"
+        return f"{value / 1e9:,.1f}bn" if abs(value) >= 1e8 else f"{value:,.0f}"
+    if outcome.endswith("_m2"):
+        return f"{value / 1e6:,.1f}M m2"
     return f"{value / 1e6:,.2f}M"
 
 
@@ -111,9 +142,14 @@ def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
               *(f"{name} - {reference}" for name in others)]
     lines = []
     for (outcome, population), block in summary.groupby(["outcome", "population"], sort=False):
+        if block[["mean", "difference"]].isna().all().all():
+            continue  # e.g. fiscal outcomes, which are per city, for the poor
         block = block.set_index("scenario")
         cells = [outcome, population]
         for name in comparison.scenarios:
+            if name not in block.index:
+                cells.append("")
+                continue
             r = block.loc[name]
             cells.append(f"{format_value(outcome, r['mean'])} "
                          f"[{format_value(outcome, r['ci_low'])}, "
@@ -129,5 +165,6 @@ def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
     def fmt(row):
         return "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
     title = (f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random "
-             "numbers: mean [95% CI]; differences are paired by seed. M = million people.")
+             "numbers: mean [95% CI]; differences are paired by seed. M = million people, "
+             "bn = billion yuan.")
     return "\n".join([title, fmt(header), fmt(["-" * w for w in widths]), *map(fmt, lines)])

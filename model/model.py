@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import mesa
 import numpy as np
 import pandas as pd
 
-from model import outcomes
+from model import governments, outcomes
 from model.clock import Clock
 from model.enums import HukouStatus
 from model.flows import Flows, people_by_group
+from model.governments import CityGovernment
 from model.population import Population
-from model.processes import demography, labour, migration, permits, settlement
+from model.processes import demography, fiscal, labour, migration, permits, settlement
 from model.scenario import Scenario
 from model.streams import Streams
 from model.synthesis import synthesise
@@ -32,12 +35,21 @@ class CitizenizationModel(mesa.Model):
         self.spec = scenario
         self.seed = seed
         self.streams = Streams(seed)
-        self.world = world if world is not None else World.build(scenario)
+        world = world if world is not None else World.build(scenario)
+        # capacity grows with investment during a run: each model owns its copy
+        self.world = dataclasses.replace(world, capacity_people=world.capacity_people.copy())
         self.population = (population if population is not None
                            else synthesise(scenario, self.world, self.streams["synthesis"]))
         self.flows = Flows(self.world.size_class)
-        self.settlement_rules = settlement.CityRules.build(scenario.settlement, self.world)
-        self.quota_left = self.settlement_rules.new_year_quotas()
+        self.scenario_rules = settlement.CityRules.build(scenario.settlement, self.world)
+        self.settlement_rules = self.scenario_rules  # as relaxed by governments (see _start_year)
+        self.condition_factor = np.ones(self.world.n_cities)  # governments change it
+        self.quota_people = self.scenario_rules.new_year_quotas()  # governments change it
+        self.quota_left = self.quota_people.copy()
+        self.fiscal = fiscal.FiscalState(self.world)
+        self.expected_gain = np.zeros(self.world.n_cities)
+        for city in range(self.world.n_cities):
+            CityGovernment(self, city)
         self.migrants_at_year_start = self._migrants_by_group()
         self._years: list[pd.DataFrame] = []
 
@@ -59,10 +71,12 @@ class CitizenizationModel(mesa.Model):
         4. Residence permits (prov. 14): eligibility and take-up.
         5. Settlement (prov. 14, 16): city rules, priority groups, willingness, points rounds
            (December) under annual quotas.
-        6. Outcomes (each December): the year's outcome rows.
+        6. Fiscal (prov. 15): cities' monthly accounts; each December the centre's rewards,
+           infrastructure subsidy and land quota, then every city government's decision on
+           capacity investment and next year's quota.
+        7. Outcomes (each December): the year's outcome rows.
 
-        Public services (prov. 3-13) and fiscal incentives (prov. 15) come between 4 and 5 and
-        after 5 when they are modelled.
+        Public services (prov. 3-13) will come between 4 and 5.
         """
         clock, pop, world, scenario = self.clock, self.population, self.world, self.spec
         if clock.month == 1:
@@ -70,9 +84,12 @@ class CitizenizationModel(mesa.Model):
         migration.step(pop, world, scenario, clock, self.streams["migration"], self.flows)
         labour.step(pop, world, scenario, clock, self.streams["labour"])
         permits.step(pop, world, scenario, clock, self.streams["permits"], self.flows)
-        settlement.step(pop, world, scenario, clock, self.streams["settlement"], self.flows,
-                        self.settlement_rules, self.quota_left)
+        settlers = settlement.step(pop, world, scenario, clock, self.streams["settlement"],
+                                   self.flows, self.settlement_rules, self.quota_left)
+        fiscal.step(self.fiscal, pop, world, scenario, settlers)
         if clock.month == 12:
+            fiscal.close_year(self.fiscal, world, scenario)
+            governments.decide_all(self, self.fiscal)
             self._end_year(clock)
 
     def run(self, progress: bool = False) -> pd.DataFrame:
@@ -97,7 +114,9 @@ class CitizenizationModel(mesa.Model):
         if clock.index > 0:
             demography.step(self.population, self.world, self.spec, clock,
                             self.streams["demography"])
-        self.quota_left[:] = self.settlement_rules.new_year_quotas()
+        self.quota_left[:] = self.quota_people
+        self.settlement_rules = self.scenario_rules.relaxed(self.condition_factor)
+        self.fiscal.new_year()
         self.migrants_at_year_start = self._migrants_by_group()
         self.flows.reset()
 
@@ -105,7 +124,8 @@ class CitizenizationModel(mesa.Model):
         snapshot = outcomes.Snapshot(self.population, self.world, self.flows.people.copy(),
                                      self.migrants_at_year_start,
                                      self.flows.months_at_settlement.copy(), self.spec,
-                                     self.settlement_rules, clock.year)
+                                     self.settlement_rules, clock.year, self.fiscal.accounts,
+                                     self.quota_people.copy())
         self._years.append(outcomes.record(snapshot, clock.year))
 
     def _migrants_by_group(self) -> np.ndarray:

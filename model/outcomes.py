@@ -17,7 +17,7 @@ import pandas as pd
 from model.enums import IS_EMPLOYED, Employment, HukouStatus, SizeClass
 from model.flows import Flow, people_by_group
 from model.population import Population
-from model.processes import settlement
+from model.processes import fiscal, settlement
 from model.scenario import Scenario
 from model.world import World
 
@@ -39,6 +39,8 @@ class Snapshot:
     scenario: Scenario
     settlement_rules: settlement.CityRules
     year: int
+    accounts: fiscal.Accounts
+    quota_people: np.ndarray  # next year's points quota per city (inf where none)
 
     @cached_property
     def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
@@ -201,6 +203,51 @@ def median_months_to_settlement(s: Snapshot) -> np.ndarray:
     return table
 
 
+def per_city(s: Snapshot, values: np.ndarray) -> np.ndarray:
+    """A per-city quantity summed by size class; the `poor` row is NaN (cities, not people)."""
+    table = np.full((2, 1 + len(SizeClass)), np.nan)
+    table[0, 1:] = np.bincount(s.world.size_class, weights=values, minlength=len(SizeClass))
+    table[0, 0] = table[0, 1:].sum()
+    return table
+
+
+def central_reward_spend_yuan(s: Snapshot) -> np.ndarray:
+    """Citizenization rewards the centre paid for the year, by receiving city (yuan)."""
+    return per_city(s, s.accounts.rewards)
+
+
+def infrastructure_subsidy_yuan(s: Snapshot) -> np.ndarray:
+    """Infrastructure subsidy the centre paid for the year (yuan)."""
+    return per_city(s, s.accounts.infrastructure_subsidy)
+
+
+def land_quota_m2(s: Snapshot) -> np.ndarray:
+    """Construction-land and homestead quota granted for the year's settlers (m2)."""
+    return per_city(s, s.accounts.land_quota_m2)
+
+
+def capacity_investment_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' investment in capacity for migrants in the year (yuan)."""
+    return per_city(s, s.accounts.capacity_investment)
+
+
+def public_spending_yuan(s: Snapshot) -> np.ndarray:
+    """Public spending on migrants and settlers in the year: services plus capacity investment
+    (yuan; rewards and subsidies are transfers within the public sector, not counted again)."""
+    return per_city(s, s.accounts.spending)
+
+
+def city_net_fiscal_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' spending less revenue, central transfers and land revenue (yuan; positive:
+    migrants and settlers cost the cities more than they bring)."""
+    return per_city(s, -s.accounts.balance)
+
+
+def settlement_quota_total(s: Snapshot) -> np.ndarray:
+    """Next year's points quotas set by the governments, summed (people)."""
+    return per_city(s, np.where(np.isfinite(s.quota_people), s.quota_people, 0.0))
+
+
 OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
     f.__name__: f
     for f in (hukou_citizenization_rate, settled_people, settlements_per_year,
@@ -208,13 +255,17 @@ OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
               residence_permit_share, mean_monthly_income_yuan, settlement_eligible_share,
               settlement_willing_share, flowing_not_settling, settled_by_rule_open,
               settled_by_rule_conditions, settled_by_rule_points, settled_by_rule_priority,
-              points_applicants, points_success_rate, median_months_to_settlement)
+              points_applicants, points_success_rate, median_months_to_settlement,
+              central_reward_spend_yuan, infrastructure_subsidy_yuan, land_quota_m2,
+              capacity_investment_yuan, public_spending_yuan, city_net_fiscal_cost_yuan,
+              settlement_quota_total)
 }
 
 #: The outcomes a comparison leads with.
 HEADLINE = ("hukou_citizenization_rate", "settlements_per_year", "migrants_in_cities",
-            "residence_permit_share", "return_migration_rate", "employment_rate",
-            "mean_monthly_income_yuan")
+            "residence_permit_share", "settlement_willing_share", "flowing_not_settling",
+            "return_migration_rate", "employment_rate", "mean_monthly_income_yuan",
+            "public_spending_yuan", "central_reward_spend_yuan", "city_net_fiscal_cost_yuan")
 
 
 def record(s: Snapshot, year: int) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import Field, model_validator
 
+from model.fiscal_policy import Fiscal, Government
 from model.inputs import InputError, LineMap, read_yaml, validate
 from model.schema import (
     NATIONAL_PERMIT_MAX_MONTHS,
@@ -190,6 +191,7 @@ class Behaviour(StrictModel):
     willingness: Willingness
     settlement_monthly_application_probability: Probability = uncertainty(
         "monthly chance a willing, eligible migrant applies (and is processed)")
+    government: Government
 
 
 class ResidencePermit(StrictModel):
@@ -227,6 +229,7 @@ class Scenario(StrictModel):
     behaviour: Behaviour
     residence_permit: ResidencePermit
     settlement: Settlement
+    fiscal: Fiscal
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -60,7 +60,7 @@ def test_compare_writes_paired_results(tmp_path, capsys):
     assert set(runs["scenario"]) == {"baseline", "policy_2019"}
     assert set(runs["seed"]) == {0, 1}
     summary = pd.read_parquet(out / "summary.parquet")
-    assert set(summary["outcome"]) == set(HEADLINE)
+    assert set(summary["outcome"]) == {*HEADLINE, "cost_per_additional_citizenized_poor_yuan"}
     # the paired difference is the mean of per-seed differences
     final = runs[(runs.year == 2020) & (runs.outcome == "hukou_citizenization_rate")
                  & (runs.population == "all") & (runs.city_class == "all")]

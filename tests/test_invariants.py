@@ -90,8 +90,11 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
     from model.processes.settlement import CityRules
 
     flows = Flows(world.size_class)
+    from model.processes.fiscal import Accounts
+
+    rules = CityRules.build(baseline.settlement, world)
     snapshot = Snapshot(pop, world, flows.people, np.zeros((7, 2)), flows.months_at_settlement,
-                        baseline, CityRules.build(baseline.settlement, world), 2019)
+                        baseline, rules, 2019, Accounts(world.n_cities), rules.quota_people)
     table = hukou_citizenization_rate(snapshot)
     # settled 2 people / (2 settled + 1 + 1 with >= 12 months); the 11-month row is not counted
     assert table[0, 0] == pytest.approx(0.5)

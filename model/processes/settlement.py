@@ -29,12 +29,13 @@ Eligible migrants who are not willing are "流而不迁" (`flowing_not_settling`
 `settlement_monthly_application_probability` and settles. A points queue (eligible through a
 points rule, not exempt from points) is one round a year, in December: the willing apply with
 the year's probability 1 - (1 - p)^12, are ranked by score (most first; ties keep row order)
-and settle while the city's annual quota lasts; the others may apply again next year.
+and settle while the city's annual quota lasts (the row at which it runs out by lottery, in
+proportion to the quota left); the others may apply again next year.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import numpy as np
@@ -186,6 +187,17 @@ class CityRules:
             exemptions=exemptions,
         )
 
+    def relaxed(self, factor: np.ndarray) -> CityRules:
+        """The rules with each city's months of residence and social insurance scaled by
+        `factor` (governments' response to incentives; 1 = as written)."""
+        if np.all(factor == 1.0):
+            return self
+        return replace(self,
+                       min_residence_months=np.floor(self.min_residence_months * factor).astype(
+                           np.int16),
+                       min_social_insurance_months=np.floor(
+                           self.min_social_insurance_months * factor).astype(np.int16))
+
     def new_year_quotas(self) -> np.ndarray:
         """Each city's points quota for a new calendar year (people; inf where none)."""
         return self.quota_people.copy()
@@ -294,26 +306,34 @@ def willing(pop: Population, rows: np.ndarray, world: World, scenario: Scenario)
 # --- the month's settlements ------------------------------------------------------------------
 
 def admit_by_score(pop: Population, rows: np.ndarray, score: np.ndarray,
-                   quota_left: np.ndarray) -> np.ndarray:
+                   quota_left: np.ndarray, lottery: np.ndarray) -> np.ndarray:
     """The `rows` admitted under their cities' remaining quotas, best score first; updates
-    `quota_left`."""
+    `quota_left`.
+
+    A row stands for `weight` people, often more than a quota has left: the row at which a
+    city's quota runs out is admitted with probability (quota left) / weight, using its
+    `lottery` number in [0, 1), so that admissions match the quota in expectation at any
+    population size."""
     if rows.size == 0:
         return rows
     city = pop.city[rows]
     order = np.lexsort((-score, city))  # by city, then score descending, ties in row order
-    rows, city = rows[order], city[order]
+    rows, city, lottery = rows[order], city[order], lottery[order]
     weight = pop.weight[rows].astype(np.float64)
     cumulative = np.cumsum(weight)
     starts = np.searchsorted(city, city, side="left")
     before = cumulative - weight - np.where(starts > 0, cumulative[starts - 1], 0.0)
-    admitted = rows[before + weight <= quota_left[city] + 1e-9]
+    room = quota_left[city] - before  # quota left when this row's turn comes
+    admitted = rows[(room >= weight - 1e-9) | ((room > 0) & (lottery < room / weight))]
     np.subtract.at(quota_left, pop.city[admitted], pop.weight[admitted].astype(np.float64))
+    np.maximum(quota_left, 0.0, out=quota_left)
     return admitted
 
 
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
          rng: np.random.Generator, flows: Flows, rules: CityRules,
-         quota_left: np.ndarray) -> None:
+         quota_left: np.ndarray) -> np.ndarray:
+    """The month's settlements; returns the indices of the new settlers."""
     u_apply = rng.random(len(pop), dtype=np.float32)
     p_month = scenario.behaviour.settlement_monthly_application_probability
     p_year = 1.0 - (1.0 - p_month) ** 12
@@ -332,7 +352,8 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     if clock.month == POINTS_ROUND_MONTH:
         applying = wants & queued & (u_apply[rows] < p_year)
         flows.add(Flow.POINTS_APPLICANTS, pop, rows[applying])
-        admitted = admit_by_score(pop, rows[applying], score[applying], quota_left)
+        admitted = admit_by_score(pop, rows[applying], score[applying], quota_left,
+                                  u_apply[rows[applying]] / p_year)
         kept = np.isin(rows[applying], admitted)
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
         settlers.append(rows[applying][kept])
@@ -344,3 +365,4 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     flows.add_months_at_settlement(pop, settlers_all)
     for r, flow in SETTLED_FLOW.items():
         flows.add(flow, pop, settlers_all[routes_all == r])
+    return settlers_all

@@ -1,0 +1,170 @@
+"""Fiscal accounts and the centre's instruments (phase 6, prov. 15).
+
+Every month each city's accounts record, in yuan:
+- service spending: settled residents at `annual_cost_yuan_per_settler` / 12 and migrants with a
+  residence permit at `annual_cost_yuan_per_permit_holder` / 12;
+- revenue: each employed resident's wage times the city's revenue share (formal or informal).
+Each December the centre settles the year (`close_year`):
+- **rewards**: a city claims, for every person settled there in the last `paid_for_years` years,
+  the rate for a cross-province or in-province settler plus the poor supplement; when claims
+  exceed the annual budget every claim is scaled by budget / claims;
+- **infrastructure subsidy**: the rate times the year's settlers beyond the threshold;
+- **land**: the year's settlers times construction land per settler (none in the listed
+  classes) plus homestead quota per settler, in m2, turned into land revenue at a net rate.
+City governments then decide how much to invest and next year's quotas (`model/governments.py`).
+A city's balance is revenue + transfers (rewards, subsidy) + land revenue - spending (services
+and capacity investment); what the centre pays equals what the cities receive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from model.enums import IS_EMPLOYED, Employment, HukouStatus, PovertyStatus, SizeClass
+from model.population import Population
+from model.scenario import Scenario
+from model.world import World
+
+#: Columns of a year's settler tally per city.
+CROSS_PROVINCE, IN_PROVINCE, POOR = 0, 1, 2
+
+
+@dataclass
+class Accounts:
+    """One calendar year's accounts, per city (yuan; land in m2)."""
+
+    n_cities: int
+    service_spending: np.ndarray = field(init=False)
+    revenue: np.ndarray = field(init=False)
+    rewards: np.ndarray = field(init=False)
+    infrastructure_subsidy: np.ndarray = field(init=False)
+    land_quota_m2: np.ndarray = field(init=False)
+    land_revenue: np.ndarray = field(init=False)
+    capacity_investment: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        for f in fields(self):
+            if f.name != "n_cities":
+                setattr(self, f.name, np.zeros(self.n_cities))
+
+    @property
+    def spending(self) -> np.ndarray:
+        return self.service_spending + self.capacity_investment
+
+    @property
+    def transfers(self) -> np.ndarray:
+        """What the centre paid each city."""
+        return self.rewards + self.infrastructure_subsidy
+
+    @property
+    def balance(self) -> np.ndarray:
+        return self.revenue + self.transfers + self.land_revenue - self.spending
+
+
+class FiscalState:
+    """The accounts, the ledger of settlers the rewards are paid for, and the fund's last
+    pro-rata factor."""
+
+    def __init__(self, world: World):
+        self.accounts = Accounts(world.n_cities)
+        self.settlers = np.zeros((world.n_cities, 3))  # this year, by CROSS/IN_PROVINCE, POOR
+        self.ledger: list[np.ndarray] = []  # one settler tally per closed year
+        self.reward_scale = 1.0
+        #: what the centre paid, by instrument, over the run (yuan); equals what cities received
+        self.centre_paid = {"rewards": 0.0, "infrastructure_subsidy": 0.0}
+
+    def new_year(self) -> None:
+        self.accounts.reset()
+        self.settlers[:] = 0.0
+
+
+def record_settlers(state: FiscalState, pop: Population, world: World,
+                    settlers: np.ndarray) -> None:
+    """Tally the month's settlers by city: cross- or in-province, and poor."""
+    if settlers.size == 0:
+        return
+    city = pop.city[settlers]
+    weight = pop.weight[settlers].astype(np.float64)
+    cross = world.province[city] != pop.origin_province[settlers]
+    poor = pop.poverty[settlers] != PovertyStatus.NOT_POOR
+    n = world.n_cities
+    state.settlers[:, CROSS_PROVINCE] += np.bincount(city[cross], weight[cross], minlength=n)
+    state.settlers[:, IN_PROVINCE] += np.bincount(city[~cross], weight[~cross], minlength=n)
+    state.settlers[:, POOR] += np.bincount(city[poor], weight[poor], minlength=n)
+
+
+def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
+         settlers: np.ndarray) -> None:
+    """The month's service spending and revenue, and its settlers."""
+    pf = scenario.fiscal.public_finance
+    n = world.n_cities
+    in_city = np.flatnonzero(pop.city >= 0)
+    city, weight = pop.city[in_city], pop.weight[in_city].astype(np.float64)
+    settled = pop.hukou[in_city] == HukouStatus.SETTLED
+    permit = ~settled & pop.permit[in_city]
+    state.accounts.service_spending += (
+        np.bincount(city[settled], weight[settled], minlength=n)
+        * pf.annual_cost_yuan_per_settler / 12
+        + np.bincount(city[permit], weight[permit], minlength=n)
+        * pf.annual_cost_yuan_per_permit_holder / 12)
+    employment = pop.employment[in_city]
+    employed = IS_EMPLOYED[employment]
+    share = np.where(employment == Employment.FORMAL, pf.revenue_share_of_wage_formal,
+                     pf.revenue_share_of_wage_informal)
+    state.accounts.revenue += np.bincount(
+        city[employed], (weight * pop.wage[in_city] * share)[employed], minlength=n)
+    record_settlers(state, pop, world, settlers)
+
+
+def reward_claims(scenario: Scenario, ledger: list[np.ndarray]) -> np.ndarray:
+    """Each city's reward claim for the year just closed (the last ledger entry)."""
+    reward = scenario.fiscal.reward
+    rates = np.array([reward.yuan_per_cross_province_settler,
+                      reward.yuan_per_in_province_settler, reward.extra_yuan_per_poor_settler])
+    recent = ledger[-reward.paid_for_years:]
+    return sum(tally @ rates for tally in recent)
+
+
+def budget_scale(claims: np.ndarray, budget_yuan: float | None) -> float:
+    """Pro-rata factor applied to every claim when claims exceed the budget."""
+    total = float(claims.sum())
+    if budget_yuan is None or total <= budget_yuan or total == 0:
+        return 1.0
+    return budget_yuan / total
+
+
+def land_m2_per_settler(scenario: Scenario, world: World) -> np.ndarray:
+    """Quota (m2) one settler brings each city: construction land (not in excluded classes)
+    plus homestead-reclamation quota."""
+    land = scenario.fiscal.land
+    excluded = np.isin(world.size_class, [SizeClass[c.upper()] for c in
+                                          land.no_construction_land_in])
+    return np.where(excluded, 0.0, land.construction_m2_per_settler) + (
+        land.homestead_quota_m2_per_settler)
+
+
+def close_year(state: FiscalState, world: World, scenario: Scenario) -> None:
+    """The centre's payments and the land quota for the year (December)."""
+    fiscal = scenario.fiscal
+    state.ledger.append(state.settlers.copy())
+    claims = reward_claims(scenario, state.ledger)
+    state.reward_scale = budget_scale(claims, fiscal.reward.annual_budget_yuan)
+    state.accounts.rewards += claims * state.reward_scale
+    state.centre_paid["rewards"] += (
+        float(claims.sum()) * state.reward_scale if fiscal.reward.annual_budget_yuan is None
+        else min(float(claims.sum()), fiscal.reward.annual_budget_yuan))
+
+    settled = state.settlers[:, CROSS_PROVINCE] + state.settlers[:, IN_PROVINCE]
+    subsidy = fiscal.infrastructure_subsidy
+    paid = subsidy.yuan_per_settler_above_threshold * np.maximum(
+        settled - subsidy.threshold_settlers_per_year, 0.0)
+    state.accounts.infrastructure_subsidy += paid
+    state.centre_paid["infrastructure_subsidy"] += float(paid.sum())
+    m2 = settled * land_m2_per_settler(scenario, world)
+    state.accounts.land_quota_m2 += m2
+    state.accounts.land_revenue += m2 * fiscal.land.net_land_revenue_yuan_per_m2
