@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="seeds are S, S+1, ..., S+K-1 (default 0)")
     compare.add_argument("--out", type=Path, metavar="DIR",
                          help="results folder (default results/compare/<UTC timestamp>)")
+    compare.add_argument("--report", action="store_true",
+                         help="also write report.html: the table and figures on one page")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
 
     check = commands.add_parser("check", help="validate scenario files without running them")
@@ -196,8 +198,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     results.write_parquet(summary, out / "summary.parquet")
     for scenario in scenarios:
         results.write_text(scenario.to_yaml(), out / f"{scenario.name}.resolved.yaml")
-    plots.plot_trajectories(comparison.runs, out / "comparison.png",
-                            f"{' vs '.join(names)}: {len(seeds)} seeds (bands: min-max)")
+    title = f"{' vs '.join(names)}: {len(seeds)} seeds"
+    figures = {
+        "Citizenization over time (bands: min-max over seeds) and by city class":
+            plots.plot_trajectories(comparison.runs, out / "comparison.png",
+                                    f"{title} (bands: min-max)"),
+        "The citizenization funnel, all migrants":
+            plots.plot_funnel(comparison.runs, out / "funnel.png", f"{title}: all migrants"),
+        "The citizenization funnel, poor migrants":
+            plots.plot_funnel(comparison.runs, out / "funnel_poor.png",
+                              f"{title}: poor migrants", population="poor"),
+        "Fiscal flows (prov. 15)": plots.plot_fiscal(comparison.runs, out / "fiscal.png", title),
+    }
     results.write_json(results.manifest(
         scenarios={s.name: {"file": str(p), "hash": s.hash()}
                    for s, p in zip(scenarios, args.scenarios, strict=True)},
@@ -205,8 +217,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         years=[s.simulation.years for s in scenarios], wall_time_seconds=round(wall, 3)),
         out / "manifest.json")
 
+    if args.report:
+        from model.report import write_report
+
+        write_report(comparison, summary, figures, out / "report.html",
+                     {s.name: s.description for s in scenarios})
     print(format_summary(comparison, summary))
-    print(f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}")
+    print(f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}"
+          + (f" (report: {out / 'report.html'})" if args.report else ""))
     return 0
 
 
@@ -250,7 +268,7 @@ def cmd_sweep_collect(args: argparse.Namespace) -> int:
 def cmd_analyse(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from model import results
+    from model import plots, results
     from model.experiments import analysis
     from model.experiments.spec import read_spec
     from model.experiments.store import SweepStore
@@ -283,7 +301,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         for scenario in scenarios:
             indices = analysis.sensitivity(args.folder, args.outcome, scenario, **selection)
             indices.to_csv(out / f"sensitivity_{scenario}.csv")
-            analysis.plot_sensitivity(indices, out / f"sensitivity_{scenario}.png",
+            plots.plot_sensitivity(indices, out / f"sensitivity_{scenario}.png",
                                       f"{spec.design.kind} indices of {args.outcome}, "
                                       f"{scenario}")
             print(f"\n{spec.design.kind} indices, {scenario} "
@@ -293,7 +311,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     numeric = [c for c in analysis.factor_columns(runs)
                if pd.api.types.is_numeric_dtype(runs[c]) and runs[c].nunique() > 1]
     if len(numeric) >= 2:
-        analysis.plot_response_surface(runs, numeric[0], numeric[1], args.outcome,
+        plots.plot_response_surface(runs, numeric[0], numeric[1], args.outcome,
                                        out / "response_surface.png",
                                        population=args.population)
     print(f"\ntables and figures: {out}")

@@ -203,6 +203,50 @@ def median_months_to_settlement(s: Snapshot) -> np.ndarray:
     return table
 
 
+def funnel_masks(s: Snapshot) -> dict[str, np.ndarray]:
+    """Nested stages of citizenization over all rows, each a subset of the one before:
+    in a city >= 12 months (or settled) -> with a residence permit -> eligible to settle ->
+    eligible and willing -> settled. Settlers count at every stage."""
+    pop = s.population
+    settled = pop.hukou == HukouStatus.SETTLED
+    eligible, willing = s.settlement_position
+    stage = settled | (_unsettled(s) & (pop.city >= 0)
+                       & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+    stages = {"in_city_12_months": stage}
+    stage = stage & (settled | pop.permit)
+    stages["with_permit"] = stage
+    stage = stage & (settled | eligible)
+    stages["eligible"] = stage
+    stage = stage & (settled | willing)
+    stages["willing"] = stage
+    stages["settled"] = settled
+    return stages
+
+
+def funnel_in_city_12_months(s: Snapshot) -> np.ndarray:
+    """Funnel stage 1: people in a city for 12 months or more, settlers included."""
+    return tally(s, funnel_masks(s)["in_city_12_months"])
+
+
+def funnel_with_permit(s: Snapshot) -> np.ndarray:
+    """Funnel stage 2: of stage 1, those holding a residence permit (or settled)."""
+    return tally(s, funnel_masks(s)["with_permit"])
+
+
+def funnel_eligible(s: Snapshot) -> np.ndarray:
+    """Funnel stage 3: of stage 2, those eligible to settle (or settled)."""
+    return tally(s, funnel_masks(s)["eligible"])
+
+
+def funnel_willing(s: Snapshot) -> np.ndarray:
+    """Funnel stage 4: of stage 3, those who also want local hukou (or settled)."""
+    return tally(s, funnel_masks(s)["willing"])
+
+
+FUNNEL = ("funnel_in_city_12_months", "funnel_with_permit", "funnel_eligible", "funnel_willing",
+          "settled_people")
+
+
 def per_city(s: Snapshot, values: np.ndarray) -> np.ndarray:
     """A per-city quantity summed by size class; the `poor` row is NaN (cities, not people)."""
     table = np.full((2, 1 + len(SizeClass)), np.nan)
@@ -258,7 +302,8 @@ OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
               points_applicants, points_success_rate, median_months_to_settlement,
               central_reward_spend_yuan, infrastructure_subsidy_yuan, land_quota_m2,
               capacity_investment_yuan, public_spending_yuan, city_net_fiscal_cost_yuan,
-              settlement_quota_total)
+              settlement_quota_total, funnel_in_city_12_months, funnel_with_permit,
+              funnel_eligible, funnel_willing)
 }
 
 #: The outcomes a comparison leads with.

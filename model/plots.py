@@ -71,3 +71,106 @@ def plot_trajectories(runs: pd.DataFrame, path: Path, title: str) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_funnel(runs: pd.DataFrame, path: Path, title: str, population: str = "all") -> Path:
+    """The citizenization funnel in the final year, per scenario (mean over seeds): in a city
+    >= 12 months -> residence permit -> eligible to settle -> willing -> settled."""
+    from model.outcomes import FUNNEL
+
+    labels = ["in city\n>= 12 months", "with residence\npermit", "eligible\nto settle",
+              "eligible and\nwilling", "settled"]
+    final = runs[(runs["year"] == runs["year"].max()) & (runs["city_class"] == "all")
+                 & (runs["population"] == population) & (runs["outcome"].isin(FUNNEL))]
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    width = 0.8 / max(len(scenarios), 1)
+    for i, name in enumerate(scenarios):
+        means = final[final["scenario"] == name].groupby("outcome")["value"].mean()
+        values = means.reindex(list(FUNNEL)).to_numpy() / 1e6
+        ax.bar(np.arange(len(FUNNEL)) + i * width, values, width, color=colours[i % 10],
+               label=name)
+    ax.set_xticks(np.arange(len(FUNNEL)) + width * (len(scenarios) - 1) / 2, labels, fontsize=8)
+    ax.set_ylabel(f"million people ({population} migrants), {int(runs['year'].max())}",
+                  fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+#: (outcome, label) of the fiscal panels.
+FISCAL = (("public_spending_yuan", "public spending on migrants and settlers"),
+          ("central_reward_spend_yuan", "central citizenization rewards"),
+          ("infrastructure_subsidy_yuan", "infrastructure subsidy"),
+          ("capacity_investment_yuan", "cities' capacity investment"),
+          ("city_net_fiscal_cost_yuan", "cities' net fiscal cost"),
+          ("land_quota_m2", "land quota (million m2)"))
+
+
+def plot_fiscal(runs: pd.DataFrame, path: Path, title: str) -> Path:
+    """Fiscal flows per year and scenario (mean over seeds): billion yuan, land in million m2."""
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    whole = runs[(runs["city_class"] == "all") & (runs["population"] == "all")]
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7))
+    for ax, (outcome, label) in zip(axes.flat, FISCAL, strict=True):
+        scale = 1e-6 if outcome.endswith("_m2") else 1e-9
+        for i, name in enumerate(scenarios):
+            rows = whole[(whole["scenario"] == name) & (whole["outcome"] == outcome)]
+            series = rows.groupby("year")["value"].mean() * scale
+            ax.plot(series.index, series.values, marker="o", ms=3, color=colours[i % 10],
+                    label=name)
+        _style(ax, label + ("" if outcome.endswith("_m2") else " (billion yuan)"))
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path: Path,
+                          scenario: str | None = None, population: str = "all") -> Path:
+    """Mean outcome over two factors (replications averaged; other factors averaged)."""
+    from model.experiments.analysis import point_means
+
+    means = point_means(runs, outcome, population)
+    scenario = scenario or sorted(means["scenario"].unique())[-1]
+    means = means[means["scenario"] == scenario]
+    grid = means.groupby([y, x])["mean"].mean().unstack(x)
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    if grid.shape[0] > 1 and grid.shape[1] > 1 and not grid.isna().any().any():
+        mesh = ax.contourf(grid.columns.astype(float), grid.index.astype(float),
+                           grid.to_numpy(), levels=12, cmap="viridis")
+    else:
+        mesh = ax.scatter(means[x], means[y], c=means["mean"], cmap="viridis", s=60)
+    fig.colorbar(mesh, ax=ax, label=f"{outcome} ({population})")
+    ax.set_xlabel(x, fontsize=8)
+    ax.set_ylabel(y, fontsize=8)
+    ax.set_title(f"{scenario}: mean over replications", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
+    """Horizontal bars of total-order Sobol indices or Morris mu*, with confidence."""
+    column, conf = (("ST", "ST_conf") if "ST" in indices else ("mu_star", "mu_star_conf"))
+    order = indices.sort_values(column)
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(order) + 1.5))
+    colours = ["tab:blue" if k == "lever" else "tab:orange" for k in order["kind"]]
+    ax.barh(order.index, order[column], xerr=order[conf], color=colours)
+    ax.set_xlabel(f"{column} (blue: lever, orange: uncertainty)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+

@@ -24,6 +24,10 @@ RECORDED_PACKAGES = ("citizenization", "mesa", "numpy", "pandas", "pyarrow", "py
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 class OutputError(InputError):
     """An output folder that cannot be written. The message is one paragraph for the user."""
 
@@ -49,6 +53,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are ordinary files
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

@@ -5,7 +5,7 @@
   replication (common random numbers);
 - `sensitivity`: Sobol (first and total order) or Morris (mu*, sigma) indices with SALib, from
   the design's samples and the replication means;
-- `plot_response_surface`: an outcome over two factors; `plot_sensitivity`: index bars;
+- figures of these (response surfaces, sensitivity bars) are in `model/plots.py`;
 - `to_ema`: the EMA Workbench's `(experiments, outcomes)` pair, for its scenario discovery.
 """
 
@@ -144,53 +144,3 @@ def to_ema(runs: pd.DataFrame, outcomes: list[str] | None = None, population: st
     experiments = experiments.reset_index(drop=True)
     names = outcomes or list(wide.columns)
     return experiments, {name: wide[name].to_numpy() for name in names}
-
-
-def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path: Path,
-                          scenario: str | None = None, population: str = "all") -> Path:
-    """Mean outcome over two factors (replications averaged; other factors averaged)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    means = point_means(runs, outcome, population)
-    scenario = scenario or sorted(means["scenario"].unique())[-1]
-    means = means[means["scenario"] == scenario]
-    grid = means.groupby([y, x])["mean"].mean().unstack(x)
-    fig, ax = plt.subplots(figsize=(6.5, 5))
-    if grid.shape[0] > 1 and grid.shape[1] > 1 and not grid.isna().any().any():
-        mesh = ax.contourf(grid.columns.astype(float), grid.index.astype(float),
-                           grid.to_numpy(), levels=12, cmap="viridis")
-    else:
-        mesh = ax.scatter(means[x], means[y], c=means["mean"], cmap="viridis", s=60)
-    fig.colorbar(mesh, ax=ax, label=f"{outcome} ({population})")
-    ax.set_xlabel(x, fontsize=8)
-    ax.set_ylabel(y, fontsize=8)
-    ax.set_title(f"{scenario}: mean over replications", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
-    """Horizontal bars of total-order Sobol indices or Morris mu*, with confidence."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    column, conf = (("ST", "ST_conf") if "ST" in indices else ("mu_star", "mu_star_conf"))
-    order = indices.sort_values(column)
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(order) + 1.5))
-    colours = ["tab:blue" if k == "lever" else "tab:orange" for k in order["kind"]]
-    ax.barh(order.index, order[column], xerr=order[conf], color=colours)
-    ax.set_xlabel(f"{column} (blue: lever, orange: uncertainty)", fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
