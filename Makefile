@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test app bench lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/dashboard_assets.sh
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	tools/dashboard_assets.sh $(VENV)
 	touch $(STAMP)
 
 ## run: compare the 2019 opinion with the pre-2019 baseline on common seeds
@@ -20,6 +21,10 @@ run: $(STAMP)
 ## test: every test, the slow ones included
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## app: the browser dashboard at http://127.0.0.1:8765
+app: $(STAMP)
+	$(BIN)/citizenization app
 
 ## bench: speed and memory figures
 bench: $(STAMP)

@@ -105,13 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--year", type=_positive_int, help="year (default: the last)")
     analyse.add_argument("--reference", help="scenario others are compared with (default: the "
                          "experiment's first)")
+    app = commands.add_parser("app", help="start the browser dashboard (Mesa SolaraViz)")
+    app.add_argument("--port", type=_int_at_least(1), default=8765, help="default 8765")
+    app.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check, "sweep": cmd_sweep,
-               "sweep-collect": cmd_sweep_collect, "analyse": cmd_analyse}[args.command]
+               "sweep-collect": cmd_sweep_collect, "analyse": cmd_analyse,
+               "app": cmd_app}[args.command]
     try:
         return handler(args)
     except InputError as err:
@@ -316,3 +320,14 @@ def cmd_analyse(args: argparse.Namespace) -> int:
                                        population=args.population)
     print(f"\ntables and figures: {out}")
     return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    print(f"Dashboard at http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
+    # by module name: given a file path, solara would put model/ on sys.path and shadow
+    # the package with model/model.py
+    return subprocess.call([sys.executable, "-m", "solara", "run", "model.app_page",
+                            "--host", args.host, "--port", str(args.port), "--production",
+                            "--no-open"])

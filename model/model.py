@@ -120,13 +120,16 @@ class CitizenizationModel(mesa.Model):
         self.migrants_at_year_start = self._migrants_by_group()
         self.flows.reset()
 
+    def snapshot(self) -> outcomes.Snapshot:
+        """The state outcomes read, now (flows and accounts: the year so far)."""
+        return outcomes.Snapshot(self.population, self.world, self.flows.people.copy(),
+                                 self.migrants_at_year_start,
+                                 self.flows.months_at_settlement.copy(), self.spec,
+                                 self.settlement_rules, self.clock.year, self.fiscal.accounts,
+                                 self.quota_people.copy())
+
     def _end_year(self, clock: Clock) -> None:
-        snapshot = outcomes.Snapshot(self.population, self.world, self.flows.people.copy(),
-                                     self.migrants_at_year_start,
-                                     self.flows.months_at_settlement.copy(), self.spec,
-                                     self.settlement_rules, clock.year, self.fiscal.accounts,
-                                     self.quota_people.copy())
-        self._years.append(outcomes.record(snapshot, clock.year))
+        self._years.append(outcomes.record(self.snapshot(), clock.year))
 
     def _migrants_by_group(self) -> np.ndarray:
         """Unsettled migrants in cities by (SizeClass, poor), in people."""

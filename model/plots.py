@@ -73,13 +73,24 @@ def plot_trajectories(runs: pd.DataFrame, path: Path, title: str) -> Path:
     return path
 
 
+FUNNEL_LABELS = ("in city\n>= 12 months", "with residence\npermit", "eligible\nto settle",
+                 "eligible and\nwilling", "settled")
+
+
+def draw_funnel(ax: plt.Axes, people: list[float]) -> None:
+    """One funnel (people at each stage) as bars, in million people."""
+    ax.bar(np.arange(len(people)), np.asarray(people) / 1e6, color="tab:blue")
+    ax.set_xticks(np.arange(len(people)), FUNNEL_LABELS, fontsize=8)
+    ax.set_ylabel("million people", fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    ax.tick_params(labelsize=8)
+
+
 def plot_funnel(runs: pd.DataFrame, path: Path, title: str, population: str = "all") -> Path:
     """The citizenization funnel in the final year, per scenario (mean over seeds): in a city
     >= 12 months -> residence permit -> eligible to settle -> willing -> settled."""
     from model.outcomes import FUNNEL
 
-    labels = ["in city\n>= 12 months", "with residence\npermit", "eligible\nto settle",
-              "eligible and\nwilling", "settled"]
     final = runs[(runs["year"] == runs["year"].max()) & (runs["city_class"] == "all")
                  & (runs["population"] == population) & (runs["outcome"].isin(FUNNEL))]
     scenarios = list(dict.fromkeys(runs["scenario"]))
@@ -91,7 +102,8 @@ def plot_funnel(runs: pd.DataFrame, path: Path, title: str, population: str = "a
         values = means.reindex(list(FUNNEL)).to_numpy() / 1e6
         ax.bar(np.arange(len(FUNNEL)) + i * width, values, width, color=colours[i % 10],
                label=name)
-    ax.set_xticks(np.arange(len(FUNNEL)) + width * (len(scenarios) - 1) / 2, labels, fontsize=8)
+    ax.set_xticks(np.arange(len(FUNNEL)) + width * (len(scenarios) - 1) / 2, FUNNEL_LABELS,
+                  fontsize=8)
     ax.set_ylabel(f"million people ({population} migrants), {int(runs['year'].max())}",
                   fontsize=8)
     ax.grid(alpha=0.3, axis="y")

@@ -1,0 +1,112 @@
+"""The dashboard: its levers build the scenario they say, and in a real headless browser a
+changed lever changes the rate shown."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, SCENARIOS
+from model.app import AS_IN_SCENARIO, DashboardModel, lever_overrides, model_params
+from model.scenario import load_scenario
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_levers_default_to_the_scenario_and_override_what_they_name():
+    policy = load_scenario(SCENARIOS / "policy_2019.yaml")
+    assert lever_overrides(policy, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, AS_IN_SCENARIO,
+                           AS_IN_SCENARIO) == {}
+    changed = policy.override(lever_overrides(
+        policy, "conditions: 3 years of insurance", "open", 2.0, "off", "off"))
+    assert changed.settlement.rules.large_2.kind == "conditions"
+    assert changed.settlement.rules.large_2.min_social_insurance_months == 36
+    assert changed.settlement.rules.medium.kind == "open"
+    assert changed.fiscal.reward.yuan_per_cross_province_settler == (
+        2 * policy.fiscal.reward.yuan_per_cross_province_settler)
+    assert not changed.settlement.priority_groups.poor.enabled
+    assert not changed.settlement.rural_rights.protected
+    params = model_params()
+    assert params["scenario_file"]["values"] == sorted(p.name for p in SCENARIOS.glob("*.yaml"))
+
+
+def test_dashboard_model_collects_monthly_measures():
+    model = DashboardModel(migrants=5000, rural_rights="off")
+    for _ in range(3):
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 4  # the start and three months
+    assert frame["citizenization rate, all"].iloc[-1] > 0
+    assert not model.spec.settlement.rural_rights.protected
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_dashboard_in_a_real_browser(tmp_path):
+    if not os.path.exists(CHROMIUM):
+        message = ("Chromium is not installed; install Debian's package to run this test: "
+                   "apt-get install chromium (.ci/run does so in CI)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "model", "app", "--port", str(port)],
+                              cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("the dashboard did not start")
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+            page.wait_for_selector(".citizenization-rate", timeout=120_000)
+
+            def rate_after(months: int) -> float:
+                for _ in range(months):
+                    page.get_by_role("button", name="Step").click()
+                    page.wait_for_timeout(250)
+                page.wait_for_function(
+                    f"document.body.innerText.includes('month {months} (')", timeout=60_000)
+                return float(page.inner_text(".citizenization-rate"))
+
+            assert float(page.inner_text(".citizenization-rate")) == 0.0
+            protected = rate_after(12)
+            page.locator(".v-select", has_text="rural rights protected").click()
+            page.locator(".v-menu__content:visible .v-list-item", has_text="off").click()
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_function("document.body.innerText.includes('month 0 (')",
+                                   timeout=60_000)
+            lost = rate_after(12)
+            page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+            browser.close()
+        assert protected > 0
+        assert lost < protected  # rural rights lost on settling: fewer want to settle
+        assert (tmp_path / "dashboard.png").stat().st_size > 20_000
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
