@@ -32,6 +32,15 @@ class OutputError(InputError):
     """An output folder that cannot be written. The message is one paragraph for the user."""
 
 
+def notebook_folder(name: str) -> Path:
+    """Where a notebook writes: results/notebooks/NAME, or $CITIZENIZATION_NOTEBOOK_OUT/NAME
+    (the tests point it at a temporary folder)."""
+    base = os.environ.get("CITIZENIZATION_NOTEBOOK_OUT")
+    folder = (Path(base) if base else PROJECT_ROOT / "results" / "notebooks") / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
