@@ -105,6 +105,30 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--year", type=_positive_int, help="year (default: the last)")
     analyse.add_argument("--reference", help="scenario others are compared with (default: the "
                          "experiment's first)")
+    historical = "scenarios/historical_2015.yaml"
+    validate = commands.add_parser("validate", help="simulated against observed statistics "
+                                   "for every target key and simulated year")
+    validate.add_argument("--scenario", type=Path, help=f"default {historical}")
+    validate.add_argument("--seeds", type=_positive_int, default=3, metavar="K")
+    validate.add_argument("--migrants", type=_positive_int, metavar="N")
+    validate.add_argument("--targets", type=Path, help="targets CSV (default: the packaged "
+                          "calibration_targets.csv)")
+    validate.add_argument("--out", type=Path, metavar="DIR",
+                          help="default results/validation/<UTC timestamp>")
+    validate.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    calibrate = commands.add_parser("calibrate", help="fit the historical scenario's "
+                                    "uncertainties to the 2015-2017 targets (simulated method "
+                                    "of moments)")
+    calibrate.add_argument("--scenario", type=Path, help=f"default {historical}")
+    calibrate.add_argument("--seeds", type=_positive_int, default=2, metavar="K")
+    calibrate.add_argument("--migrants", type=_positive_int, default=20_000, metavar="N")
+    calibrate.add_argument("--max-evaluations", type=_positive_int, default=60, metavar="M")
+    calibrate.add_argument("--targets", type=Path, help="targets CSV (default: packaged)")
+    calibrate.add_argument("--out", type=Path, metavar="DIR",
+                           help="default results/calibration/<UTC timestamp>")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
+
     app = commands.add_parser("app", help="start the browser dashboard (Mesa SolaraViz)")
     app.add_argument("--port", type=_int_at_least(1), default=8765, help="default 8765")
     app.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
@@ -115,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check, "sweep": cmd_sweep,
                "sweep-collect": cmd_sweep_collect, "analyse": cmd_analyse,
-               "app": cmd_app}[args.command]
+               "app": cmd_app, "validate": cmd_validate, "calibrate": cmd_calibrate
+               }[args.command]
     try:
         return handler(args)
     except InputError as err:
@@ -331,3 +356,83 @@ def cmd_app(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "solara", "run", "model.app_page",
                             "--host", args.host, "--port", str(args.port), "--production",
                             "--no-open"])
+
+
+def _historical(path: Path | None) -> Path:
+    from model.results import PROJECT_ROOT
+
+    return path or PROJECT_ROOT / "scenarios" / "historical_2015.yaml"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+    from tqdm import tqdm
+
+    from model import results, validation
+    from model.runner import sized
+    from model.scenario import load_scenario
+
+    targets = validation.load_targets(args.targets)
+    scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
+    out = results.prepare_folder(args.out or Path("results") / "validation"
+                                 / results.timestamp())
+    seeds = list(range(args.seeds))
+    with tqdm(total=len(seeds), desc="validation runs", unit="run", disable=args.quiet) as bar:
+        simulated = validation.simulate_targets(scenario, seeds, on_run_done=bar.update)
+    table = validation.against_targets(simulated, targets)
+    results.write_text(simulated.to_csv(index=False), out / "simulated.csv")
+    results.write_text(table.to_csv(index=False), out / "against_targets.csv")
+    validation.plot_against_targets(simulated, targets, out / "validation.png")
+    results.write_json(results.manifest(scenario=scenario.name, scenario_hash=scenario.hash(),
+                                        seeds=seeds, migrants=scenario.simulation.migrants),
+                       out / "manifest.json")
+    pd.set_option("display.width", 200)
+    shown = table[table["simulated"].notna()].drop(columns=["how"])
+    print(f"{scenario.name}: simulated (mean of {len(seeds)} seeds) against observed")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    missing = sorted(set(table.loc[table["simulated"].isna(), "key"]))
+    if missing:
+        print(f"not modelled yet: {', '.join(missing)} (see docs/validation.md)")
+    print(f"results: {out}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    import yaml
+    from tqdm import tqdm
+
+    from model import calibration, results, validation
+    from model.runner import sized
+    from model.scenario import load_scenario
+
+    targets = validation.load_targets(args.targets)
+    targets = targets[targets["key"].isin(calibration.CALIBRATION_KEYS)
+                      & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)]
+    scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
+    out = results.prepare_folder(args.out or Path("results") / "calibration"
+                                 / results.timestamp())
+    with tqdm(total=args.max_evaluations, desc="calibration", unit="evaluation",
+              disable=args.quiet) as bar:
+        def progress(count: int, loss: float) -> None:
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss:.5f}", refresh=False)
+
+        fit = calibration.calibrate(scenario, targets, calibration.PARAMETERS,
+                                    seeds=range(args.seeds), max_evaluations=args.max_evaluations,
+                                    on_evaluation=progress)
+    results.write_text(fit.evaluations.to_csv(index=False), out / "search.csv")
+    results.write_json({"start_loss": fit.start_loss, "loss": fit.loss,
+                        "improved": fit.improved, "start": fit.start_parameters,
+                        "fitted": fit.parameters, "targets": sorted(set(targets["key"])),
+                        "seeds": args.seeds, "migrants": args.migrants,
+                        "evaluations": len(fit.evaluations)}, out / "calibration.json")
+    if not fit.improved:
+        print(f"calibration could not improve on its start (loss {fit.start_loss:.5g}); no "
+              f"fit written. Search record: {out / 'search.csv'}", file=sys.stderr)
+        return 1
+    results.write_text(yaml.safe_dump(fit.parameters, sort_keys=False), out / "fitted.yaml")
+    print(f"loss {fit.start_loss:.5g} -> {fit.loss:.5g} in {len(fit.evaluations)} evaluations")
+    for name, value in fit.parameters.items():
+        print(f"  {name}: {fit.start_parameters[name]:.5g} -> {value:.5g}")
+    print(f"results: {out} (fitted.yaml, search.csv, calibration.json)")
+    return 0

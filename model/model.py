@@ -11,8 +11,9 @@ import pandas as pd
 from model import governments, outcomes
 from model.clock import Clock
 from model.enums import HukouStatus
-from model.flows import Flows, people_by_group
+from model.flows import Flow, Flows, people_by_group
 from model.governments import CityGovernment
+from model.national import NationalAccounts
 from model.population import Population
 from model.processes import demography, fiscal, labour, migration, permits, settlement
 from model.scenario import Scenario
@@ -48,6 +49,8 @@ class CitizenizationModel(mesa.Model):
         self.quota_left = self.quota_people.copy()
         self.fiscal = fiscal.FiscalState(self.world)
         self.expected_gain = np.zeros(self.world.n_cities)
+        self.national = (NationalAccounts.start(scenario.national) if scenario.national
+                         else None)
         for city in range(self.world.n_cities):
             CityGovernment(self, city)
         self.migrants_at_year_start = self._migrants_by_group()
@@ -90,6 +93,12 @@ class CitizenizationModel(mesa.Model):
         if clock.month == 12:
             fiscal.close_year(self.fiscal, world, scenario)
             governments.decide_all(self, self.fiscal)
+            if self.national is not None:
+                pop = self.population
+                migrants = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+                self.national.close_year(self.spec.national,
+                                         float(self.flows.people[Flow.SETTLEMENTS].sum()),
+                                         float(pop.weight[migrants].astype(float).sum()))
             self._end_year(clock)
 
     def run(self, progress: bool = False) -> pd.DataFrame:
@@ -126,7 +135,7 @@ class CitizenizationModel(mesa.Model):
                                  self.migrants_at_year_start,
                                  self.flows.months_at_settlement.copy(), self.spec,
                                  self.settlement_rules, self.clock.year, self.fiscal.accounts,
-                                 self.quota_people.copy())
+                                 self.quota_people.copy(), self.national)
 
     def _end_year(self, clock: Clock) -> None:
         self._years.append(outcomes.record(self.snapshot(), clock.year))

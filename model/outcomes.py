@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.enums import IS_EMPLOYED, Employment, HukouStatus, SizeClass
 from model.flows import Flow, people_by_group
+from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
 from model.scenario import Scenario
@@ -41,6 +42,7 @@ class Snapshot:
     year: int
     accounts: fiscal.Accounts
     quota_people: np.ndarray  # next year's points quota per city (inf where none)
+    national: NationalAccounts | None = None  # historical scenarios only
 
     @cached_property
     def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
@@ -292,6 +294,57 @@ def settlement_quota_total(s: Snapshot) -> np.ndarray:
     return per_city(s, np.where(np.isfinite(s.quota_people), s.quota_people, 0.0))
 
 
+def _national(s: Snapshot, value: float) -> np.ndarray:
+    table = np.full((2, 1 + len(SizeClass)), np.nan)
+    if s.national is not None:
+        table[0, 0] = value
+    return table
+
+
+def hukou_urbanization_rate(s: Snapshot) -> np.ndarray:
+    """Urban-hukou population / total population, year end (national accounts; NaN without
+    them)."""
+    return _national(s, s.national.hukou_rate if s.national else np.nan)
+
+
+def resident_urbanization_rate(s: Snapshot) -> np.ndarray:
+    """Urban residents (any hukou) / total population, year end (national accounts)."""
+    return _national(s, s.national.resident_rate if s.national else np.nan)
+
+
+def permits_issued_per_year(s: Snapshot) -> np.ndarray:
+    """Residence permits issued during the year (people)."""
+    return by_group(s.flows[Flow.PERMITS])
+
+
+def permit_holders(s: Snapshot) -> np.ndarray:
+    """Migrants in cities holding a residence permit at year end (people)."""
+    return tally(s, _unsettled(s) & s.population.permit)
+
+
+def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
+    """School-age children living in the city with their migrant parent (children), year end;
+    each worker row counts its own children."""
+    pop = s.population
+    return tally(s, pop.family_with, pop.children.astype(np.float64))
+
+
+def left_behind_children(s: Snapshot) -> np.ndarray:
+    """School-age children of migrants in cities who stay at the rural origin (children)."""
+    pop = s.population
+    return tally(s, _unsettled(s) & ~pop.family_with, pop.children.astype(np.float64))
+
+
+def formal_workers(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with a formal job (with social insurance), year end (people)."""
+    return tally(s, _unsettled(s) & (s.population.employment == Employment.FORMAL))
+
+
+def migrants_6_months(s: Snapshot) -> np.ndarray:
+    """Migrants who have lived 6 months or more in their city, year end (people)."""
+    return tally(s, _unsettled(s) & (s.population.months_in_city >= 6))
+
+
 OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
     f.__name__: f
     for f in (hukou_citizenization_rate, settled_people, settlements_per_year,
@@ -303,7 +356,10 @@ OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
               central_reward_spend_yuan, infrastructure_subsidy_yuan, land_quota_m2,
               capacity_investment_yuan, public_spending_yuan, city_net_fiscal_cost_yuan,
               settlement_quota_total, funnel_in_city_12_months, funnel_with_permit,
-              funnel_eligible, funnel_willing)
+              funnel_eligible, funnel_willing, hukou_urbanization_rate,
+              resident_urbanization_rate, permits_issued_per_year, permit_holders,
+              migrant_children_in_cities, left_behind_children, formal_workers,
+              migrants_6_months)
 }
 
 #: The outcomes a comparison leads with.

@@ -24,6 +24,7 @@ from pydantic import Field, model_validator
 
 from model.fiscal_policy import Fiscal, Government
 from model.inputs import InputError, LineMap, read_yaml, validate
+from model.national import National
 from model.schema import (
     NATIONAL_PERMIT_MAX_MONTHS,
     AgeShares,
@@ -230,6 +231,9 @@ class Scenario(StrictModel):
     residence_permit: ResidencePermit
     settlement: Settlement
     fiscal: Fiscal
+    national: National | None = Field(
+        None, description="national population accounts for urbanization rates (historical "
+        "scenarios; see model/national.py)")
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,108 @@
+"""Calibration by the simulated method of moments.
+
+The loss is the mean, over the chosen targets of 2015-2017, of the squared relative error of
+the simulated mean (over a fixed set of seeds: common random numbers, so the loss surface does
+not jump with noise between evaluations). SciPy's Nelder-Mead searches the parameters mapped
+to the unit cube of their bounds. Every evaluation is recorded; a search that cannot improve on
+its start says so instead of reporting a fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from model.scenario import Scenario
+from model.validation import simulate_targets
+
+#: What the historical calibration fits, with bounds: the uncertainties the 2015-2017 targets
+#: speak to.
+PARAMETERS: dict[str, tuple[float, float]] = {
+    "national.urban_hukou_share_start": (0.35, 0.42),
+    "national.other_hukou_conversions_share_per_year": (0.0, 0.02),
+    "national.family_members_per_migrant_in_city": (0.0, 1.5),
+    "national.other_rural_hukou_urban_share": (0.0, 0.1),
+    "behaviour.willingness.intercept": (-2.0, 2.0),
+    "behaviour.permit_monthly_take_up": (0.005, 0.2),
+}
+#: The targets it fits (2015-2017 only).
+CALIBRATION_KEYS = ("hukou_urbanization_rate", "resident_urbanization_rate",
+                    "willing_to_transfer_hukou", "residence_permits_issued")
+LAST_CALIBRATION_YEAR = 2017
+
+
+@dataclass
+class CalibrationResult:
+    parameters: dict[str, float]
+    start_parameters: dict[str, float]
+    loss: float
+    start_loss: float
+    evaluations: pd.DataFrame  # one row per evaluation: parameters and loss
+
+    @property
+    def improved(self) -> bool:
+        return self.loss < self.start_loss * (1 - 1e-6)
+
+
+def current_value(scenario: Scenario, key: str) -> float:
+    value = scenario.model_dump()
+    for part in key.split("."):
+        value = value[part]
+    return float(value)
+
+
+def loss(simulated: pd.DataFrame, targets: pd.DataFrame) -> float:
+    """Mean squared relative error over the target rows (missing simulations count as 1)."""
+    merged = targets.merge(simulated, on=["key", "year"], how="left",
+                           suffixes=("_observed", "_simulated"))
+    error = (merged["value_simulated"] - merged["value_observed"]) / merged["value_observed"]
+    return float(np.mean(np.nan_to_num(error.to_numpy(), nan=1.0) ** 2))
+
+
+def calibrate(scenario: Scenario, targets: pd.DataFrame,
+              parameters: dict[str, tuple[float, float]], *, seeds: Sequence[int] = (0, 1),
+              migrants: int | None = None, max_evaluations: int = 60,
+              on_evaluation: Callable[[int, float], None] | None = None) -> CalibrationResult:
+    """Fit `parameters` (dotted scenario keys with bounds) to `targets` (key, year, value)."""
+    names = list(parameters)
+    low = np.array([parameters[n][0] for n in names])
+    high = np.array([parameters[n][1] for n in names])
+    start = np.array([current_value(scenario, n) for n in names])
+    last_year = int(targets["year"].max())
+    years = last_year - scenario.simulation.start_year + 1
+    records: list[dict] = []
+
+    def evaluate(unit: np.ndarray) -> float:
+        values = low + np.clip(unit, 0.0, 1.0) * (high - low)
+        trial = scenario.override(dict(zip(names, values.tolist(), strict=True)))
+        simulated = simulate_targets(trial, seeds, migrants=migrants, years=years)
+        value = loss(simulated, targets)
+        records.append({**dict(zip(names, values, strict=True)), "loss": value})
+        if on_evaluation:
+            on_evaluation(len(records), value)
+        return value
+
+    x0 = (np.clip(start, low, high) - low) / (high - low)
+    start_loss = evaluate(x0)
+    minimize(evaluate, x0, method="Nelder-Mead",
+             options={"maxfev": max(max_evaluations - 1, 1), "xatol": 1e-3, "fatol": 1e-6,
+                      "initial_simplex": _simplex(x0)})
+    evaluations = pd.DataFrame(records)
+    best = evaluations["loss"].idxmin()
+    fitted = {n: float(evaluations.loc[best, n]) for n in names}
+    return CalibrationResult(fitted, dict(zip(names, start.tolist(), strict=True)),
+                             float(evaluations.loc[best, "loss"]), start_loss, evaluations)
+
+
+def _simplex(x0: np.ndarray, step: float = 0.15) -> np.ndarray:
+    """A starting simplex around x0 that stays inside the unit cube."""
+    points = [x0]
+    for i in range(len(x0)):
+        point = x0.copy()
+        point[i] = point[i] + step if point[i] + step <= 1 else point[i] - step
+        points.append(point)
+    return np.array(points)

@@ -1,0 +1,202 @@
+"""Simulated against observed: every key of the calibration targets, every simulated year.
+
+`TARGETS` maps each key of `data/calibration_targets.csv` to the model quantity that measures
+it — an outcome (people, rates), sometimes a proxy, said so — or to `None` when the model does
+not represent it yet (the reason is given). `simulate_targets` turns runs into a table
+`key, year, value, ci_low, ci_high` for every key and every simulated year.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.compare import mean_ci
+from model.inputs import InputError
+from model.reference import DATA
+from model.runner import run_scenario
+from model.scenario import Scenario
+
+
+class TargetsError(InputError):
+    """A calibration-targets file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Target:
+    measure: Callable[[pd.DataFrame, Scenario], pd.Series] | None  # per year, from one run
+    how: str  # what the model measures, or why it cannot
+
+
+def _outcome(name: str, population: str = "all") -> Callable[[pd.DataFrame, Scenario], pd.Series]:
+    def measure(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
+        chosen = rows[(rows["outcome"] == name) & (rows["population"] == population)
+                      & (rows["city_class"] == "all")]
+        return chosen.set_index("year")["value"]
+
+    measure.__name__ = f"{name}_{population}"
+    return measure
+
+
+def _gap(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    return (_outcome("resident_urbanization_rate")(rows, scenario)
+            - _outcome("hukou_urbanization_rate")(rows, scenario))
+
+
+def _settlers_with_families(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    family = scenario.national.family_members_per_settler if scenario.national else 0.0
+    return _outcome("settlements_per_year")(rows, scenario) * (1.0 + family)
+
+
+def _poor_annual_wage(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    return (_outcome("mean_monthly_income_yuan", "poor")(rows, scenario) * 12
+            * _outcome("employment_rate", "poor")(rows, scenario))
+
+
+NOT_MODELLED = "not modelled yet"
+TARGETS: dict[str, Target] = {
+    "hukou_urbanization_rate": Target(_outcome("hukou_urbanization_rate"),
+                                      "national accounts (model/national.py)"),
+    "resident_urbanization_rate": Target(_outcome("resident_urbanization_rate"),
+                                         "national accounts"),
+    "resident_minus_hukou_gap": Target(_gap, "resident minus hukou rate"),
+    "settlement_target_per_year": Target(_settlers_with_families,
+                                         "settled workers x (1 + family members per settler); "
+                                         "the target is a plan, not an observation"),
+    "willing_to_transfer_hukou": Target(_outcome("settlement_willing_share"),
+                                        "share of migrants in cities willing to settle"),
+    "intend_to_stay": Target(None, f"{NOT_MODELLED}: intentions beyond settling"),
+    "residence_permits_issued": Target(_outcome("permits_issued_per_year"),
+                                       "permits issued to migrant workers (the target counts "
+                                       "all floating people: a lower bound)"),
+    "residence_permits_cumulative": Target(_outcome("permit_holders"),
+                                           "permit holders among migrant workers (proxy)"),
+    "migrant_children_compulsory_education": Target(_outcome("migrant_children_in_cities"),
+                                                    "school-age children living with migrants"),
+    "migrant_children_public_school_share": Target(None, f"{NOT_MODELLED}: schooling is part "
+                                                   "of the services issue"),
+    "migrant_children_enrolment_rate": Target(None, f"{NOT_MODELLED}: services issue"),
+    "left_behind_children": Target(_outcome("left_behind_children"),
+                                   "children of migrants in cities left at the origin"),
+    "migrant_workers_employee_pension": Target(_outcome("formal_workers"),
+                                               "formal workers (jobs with social insurance)"),
+    "migrant_workers_work_injury": Target(_outcome("formal_workers"),
+                                          "formal workers (proxy: injury cover comes with "
+                                          "formal jobs; informal cover not modelled)"),
+    "migrant_workers_unemployment_insurance": Target(_outcome("formal_workers"),
+                                                     "formal workers (proxy)"),
+    "poor_migrant_workers_away": Target(_outcome("migrants_in_cities", "poor"),
+                                        "poor migrants in cities"),
+    "poor_migrant_workers_away_6_months": Target(_outcome("migrants_6_months", "poor"),
+                                                 "poor migrants 6+ months in their city"),
+    "poor_worker_annual_wage": Target(_poor_annual_wage,
+                                      "mean monthly wage x 12 x employment rate, poor"),
+    "migrant_wage_share_of_poor_household_income": Target(None, f"{NOT_MODELLED}: household "
+                                                          "income at the origin"),
+    "rural_poor_population": Target(None, f"{NOT_MODELLED}: rural poverty dynamics"),
+    "registered_poor_population": Target(None, f"{NOT_MODELLED}: poverty registration"),
+    "feel_local": Target(None, f"{NOT_MODELLED}: social integration"),
+}
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """The targets file (default: the packaged one) as key, year, value, unit, source;
+    refuses unknown keys, a missing column or a non-numeric value, naming the row."""
+    path = Path(path) if path is not None else Path(str(DATA / "calibration_targets.csv"))
+    if not path.is_file():
+        raise TargetsError(f"Targets file {path} does not exist.")
+    with path.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = {"key", "year", "value"} - set(reader.fieldnames or ())
+        if missing:
+            raise TargetsError(f"Targets file {path}: missing column(s) {sorted(missing)}; the "
+                               "columns needed are key, year, value (unit, source optional).")
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            if row["key"] not in TARGETS:
+                raise TargetsError(f"Targets file {path}, row {line}: unknown key "
+                                   f"{row['key']!r}; valid keys: {', '.join(TARGETS)}.")
+            try:
+                year, value = int(row["year"]), float(row["value"])
+            except (TypeError, ValueError):
+                raise TargetsError(f"Targets file {path}, row {line} ({row['key']}): year "
+                                   f"{row['year']!r} and value {row['value']!r} must be numbers."
+                                   ) from None
+            rows.append({"key": row["key"], "year": year, "value": value,
+                         "unit": row.get("unit", ""), "source": row.get("source", "")})
+    return pd.DataFrame(rows)
+
+
+def measures(outcomes: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """One run's value of every target key in every simulated year (NaN where not modelled)."""
+    years = sorted(outcomes["year"].unique())
+    records = []
+    for key, target in TARGETS.items():
+        series = (target.measure(outcomes, scenario) if target.measure
+                  else pd.Series(np.nan, index=years))
+        for year in years:
+            records.append({"key": key, "year": int(year), "value": float(series.get(year,
+                                                                                   np.nan))})
+    return pd.DataFrame(records)
+
+
+def simulate_targets(scenario: Scenario, seeds: Sequence[int], migrants: int | None = None,
+                     years: int | None = None, on_run_done: Callable[[], None] | None = None
+                     ) -> pd.DataFrame:
+    """Mean and 95 % CI over seeds of every key in every simulated year:
+    key, year, value, ci_low, ci_high."""
+    frames = []
+    for seed in seeds:
+        run = run_scenario(scenario, seed, migrants=migrants, years=years)
+        frames.append(measures(run, scenario).assign(seed=seed))
+        if on_run_done:
+            on_run_done()
+    runs = pd.concat(frames, ignore_index=True)
+    records = []
+    for (key, year), block in runs.groupby(["key", "year"], sort=False):
+        values = block["value"].dropna().to_numpy()
+        mean, low, high = mean_ci(values) if values.size else (np.nan,) * 3
+        records.append({"key": key, "year": year, "value": mean, "ci_low": low,
+                        "ci_high": high})
+    return pd.DataFrame(records)
+
+
+def against_targets(simulated: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Observed beside simulated for every target year, with the relative error."""
+    table = targets.merge(simulated, on=["key", "year"], how="left",
+                          suffixes=("_observed", "_simulated"))
+    table = table.rename(columns={"value_observed": "observed", "value_simulated": "simulated"})
+    table["relative_error"] = (table["simulated"] - table["observed"]) / table["observed"]
+    table["how"] = [TARGETS[k].how for k in table["key"]]
+    return table[["key", "year", "observed", "simulated", "ci_low", "ci_high",
+                  "relative_error", "how"]]
+
+
+def plot_against_targets(simulated: pd.DataFrame, targets: pd.DataFrame, path: Path) -> Path:
+    """One small panel per modelled key: the simulated series (band: 95 % CI) and targets."""
+    from model.plots import plt
+
+    keys = [k for k in TARGETS if TARGETS[k].measure is not None]
+    cols = 4
+    fig, axes = plt.subplots(-(-len(keys) // cols), cols, figsize=(16, 3 * -(-len(keys) // cols)))
+    for ax, key in zip(axes.flat, keys, strict=False):
+        series = simulated[simulated["key"] == key]
+        ax.plot(series["year"], series["value"], marker="o", ms=3, label="simulated")
+        ax.fill_between(series["year"], series["ci_low"], series["ci_high"], alpha=0.25)
+        observed = targets[targets["key"] == key]
+        ax.plot(observed["year"], observed["value"], "kx", ms=7, label="observed")
+        ax.set_title(key, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(keys):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
