@@ -24,6 +24,27 @@ PANELS = (
 )
 
 
+def _grouped_bars(ax: plt.Axes, labels: list[str] | tuple[str, ...],
+                  series: dict[str, np.ndarray], rotation: int = 0) -> None:
+    """Bars for each category, one colour per scenario, side by side."""
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    width = 0.8 / max(len(series), 1)
+    for i, (name, values) in enumerate(series.items()):
+        ax.bar(np.arange(len(labels)) + i * width, values, width, color=colours[i % 10],
+               label=name)
+    ax.set_xticks(np.arange(len(labels)) + width * (len(series) - 1) / 2, labels,
+                  rotation=rotation, fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    ax.tick_params(labelsize=8)
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def _style(ax: plt.Axes, ylabel: str) -> None:
     ax.set_ylabel(ylabel, fontsize=8)
     ax.set_xlabel("year", fontsize=8)
@@ -56,21 +77,12 @@ def plot_trajectories(runs: pd.DataFrame, path: Path, title: str) -> Path:
                  & (runs["outcome"] == "hukou_citizenization_rate")
                  & (runs["population"] == "all") & (runs["city_class"] != "all")]
     classes = [c.key for c in SizeClass]
-    width = 0.8 / max(len(scenarios), 1)
-    for i, name in enumerate(scenarios):
-        means = final[final["scenario"] == name].groupby("city_class")["value"].mean()
-        ax.bar(np.arange(len(classes)) + i * width, means.reindex(classes).values, width,
-               color=colours[i % 10], label=name)
-    ax.set_xticks(np.arange(len(classes)) + width * (len(scenarios) - 1) / 2, classes,
-                  rotation=30, fontsize=8)
+    _grouped_bars(ax, classes, {
+        name: final[final["scenario"] == name].groupby("city_class")["value"].mean()
+        .reindex(classes).to_numpy() for name in scenarios}, rotation=30)
     ax.set_ylabel(f"citizenization rate {int(runs['year'].max())}, by city class", fontsize=8)
-    ax.grid(alpha=0.3, axis="y")
-    ax.tick_params(labelsize=8)
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 FUNNEL_LABELS = ("in city\n>= 12 months", "with residence\npermit", "eligible\nto settle",
@@ -93,26 +105,16 @@ def plot_funnel(runs: pd.DataFrame, path: Path, title: str, population: str = "a
 
     final = runs[(runs["year"] == runs["year"].max()) & (runs["city_class"] == "all")
                  & (runs["population"] == population) & (runs["outcome"].isin(FUNNEL))]
-    scenarios = list(dict.fromkeys(runs["scenario"]))
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    width = 0.8 / max(len(scenarios), 1)
-    for i, name in enumerate(scenarios):
-        means = final[final["scenario"] == name].groupby("outcome")["value"].mean()
-        values = means.reindex(list(FUNNEL)).to_numpy() / 1e6
-        ax.bar(np.arange(len(FUNNEL)) + i * width, values, width, color=colours[i % 10],
-               label=name)
-    ax.set_xticks(np.arange(len(FUNNEL)) + width * (len(scenarios) - 1) / 2, FUNNEL_LABELS,
-                  fontsize=8)
+    _grouped_bars(ax, FUNNEL_LABELS, {
+        name: final[final["scenario"] == name].groupby("outcome")["value"].mean()
+        .reindex(list(FUNNEL)).to_numpy() / 1e6
+        for name in dict.fromkeys(runs["scenario"])})
     ax.set_ylabel(f"million people ({population} migrants), {int(runs['year'].max())}",
                   fontsize=8)
-    ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 #: (outcome, label) of the fiscal panels.
@@ -140,10 +142,7 @@ def plot_fiscal(runs: pd.DataFrame, path: Path, title: str) -> Path:
         _style(ax, label + ("" if outcome.endswith("_m2") else " (billion yuan)"))
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path: Path,
@@ -165,10 +164,7 @@ def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path
     ax.set_xlabel(x, fontsize=8)
     ax.set_ylabel(y, fontsize=8)
     ax.set_title(f"{scenario}: mean over replications", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
@@ -181,8 +177,5 @@ def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
     ax.set_xlabel(f"{column} (blue: lever, orange: uncertainty)", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
