@@ -69,11 +69,12 @@ class Housing(IntEnum):
     WORKSITE = 2  # work-site shed: not a legal stable residence
     RENTAL = 3  # private rental, alone or shared
     OWNED = 4  # owns a home in the city
+    PUBLIC_RENTAL = 5  # public rental housing (公租房, prov. 12)
 
 
 #: Housing that counts as a legal stable residence (合法稳定住所; rented housing counts, prov. 14
 #: and the 2015 residence-permit regulation). Work-site sheds do not.
-LEGAL_HOMES = (Housing.DORMITORY, Housing.RENTAL, Housing.OWNED)
+LEGAL_HOMES = (Housing.DORMITORY, Housing.RENTAL, Housing.OWNED, Housing.PUBLIC_RENTAL)
 EMPLOYED = (Employment.INFORMAL, Employment.FORMAL)
 
 

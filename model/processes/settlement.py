@@ -40,6 +40,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from model.allocation import allocate
 from model.clock import Clock
 from model.enums import (
     IS_EMPLOYED,
@@ -305,31 +306,6 @@ def willing(pop: Population, rows: np.ndarray, world: World, scenario: Scenario)
 
 # --- the month's settlements ------------------------------------------------------------------
 
-def admit_by_score(pop: Population, rows: np.ndarray, score: np.ndarray,
-                   quota_left: np.ndarray, lottery: np.ndarray) -> np.ndarray:
-    """The `rows` admitted under their cities' remaining quotas, best score first; updates
-    `quota_left`.
-
-    A row stands for `weight` people, often more than a quota has left: the row at which a
-    city's quota runs out is admitted with probability (quota left) / weight, using its
-    `lottery` number in [0, 1), so that admissions match the quota in expectation at any
-    population size."""
-    if rows.size == 0:
-        return rows
-    city = pop.city[rows]
-    order = np.lexsort((-score, city))  # by city, then score descending, ties in row order
-    rows, city, lottery = rows[order], city[order], lottery[order]
-    weight = pop.weight[rows].astype(np.float64)
-    cumulative = np.cumsum(weight)
-    starts = np.searchsorted(city, city, side="left")
-    before = cumulative - weight - np.where(starts > 0, cumulative[starts - 1], 0.0)
-    room = quota_left[city] - before  # quota left when this row's turn comes
-    admitted = rows[(room >= weight - 1e-9) | ((room > 0) & (lottery < room / weight))]
-    np.subtract.at(quota_left, pop.city[admitted], pop.weight[admitted].astype(np.float64))
-    np.maximum(quota_left, 0.0, out=quota_left)
-    return admitted
-
-
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
          rng: np.random.Generator, flows: Flows, rules: CityRules,
          quota_left: np.ndarray) -> np.ndarray:
@@ -352,8 +328,9 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     if clock.month == POINTS_ROUND_MONTH:
         applying = wants & queued & (u_apply[rows] < p_year)
         flows.add(Flow.POINTS_APPLICANTS, pop, rows[applying])
-        admitted = admit_by_score(pop, rows[applying], score[applying], quota_left,
-                                  u_apply[rows[applying]] / p_year)
+        queue = rows[applying]
+        admitted = allocate(queue, pop.city[queue], pop.weight[queue], score[applying],
+                            quota_left, u_apply[queue] / p_year)
         kept = np.isin(rows[applying], admitted)
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
         settlers.append(rows[applying][kept])
