@@ -15,7 +15,15 @@ from model.flows import Flow, Flows, people_by_group
 from model.governments import CityGovernment
 from model.national import NationalAccounts
 from model.population import Population
-from model.processes import demography, fiscal, labour, migration, permits, settlement
+from model.processes import (
+    demography,
+    fiscal,
+    labour,
+    migration,
+    permits,
+    services,
+    settlement,
+)
 from model.scenario import Scenario
 from model.streams import Streams
 from model.synthesis import synthesise
@@ -72,14 +80,14 @@ class CitizenizationModel(mesa.Model):
         2. Migration: returns home, departures from the origin, choice of city, residence clock.
         3. Labour market: job loss, matching per city, formal jobs, social-insurance months.
         4. Residence permits (prov. 14): eligibility and take-up.
-        5. Settlement (prov. 14, 16): city rules, priority groups, willingness, points rounds
+        5. Services (prov. 5-9, 12, 19, 21): school places and public rental flats by queue,
+           medical insurance and pensions, health shocks.
+        6. Settlement (prov. 14, 16): city rules, priority groups, willingness, points rounds
            (December) under annual quotas.
-        6. Fiscal (prov. 15): cities' monthly accounts; each December the centre's rewards,
+        7. Fiscal (prov. 15): cities' monthly accounts; each December the centre's rewards,
            infrastructure subsidy and land quota, then every city government's decision on
            capacity investment and next year's quota.
-        7. Outcomes (each December): the year's outcome rows.
-
-        Public services (prov. 3-13) will come between 4 and 5.
+        8. Outcomes (each December): the year's outcome rows.
         """
         clock, pop, world, scenario = self.clock, self.population, self.world, self.spec
         if clock.month == 1:
@@ -87,6 +95,7 @@ class CitizenizationModel(mesa.Model):
         migration.step(pop, world, scenario, clock, self.streams["migration"], self.flows)
         labour.step(pop, world, scenario, clock, self.streams["labour"])
         permits.step(pop, world, scenario, clock, self.streams["permits"], self.flows)
+        services.step(pop, world, scenario, clock, self.streams["services"], self.flows)
         settlers = settlement.step(pop, world, scenario, clock, self.streams["settlement"],
                                    self.flows, self.settlement_rules, self.quota_left)
         fiscal.step(self.fiscal, pop, world, scenario, settlers)

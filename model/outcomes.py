@@ -14,11 +14,19 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from model.enums import IS_EMPLOYED, Employment, HukouStatus, SizeClass
+from model.enums import (
+    IS_EMPLOYED,
+    IS_LEGAL_HOME,
+    Employment,
+    Housing,
+    HukouStatus,
+    PovertyStatus,
+    SizeClass,
+)
 from model.flows import Flow, people_by_group
 from model.national import NationalAccounts
 from model.population import Population
-from model.processes import fiscal, settlement
+from model.processes import fiscal, services, settlement
 from model.scenario import Scenario
 from model.world import World
 
@@ -323,16 +331,128 @@ def permit_holders(s: Snapshot) -> np.ndarray:
 
 
 def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
-    """School-age children living in the city with their migrant parent (children), year end;
+    """Migrants' school-age children in local schools, living with them (children), year end;
     each worker row counts its own children."""
     pop = s.population
-    return tally(s, pop.family_with, pop.children.astype(np.float64))
+    return tally(s, pop.family_with & pop.schooled, pop.children.astype(np.float64))
 
 
 def left_behind_children(s: Snapshot) -> np.ndarray:
-    """School-age children of migrants in cities who stay at the rural origin (children)."""
+    """School-age children of migrants in cities who are not in a local school with them:
+    left at the rural origin (children)."""
     pop = s.population
-    return tally(s, _unsettled(s) & ~pop.family_with, pop.children.astype(np.float64))
+    return tally(s, _unsettled(s) & ~(pop.family_with & pop.schooled),
+                 pop.children.astype(np.float64))
+
+
+def service_citizenization_rate(s: Snapshot) -> np.ndarray:
+    """Share of the target group (unsettled migrants >= 12 months in their city, and settlers)
+    with the full basic package: a residence permit or hukou, children (if any) in a local
+    school, local medical insurance, pension cover and a legal stable home (DESIGN §6)."""
+    pop = s.population
+    settled = pop.hukou == HukouStatus.SETTLED
+    group = settled | (_unsettled(s) & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+    package = ((settled | pop.permit) & ((pop.children == 0) | (pop.family_with & pop.schooled))
+               & pop.local_medical & pop.pension & IS_LEGAL_HOME[pop.housing])
+    return ratio(tally(s, group & package), tally(s, group))
+
+
+def children_schooled_locally_share(s: Snapshot) -> np.ndarray:
+    """Migrants' school-age children in local schools / all their school-age children."""
+    children = s.population.children.astype(np.float64)
+    return ratio(migrant_children_in_cities(s), tally(s, _unsettled(s) | ~_unsettled(s),
+                                                      children))
+
+
+def public_rental_housing_share(s: Snapshot) -> np.ndarray:
+    """People in cities (migrants and settlers) living in public rental housing / all."""
+    pop = s.population
+    return ratio(tally(s, pop.housing == Housing.PUBLIC_RENTAL), tally(s, pop.city >= 0))
+
+
+def local_medical_insurance_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities (rural hukou) in local medical insurance / migrants in cities."""
+    return ratio(tally(s, _unsettled(s) & s.population.local_medical), tally(s, _unsettled(s)))
+
+
+def pension_coverage_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities covered by a local or employee pension / migrants in cities."""
+    return ratio(tally(s, _unsettled(s) & s.population.pension), tally(s, _unsettled(s)))
+
+
+def identified_poor_share(s: Snapshot) -> np.ndarray:
+    """Poor migrants in cities identified as poor at their destination / poor migrants in
+    cities (prov. 19); the same figure in both population rows."""
+    pop = s.population
+    rows = np.arange(len(pop))
+    poor = pop.poverty != PovertyStatus.NOT_POOR
+    identified = services.identified_poor(pop, rows, s.scenario.services)
+    table = ratio(tally(s, identified & poor), tally(s, poor))
+    table[0] = table[1]
+    return table
+
+
+def _waiting(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
+    pop = s.population
+    rows = np.flatnonzero(need & (pop.city >= 0))
+    mask = np.zeros(len(pop), dtype=bool)
+    mask[rows[services.has_access(pop, rows, access)]] = True
+    return mask
+
+
+def schooling_queue(s: Snapshot) -> np.ndarray:
+    """Children eligible for a local school (family in the city, access basis met) without a
+    place, year end (children)."""
+    pop = s.population
+    need = pop.family_with & (pop.children > 0) & ~pop.schooled
+    return tally(s, _waiting(s, need, s.scenario.services.schooling.access),
+                 pop.children.astype(np.float64))
+
+
+def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
+    """People eligible for public rental housing (access basis met, renting or in dormitories
+    or sheds) without a flat, year end."""
+    pop = s.population
+    need = services.NEEDS_HOUSING[pop.housing]
+    return tally(s, _waiting(s, need, s.scenario.services.public_rental_housing.access))
+
+
+def schooling_places_used_share(s: Snapshot) -> np.ndarray:
+    """Pupils / school places for migrants' children, by the cities' class."""
+    pupils = np.bincount(s.population.city[s.population.city >= 0],
+                         services.pupils(s.population)[s.population.city >= 0],
+                         minlength=s.world.n_cities)
+    return ratio(per_city(s, pupils),
+                 per_city(s, services.school_places(s.world, s.scenario.services)))
+
+
+def public_rental_places_used_share(s: Snapshot) -> np.ndarray:
+    """Tenants / public rental places, by the cities' class."""
+    pop = s.population
+    tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
+    used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)
+    return ratio(per_city(s, used),
+                 per_city(s, services.housing_places(s.world, s.scenario.services)))
+
+
+def schooling_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of migrants' children's school places in the year (yuan)."""
+    return per_city(s, s.accounts.schooling_cost)
+
+
+def public_rental_housing_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of public rental flats for migrants in the year (yuan)."""
+    return per_city(s, s.accounts.public_rental_housing_cost)
+
+
+def medical_insurance_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of migrants' local medical insurance, premium subsidies included (yuan)."""
+    return per_city(s, s.accounts.medical_insurance_cost)
+
+
+def pension_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of migrants' pension cover, premiums paid for the poor included (yuan)."""
+    return per_city(s, s.accounts.pension_cost)
 
 
 def formal_workers(s: Snapshot) -> np.ndarray:
@@ -359,11 +479,17 @@ OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
               funnel_eligible, funnel_willing, hukou_urbanization_rate,
               resident_urbanization_rate, permits_issued_per_year, permit_holders,
               migrant_children_in_cities, left_behind_children, formal_workers,
-              migrants_6_months)
+              migrants_6_months, service_citizenization_rate, children_schooled_locally_share,
+              public_rental_housing_share, local_medical_insurance_share,
+              pension_coverage_share, identified_poor_share, schooling_queue,
+              public_rental_housing_queue, schooling_places_used_share,
+              public_rental_places_used_share, schooling_cost_yuan,
+              public_rental_housing_cost_yuan, medical_insurance_cost_yuan, pension_cost_yuan)
 }
 
 #: The outcomes a comparison leads with.
-HEADLINE = ("hukou_citizenization_rate", "settlements_per_year", "migrants_in_cities",
+HEADLINE = ("hukou_citizenization_rate", "service_citizenization_rate", "settlements_per_year",
+            "migrants_in_cities", "children_schooled_locally_share",
             "residence_permit_share", "settlement_willing_share", "flowing_not_settling",
             "return_migration_rate", "employment_rate", "mean_monthly_income_yuan",
             "public_spending_yuan", "central_reward_spend_yuan", "city_net_fiscal_cost_yuan")

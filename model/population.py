@@ -45,6 +45,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("settle_propensity", np.float32, "quantile",
            "individual taste for local hukou: willing when below the willingness probability"),
     Column("land_mu", np.uint8, "mu", "rural contract land of the household (1 mu = 1/15 ha)"),
+    Column("identification_rank", np.uint8, "rank",
+           "0-255; a poor migrant is identified as poor at the destination when rank / 256 < "
+           "the identified share (prov. 19)"),
+    Column("schooled", np.bool_, "flag",
+           "the migrant's children living in the city have local school places (prov. 5)"),
+    Column("local_medical", np.bool_, "flag", "in local medical insurance (prov. 8)"),
+    Column("pension", np.bool_, "flag", "covered by a local pension scheme (prov. 9)"),
 )
 
 
@@ -73,6 +80,10 @@ class Population:
     ability: np.ndarray
     settle_propensity: np.ndarray
     land_mu: np.ndarray
+    identification_rank: np.ndarray
+    schooled: np.ndarray
+    local_medical: np.ndarray
+    pension: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Population:

@@ -47,6 +47,7 @@ from model.schema import (
     structure,
     uncertainty,
 )
+from model.services_policy import Services
 from model.settlement_rules import Settlement
 
 # --- the scenario's sections ------------------------------------------------------------------
@@ -230,6 +231,7 @@ class Scenario(StrictModel):
     behaviour: Behaviour
     residence_permit: ResidencePermit
     settlement: Settlement
+    services: Services
     fiscal: Fiscal
     national: National | None = Field(
         None, description="national population accounts for urbanization rates (historical "

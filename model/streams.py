@@ -13,7 +13,8 @@ import zlib
 import numpy as np
 
 #: Every stream a run uses, by the phase that owns it.
-STREAM_NAMES = ("synthesis", "demography", "migration", "labour", "permits", "settlement")
+STREAM_NAMES = ("synthesis", "demography", "migration", "labour", "permits", "services",
+                "settlement")
 
 
 class Streams:

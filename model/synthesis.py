@@ -37,7 +37,7 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
                   rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Fixed personal traits of `n` new people of the given ages."""
     pop = scenario.population
-    u = rng.random((9, n), dtype=np.float32)
+    u = rng.random((10, n), dtype=np.float32)
     married = (u[0] < pop.married_share) & (ages >= 20)
     parent = married & (ages >= PARENT_AGES[0]) & (ages <= PARENT_AGES[1])
     has_children = parent & (u[1] < pop.school_age_children_share)
@@ -61,6 +61,7 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
         # exponential across households (assumed shape), whole mu
         "land_mu": np.minimum(np.round(-pop.mean_contract_land_mu * np.log1p(-u[8])),
                               255).astype(np.uint8),
+        "identification_rank": (u[9] * 256).astype(np.uint8),
     }
 
 
@@ -127,9 +128,26 @@ def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Po
     pop.wage[working] = offered_wage(pop, working, formal[employed], world,
                                      scenario.behaviour.labour, 1.0)
 
+    # formal workers start with employee medical insurance and pensions (assumed)
+    pop.local_medical[rows] = formal
+    pop.pension[rows] = formal
     can_hold = permits.eligible(pop, scenario.residence_permit)
     share_eligible = can_hold[rows].mean() if len(rows) else 0.0
     take = min(1.0, spec.residence_permit_share_initial / max(share_eligible, 1e-9))
     pop.permit[can_hold & (rng.random(n) < take)] = True
+    # children living in the city with a permit-holding parent start in local schools, as far
+    # as places allow (admission is permit-based, prov. 5)
+    _enrol_initial_pupils(pop, scenario, world)
     return pop
+
+
+def _enrol_initial_pupils(pop: Population, scenario: Scenario, world: World) -> None:
+    from model.allocation import allocate
+    from model.processes.services import school_places
+
+    rows = np.flatnonzero((pop.city >= 0) & pop.family_with & (pop.children > 0) & pop.permit)
+    places = school_places(world, scenario.services).copy()
+    pupils = allocate(rows, pop.city[rows], pop.weight[rows] * pop.children[rows],
+                      pop.months_in_city[rows].astype(np.float64), places)
+    pop.schooled[pupils] = True
 

@@ -22,7 +22,7 @@ def test_permit_needs_a_job_a_home_or_a_schooled_child(baseline, world):
                       employment=Employment.UNEMPLOYED, housing=Housing.WORKSITE)
     pop.employment[1] = Employment.FORMAL  # a job
     pop.housing[2] = Housing.RENTAL  # a legal home
-    pop.children[3], pop.family_with[3] = 1, True  # a child living in the city
+    pop.children[3], pop.family_with[3], pop.schooled[3] = 1, True, True  # a child in school
     assert permits.eligible(pop, baseline.residence_permit).tolist() == [False, True, True, True]
 
     no_job_basis = baseline.residence_permit.model_copy(update={"accepts_stable_job": False})

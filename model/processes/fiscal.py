@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from model.enums import IS_EMPLOYED, Employment, HukouStatus, PovertyStatus, SizeClass
+from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.population import Population
 from model.scenario import Scenario
 from model.world import World
@@ -36,7 +36,11 @@ class Accounts:
     """One calendar year's accounts, per city (yuan; land in m2)."""
 
     n_cities: int
-    service_spending: np.ndarray = field(init=False)
+    service_spending: np.ndarray = field(init=False)  # all services, the four below included
+    schooling_cost: np.ndarray = field(init=False)
+    public_rental_housing_cost: np.ndarray = field(init=False)
+    medical_insurance_cost: np.ndarray = field(init=False)
+    pension_cost: np.ndarray = field(init=False)
     revenue: np.ndarray = field(init=False)
     rewards: np.ndarray = field(init=False)
     infrastructure_subsidy: np.ndarray = field(init=False)
@@ -112,6 +116,29 @@ def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
         * pf.annual_cost_yuan_per_settler / 12
         + np.bincount(city[permit], weight[permit], minlength=n)
         * pf.annual_cost_yuan_per_permit_holder / 12)
+    # the services of prov. 5-9 and 12, per user (on top of the general costs above)
+    svc = scenario.services
+    poor = pop.poverty[in_city] != PovertyStatus.NOT_POOR
+    accounts = state.accounts
+    pupils = weight * pop.children[in_city] * pop.schooled[in_city] * pop.family_with[in_city]
+    costs = {
+        "schooling_cost": np.bincount(city, pupils, minlength=n)
+        * svc.schooling.annual_cost_yuan_per_user / 12,
+        "public_rental_housing_cost": np.bincount(
+            city, weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL), minlength=n)
+        * svc.public_rental_housing.annual_cost_yuan_per_user / 12,
+    }
+    for name, column, cover in (("medical_insurance_cost", pop.local_medical,
+                                 svc.medical_insurance),
+                                ("pension_cost", pop.pension, svc.pension)):
+        users = column[in_city] & ~settled  # settlers' cover is in the settler cost
+        costs[name] = (np.bincount(city[users], weight[users], minlength=n)
+                       * cover.annual_cost_yuan_per_user
+                       + np.bincount(city[users & poor], weight[users & poor], minlength=n)
+                       * cover.annual_subsidy_yuan_per_poor_user) / 12
+    for name, cost in costs.items():
+        setattr(accounts, name, getattr(accounts, name) + cost)
+        accounts.service_spending += cost
     employment = pop.employment[in_city]
     employed = IS_EMPLOYED[employment]
     share = np.where(employment == Employment.FORMAL, pf.revenue_share_of_wage_formal,

@@ -41,7 +41,7 @@ ARRIVAL_HOUSING = np.array([Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL,
 def return_probability(pop: Population, age: np.ndarray, p: Migration) -> np.ndarray:
     """Monthly probability of returning home, for every row (used only for unsettled migrants)."""
     spell = np.minimum(pop.unemployed_months, 12).astype(np.float32)
-    left_behind = (pop.children > 0) & ~pop.family_with
+    left_behind = (pop.children > 0) & ~(pop.family_with & pop.schooled)
     return (np.float32(p.return_monthly_probability)
             + np.float32(p.return_per_unemployed_month) * spell
             + np.float32(p.return_age_50_plus) * (age >= 50)
@@ -94,6 +94,9 @@ def send_home(pop: Population, rows: np.ndarray) -> None:
     pop.housing[rows] = Housing.AT_ORIGIN
     pop.employment[rows] = Employment.AT_ORIGIN
     pop.wage[rows] = 0.0
+    pop.schooled[rows] = False
+    pop.local_medical[rows] = False
+    pop.pension[rows] = False
 
 
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,

@@ -17,7 +17,7 @@ megacity exception). A migrant is eligible when every condition is met or exempt
 **Willingness** (prov. 16) is a logit on what local hukou is worth to the household against the
 rural rights settling costs:
     u = intercept + whole_family_value [family in the city]
-        + children_in_city_value [school-age children in the city] + city_class_value[class]
+        + children_in_city_value [children in a local school] + city_class_value[class]
         - rural_loss_weight_per_10000_yuan * loss / 10,000
     loss = 0 if rights are protected, else
            max(0, land_value - paid_exit_per_mu) * land_mu
@@ -290,7 +290,8 @@ def willingness_probability(pop: Population, rows: np.ndarray, world: World,
     rights = scenario.settlement.rural_rights
     family = pop.family_with[rows]
     utility = (w.intercept + w.whole_family_value * family
-               + w.children_in_city_value * (family & (pop.children[rows] > 0))
+               + w.children_in_city_value * (family & (pop.children[rows] > 0)
+                                             & pop.schooled[rows])
                + w.city_class_value.array()[world.size_class[pop.city[rows]]])
     if not rights.protected:
         land = max(0.0, w.land_value_yuan_per_mu - rights.paid_exit_yuan_per_mu)

@@ -1,0 +1,151 @@
+"""Public services (phase 5, prov. 5-9, 12, 19, 21), between permits and settlement.
+
+Owns the columns `schooled`, `local_medical`, `pension`, and moves people into public rental
+housing (`housing`); a major illness without local medical insurance may send a household home
+(through `migration.send_home`, counted as a return).
+
+Each service has an **access basis** (`hukou`: settled only; `permit`: a residence permit or
+hukou; `id_card`: anyone in the city). Eligible migrants without the service apply with
+`monthly_take_up x awareness` (prov. 21).
+
+**Queued services** — school places for the children of migrants whose family lives with them
+(prov. 5-6) and public rental flats for those renting or in dormitories and sheds (prov. 12) —
+have `places_per_1000_capacity x capacity / 1000` places per city (capacity grows with the
+cities' investment, prov. 15). Applicants are ranked, city by city: identified poor first where
+the service gives the poor priority (only the identified: prov. 19), then by months lived in the
+city (the longest-waiting first); they take places while whole places remain, never more than
+the city has (`model/allocation.py`).
+A school place takes one place per child. Children not in a local school are left behind, which
+raises the household's return hazard and lowers the value it puts on hukou.
+
+**Cover** — local medical insurance (prov. 8) and pensions (prov. 9) — has no capacity limit;
+formal workers are covered by their employer's schemes.
+
+**Health** (prov. 7): a household has a major illness with a monthly probability; one without
+local medical insurance goes home with `uninsured_return_probability`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.allocation import allocate
+from model.clock import Clock
+from model.enums import Employment, Housing, HukouStatus, PovertyStatus
+from model.flows import Flow, Flows
+from model.population import Population
+from model.processes.migration import send_home
+from model.scenario import Scenario
+from model.services_policy import Services
+from model.world import World
+
+#: Housing that may apply for a public rental flat (not owners, not those already in one).
+NEEDS_HOUSING = np.zeros(len(Housing), dtype=bool)
+NEEDS_HOUSING[[Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL]] = True
+
+
+def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:
+    """For `rows` (in a city), whether the access basis lets them use a service."""
+    settled = pop.hukou[rows] == HukouStatus.SETTLED
+    if access == "hukou":
+        return settled
+    if access == "permit":
+        return settled | pop.permit[rows]
+    return np.ones(len(rows), dtype=bool)
+
+
+def identified_poor(pop: Population, rows: np.ndarray, services: Services) -> np.ndarray:
+    """For `rows`, poor migrants the destination has identified as poor (prov. 19)."""
+    threshold = services.identified_poor_share * 256
+    return (pop.poverty[rows] != PovertyStatus.NOT_POOR) & (
+        pop.identification_rank[rows] < threshold)
+
+
+def school_places(world: World, services: Services) -> np.ndarray:
+    return services.schooling.places_per_1000_capacity * world.capacity_people / 1000
+
+
+def housing_places(world: World, services: Services) -> np.ndarray:
+    return services.public_rental_housing.places_per_1000_capacity * world.capacity_people / 1000
+
+
+def pupils(pop: Population) -> np.ndarray:
+    """Children in local schools per row (school places used)."""
+    return pop.weight * pop.children * (pop.schooled & pop.family_with & (pop.city >= 0))
+
+
+def needs_school(pop: Population, rows: np.ndarray) -> np.ndarray:
+    return pop.family_with[rows] & (pop.children[rows] > 0) & ~pop.schooled[rows]
+
+
+def needs_flat(pop: Population, rows: np.ndarray) -> np.ndarray:
+    return NEEDS_HOUSING[pop.housing[rows]]
+
+
+def _queue_rank(pop: Population, rows: np.ndarray, services: Services,
+                poor_priority: bool) -> np.ndarray:
+    rank = pop.months_in_city[rows].astype(np.float64)
+    if poor_priority:
+        rank = rank + 10_000.0 * identified_poor(pop, rows, services)
+    return rank
+
+
+def _free_places(places: np.ndarray, city: np.ndarray, used: np.ndarray,
+                 n_cities: int) -> np.ndarray:
+    return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
+
+
+def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
+         rng: np.random.Generator, flows: Flows) -> None:
+    services = scenario.services
+    n = len(pop)
+    u_school = rng.random(n, dtype=np.float32)
+    u_flat = rng.random(n, dtype=np.float32)
+    u_medical = rng.random(n, dtype=np.float32)
+    u_pension = rng.random(n, dtype=np.float32)
+    u_illness = rng.random(n, dtype=np.float32)
+    in_city = pop.city >= 0
+
+    # school places (prov. 5-6)
+    school = services.schooling
+    p = school.monthly_take_up * services.awareness
+    rows = np.flatnonzero(in_city & (u_school < p))
+    rows = rows[needs_school(pop, rows) & has_access(pop, rows, school.access)]
+    if rows.size:
+        schooled = np.flatnonzero(pop.schooled & in_city)
+        free = _free_places(school_places(world, services), pop.city[schooled],
+                            pupils(pop)[schooled], world.n_cities)
+        admitted = allocate(rows, pop.city[rows], (pop.weight[rows] * pop.children[rows]),
+                            _queue_rank(pop, rows, services, school.poor_priority), free)
+        pop.schooled[admitted] = True
+
+    # public rental housing (prov. 12)
+    flats = services.public_rental_housing
+    p = flats.monthly_take_up * services.awareness
+    rows = np.flatnonzero(in_city & (u_flat < p))
+    rows = rows[needs_flat(pop, rows) & has_access(pop, rows, flats.access)]
+    if rows.size:
+        tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
+        free = _free_places(housing_places(world, services), pop.city[tenants],
+                            pop.weight[tenants].astype(np.float64), world.n_cities)
+        housed = allocate(rows, pop.city[rows], pop.weight[rows],
+                          _queue_rank(pop, rows, services, flats.poor_priority), free)
+        pop.housing[housed] = Housing.PUBLIC_RENTAL
+
+    # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
+    formal = in_city & (pop.employment == Employment.FORMAL)
+    pop.local_medical |= formal
+    pop.pension |= formal
+    for column, cover, u in ((pop.local_medical, services.medical_insurance, u_medical),
+                             (pop.pension, services.pension, u_pension)):
+        rows = np.flatnonzero(in_city & ~column & (u < cover.monthly_take_up
+                                                   * services.awareness))
+        column[rows[has_access(pop, rows, cover.access)]] = True
+
+    # major illness without local insurance sends some households home (prov. 7)
+    health = services.health
+    forced = np.flatnonzero(in_city & (pop.hukou == HukouStatus.RURAL) & ~pop.local_medical
+                            & (u_illness < health.major_illness_monthly_probability
+                               * health.uninsured_return_probability))
+    flows.add(Flow.RETURNS, pop, forced)
+    send_home(pop, forced)

@@ -1,0 +1,58 @@
+"""The public-services part of a scenario (prov. 5-9, 12, 19, 21): who may use each service
+(its access basis), how many places a city has, who gets them first, how many eligible people
+take it up, and what each user costs the city a year."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from model.schema import NonNegative, Probability, Share, StrictModel, lever, structure, uncertainty
+
+#: The basis a service is reached through: local hukou only, a residence permit (or hukou), or
+#: an ID card (anyone living in the city).
+Access = Literal["hukou", "permit", "id_card"]
+
+
+class QueuedService(StrictModel):
+    """A service with a limited number of places per city, allocated by a queue."""
+
+    access: Access = lever("who may apply: hukou, permit (or hukou) or id_card (anyone)")
+    places_per_1000_capacity: NonNegative = lever(
+        "places per 1,000 people of the city's migrant carrying capacity")
+    poor_priority: bool = lever("identified poor migrants go first (prov. 5, 12)")
+    monthly_take_up: Probability = uncertainty(
+        "monthly chance an eligible household without a place applies (paperwork, before "
+        "awareness)")
+    annual_cost_yuan_per_user: NonNegative = structure("cost to the city per place used a year")
+
+
+class CoverageService(StrictModel):
+    """Insurance-like cover with no capacity limit."""
+
+    access: Access = lever("who may enrol: hukou, permit (or hukou) or id_card (anyone)")
+    monthly_take_up: Probability = uncertainty(
+        "monthly chance an eligible migrant without cover enrols (before awareness)")
+    annual_cost_yuan_per_user: NonNegative = structure("cost to the city per enrollee a year")
+    annual_subsidy_yuan_per_poor_user: NonNegative = lever(
+        "premium the city pays for each poor enrollee a year (prov. 8, 9)")
+
+
+class Health(StrictModel):
+    major_illness_monthly_probability: Probability = uncertainty(
+        "monthly chance of a major illness in a migrant's household (prov. 7)")
+    uninsured_return_probability: Probability = uncertainty(
+        "chance a household without local medical insurance goes home after one")
+
+
+class Services(StrictModel):
+    identified_poor_share: Share = lever(
+        "share of poor migrants identified as poor at their destination (prov. 19); only they "
+        "get targeted priority")
+    awareness: Share = lever("awareness of entitlements (prov. 21): multiplies every take-up")
+    schooling: QueuedService = lever("school places for migrants' children (prov. 5-6)")
+    public_rental_housing: QueuedService = lever("public rental flats (prov. 12)")
+    medical_insurance: CoverageService = lever(
+        "local medical insurance (prov. 8); formal workers are covered by their employer")
+    pension: CoverageService = lever(
+        "local pension cover (prov. 9); formal workers are in the employee pension")
+    health: Health

@@ -1,0 +1,169 @@
+"""Public services (prov. 5-9, 12, 19, 21): queues, priority, access, capacity, costs."""
+
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS, city_of, migrants_in
+from model.clock import Clock
+from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
+from model.flows import Flows
+from model.model import CitizenizationModel
+from model.processes import fiscal, services
+from model.scenario import ScenarioError, load_scenario
+
+ALWAYS = {"services.awareness": 1.0, "services.schooling.monthly_take_up": 1.0,
+          "services.public_rental_housing.monthly_take_up": 1.0,
+          "services.health.major_illness_monthly_probability": 0.0}
+
+
+def one_place(scenario, world, city, service):
+    """Places per 1000 capacity giving `city` exactly one place per person of demand 1."""
+    return 1000.0 / world.capacity_people[city]
+
+
+def two_families(world, poor_first: bool):
+    """Two households with one child in one city: the first has waited longer; one of them is
+    identified poor (rank 0 < any share)."""
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 2, months_in_city=[30, 10], permit=True, married=True,
+                      family_with=True, children=1, housing=Housing.RENTAL,
+                      identification_rank=0)
+    pop.poverty[1 if poor_first else 0] = PovertyStatus.REGISTERED_POOR
+    return city, pop
+
+
+@pytest.mark.parametrize("priority, expected", [(True, [False, True]), (False, [True, False])])
+def test_one_school_seat_goes_to_the_poor_child_with_priority_else_the_earlier(
+        policy_2019, world, priority, expected):
+    city, pop = two_families(world, poor_first=True)
+    scenario = policy_2019.override({
+        **ALWAYS, "services.schooling.poor_priority": priority,
+        "services.schooling.places_per_1000_capacity": one_place(policy_2019, world, city,
+                                                                 "schooling")})
+    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                  Flows(world.size_class))
+    assert pop.schooled.tolist() == expected
+
+
+def test_public_rental_flat_priority_for_identified_poor(policy_2019, world):
+    city, pop = two_families(world, poor_first=True)
+    places = one_place(policy_2019, world, city, "housing")
+    scenario = policy_2019.override({
+        **ALWAYS, "services.public_rental_housing.places_per_1000_capacity": places})
+    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                  Flows(world.size_class))
+    assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [False, True]
+    # the poor household not identified at its destination (prov. 19) gets no priority
+    city, pop = two_families(world, poor_first=True)
+    pop.identification_rank[:] = 255
+    services.step(pop, world, scenario.override({"services.identified_poor_share": 0.5}),
+                  Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class))
+    assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [True, False]
+
+
+def test_permit_based_services_need_a_permit_and_hukou_based_ones_hukou(baseline, world):
+    city, pop = two_families(world, poor_first=False)
+    pop.permit[:] = [True, False]
+    scenario = baseline.override(ALWAYS)  # schooling by permit, public rental by hukou
+    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                  Flows(world.size_class))
+    assert pop.schooled.tolist() == [True, False]
+    assert not (pop.housing == Housing.PUBLIC_RENTAL).any()
+    pop.hukou[1] = HukouStatus.SETTLED
+    services.step(pop, world, scenario, Clock(2019, 1), np.random.default_rng(1),
+                  Flows(world.size_class))
+    assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [False, True]
+
+
+def test_formal_workers_are_covered_by_employer_schemes(baseline, world):
+    pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2,
+                      employment=[Employment.FORMAL, Employment.INFORMAL])
+    scenario = baseline.override({"services.medical_insurance.monthly_take_up": 0.0,
+                                  "services.pension.monthly_take_up": 0.0})
+    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                  Flows(world.size_class))
+    assert pop.local_medical.tolist() == [True, False] and pop.pension.tolist() == [True, False]
+
+
+@pytest.mark.parametrize("seed", (1, 2))
+def test_places_are_never_exceeded_and_permit_services_need_permits(policy_2019, seed):
+    model = CitizenizationModel(policy_2019.override({"simulation.migrants": 5000,
+                                                      "simulation.years": 2}), seed=seed)
+    spec = model.spec.services
+    for _ in range(model.months):
+        model.step()
+        pop, world = model.population, model.world
+        in_city = pop.city >= 0
+        pupils = np.bincount(pop.city[in_city], services.pupils(pop)[in_city],
+                             minlength=world.n_cities)
+        assert np.all(pupils <= services.school_places(world, spec) + 1e-6)
+        tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
+        flats = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=world.n_cities)
+        assert np.all(flats <= services.housing_places(world, spec) + 1e-6)
+        unsettled = pop.hukou == HukouStatus.RURAL
+        assert not (pop.schooled & unsettled & ~pop.permit).any()
+        assert not ((pop.housing == Housing.PUBLIC_RENTAL) & unsettled & ~pop.permit).any()
+        assert not (pop.schooled & ~in_city).any()
+
+
+def test_service_costs_add_up_to_unit_costs(policy_2019, world):
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 3, family_with=True, married=True, children=[2, 0, 1],
+                      schooled=[True, False, False], permit=True,
+                      local_medical=[True, True, False], pension=[True, False, False],
+                      poverty=[PovertyStatus.REGISTERED_POOR, PovertyStatus.NOT_POOR,
+                               PovertyStatus.NOT_POOR],
+                      housing=[Housing.PUBLIC_RENTAL, Housing.RENTAL, Housing.RENTAL])
+    state = fiscal.FiscalState(world)
+    fiscal.step(state, pop, world, policy_2019, np.array([], dtype=np.int64))
+    svc, a = policy_2019.services, state.accounts
+    assert a.schooling_cost[city] == pytest.approx(2 * svc.schooling.annual_cost_yuan_per_user / 12)
+    assert a.public_rental_housing_cost[city] == pytest.approx(
+        svc.public_rental_housing.annual_cost_yuan_per_user / 12)
+    assert a.medical_insurance_cost[city] == pytest.approx(
+        (2 * svc.medical_insurance.annual_cost_yuan_per_user
+         + svc.medical_insurance.annual_subsidy_yuan_per_poor_user) / 12)
+    assert a.pension_cost[city] == pytest.approx(
+        (svc.pension.annual_cost_yuan_per_user + svc.pension.annual_subsidy_yuan_per_poor_user)
+        / 12)
+
+
+def _final(scenario, outcome, population="all", seeds=(1, 2)):
+    values = []
+    for seed in seeds:
+        rows = CitizenizationModel(scenario, seed=seed).run()
+        pick = rows[(rows.outcome == outcome) & (rows.population == population)
+                    & (rows.city_class == "all")]
+        values.append(pick["value"].iloc[-1])
+    return np.mean(values)
+
+
+def test_more_school_places_school_more_children():
+    size = {"simulation.migrants": 6000, "simulation.years": 3,
+            "services.schooling.places_per_1000_capacity": 10}
+    few = load_scenario(SCENARIOS / "policy_2019.yaml").override(size)
+    more = few.override({"services.schooling.places_per_1000_capacity": 40})
+    assert (_final(more, "children_schooled_locally_share")
+            > _final(few, "children_schooled_locally_share"))
+
+
+def test_without_identification_priority_changes_nothing():
+    base = load_scenario(SCENARIOS / "policy_2019.yaml").override(
+        {"simulation.migrants": 4000, "simulation.years": 2,
+         "services.identified_poor_share": 0.0})
+    off = base.override({"services.schooling.poor_priority": False,
+                         "services.public_rental_housing.poor_priority": False})
+    a = CitizenizationModel(base, seed=3).run()
+    b = CitizenizationModel(off, seed=3).run()
+    assert a["value"].fillna(-1).equals(b["value"].fillna(-1))
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"services.schooling.places_per_1000_capacity": -1}, "greater than or equal to 0"),
+    ({"services.medical_insurance.monthly_take_up": 1.5}, "less than or equal to 1"),
+    ({"services.pension.access": "passport"}, "'hukou', 'permit' or 'id_card'"),
+    ({"services.identified_poor_share": 2}, "less than or equal to 1"),
+])
+def test_bad_service_input_is_refused(policy_2019, overrides, expected):
+    with pytest.raises(ScenarioError, match=expected):
+        policy_2019.override(overrides)
