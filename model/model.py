@@ -95,10 +95,11 @@ class CitizenizationModel(mesa.Model):
         migration.step(pop, world, scenario, clock, self.streams["migration"], self.flows)
         labour.step(pop, world, scenario, clock, self.streams["labour"])
         permits.step(pop, world, scenario, clock, self.streams["permits"], self.flows)
-        services.step(pop, world, scenario, clock, self.streams["services"], self.flows)
+        served = services.step(pop, world, scenario, clock, self.streams["services"],
+                               self.flows)
         settlers = settlement.step(pop, world, scenario, clock, self.streams["settlement"],
                                    self.flows, self.settlement_rules, self.quota_left)
-        fiscal.step(self.fiscal, pop, world, scenario, settlers)
+        fiscal.step(self.fiscal, pop, world, scenario, settlers, served)
         if clock.month == 12:
             fiscal.close_year(self.fiscal, world, scenario)
             governments.decide_all(self, self.fiscal)

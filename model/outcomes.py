@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from model.access import has_access, identified_poor
 from model.enums import (
     IS_EMPLOYED,
     IS_LEGAL_HOME,
@@ -386,7 +387,7 @@ def identified_poor_share(s: Snapshot) -> np.ndarray:
     pop = s.population
     rows = np.arange(len(pop))
     poor = pop.poverty != PovertyStatus.NOT_POOR
-    identified = services.identified_poor(pop, rows, s.scenario.services)
+    identified = identified_poor(pop, rows, s.scenario.services.identified_poor_share)
     table = ratio(tally(s, identified & poor), tally(s, poor))
     table[0] = table[1]
     return table
@@ -396,7 +397,7 @@ def _waiting(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
     pop = s.population
     rows = np.flatnonzero(need & (pop.city >= 0))
     mask = np.zeros(len(pop), dtype=bool)
-    mask[rows[services.has_access(pop, rows, access)]] = True
+    mask[rows[has_access(pop, rows, access)]] = True
     return mask
 
 
@@ -433,6 +434,39 @@ def public_rental_places_used_share(s: Snapshot) -> np.ndarray:
     used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)
     return ratio(per_city(s, used),
                  per_city(s, services.housing_places(s.world, s.scenario.services)))
+
+
+def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
+    """Poor job-seekers in cities served by employment services (identified, services on) /
+    poor job-seekers in cities, year end (prov. 3); the same figure in both rows."""
+    pop = s.population
+    seeking = (pop.employment == Employment.UNEMPLOYED) & (pop.poverty != PovertyStatus.NOT_POOR)
+    served = seeking & s.scenario.services.employment_services.enabled & identified_poor(
+        pop, np.arange(len(pop)), s.scenario.services.identified_poor_share)
+    table = ratio(tally(s, served), tally(s, seeking))
+    table[0] = table[1]
+    return table
+
+
+def training_uptake_poor(s: Snapshot) -> np.ndarray:
+    """Migrants in cities who have been trained (prov. 4) / migrants in cities; read the poor
+    row for the poor."""
+    return ratio(tally(s, _unsettled(s) & s.population.trained), tally(s, _unsettled(s)))
+
+
+def employment_services_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of employment services in the year (yuan)."""
+    return per_city(s, s.accounts.employment_services_cost)
+
+
+def training_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of skills training in the year (yuan)."""
+    return per_city(s, s.accounts.training_cost)
+
+
+def assistance_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of hardship assistance in the year (yuan)."""
+    return per_city(s, s.accounts.assistance_cost)
 
 
 def schooling_cost_yuan(s: Snapshot) -> np.ndarray:
@@ -484,7 +518,9 @@ OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
               pension_coverage_share, identified_poor_share, schooling_queue,
               public_rental_housing_queue, schooling_places_used_share,
               public_rental_places_used_share, schooling_cost_yuan,
-              public_rental_housing_cost_yuan, medical_insurance_cost_yuan, pension_cost_yuan)
+              public_rental_housing_cost_yuan, medical_insurance_cost_yuan, pension_cost_yuan,
+              employment_service_reach_poor, training_uptake_poor,
+              employment_services_cost_yuan, training_cost_yuan, assistance_cost_yuan)
 }
 
 #: The outcomes a comparison leads with.

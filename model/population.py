@@ -52,6 +52,7 @@ COLUMNS: tuple[Column, ...] = (
            "the migrant's children living in the city have local school places (prov. 5)"),
     Column("local_medical", np.bool_, "flag", "in local medical insurance (prov. 8)"),
     Column("pension", np.bool_, "flag", "covered by a local pension scheme (prov. 9)"),
+    Column("trained", np.bool_, "flag", "completed subsidised skills training (prov. 4)"),
 )
 
 
@@ -84,6 +85,7 @@ class Population:
     schooled: np.ndarray
     local_medical: np.ndarray
     pension: np.ndarray
+    trained: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Population:

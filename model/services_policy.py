@@ -44,6 +44,43 @@ class Health(StrictModel):
         "chance a household without local medical insurance goes home after one")
 
 
+class EmploymentServices(StrictModel):
+    """Job referral and guidance for identified poor migrants where they live (prov. 3; access
+    by ID card: anyone in the city)."""
+
+    enabled: bool = lever("whether identified poor job-seekers get employment services")
+    match_gain: NonNegative = uncertainty(
+        "relative rise of a served job-seeker's monthly chance of finding a job")
+    cost_yuan_per_user_month: NonNegative = structure("cost per served job-seeker a month")
+
+
+class Training(StrictModel):
+    """Subsidised skills training (prov. 4)."""
+
+    access: Access = lever("who may train: hukou, permit (or hukou) or id_card (anyone)")
+    places_per_1000_capacity_per_year: NonNegative = lever(
+        "training places a year per 1,000 people of the city's migrant carrying capacity")
+    poor_priority: bool = lever("identified poor migrants train first")
+    monthly_take_up: Probability = uncertainty("monthly chance an untrained eligible applies")
+    wage_gain: NonNegative = uncertainty("relative wage gain of a trained worker's next job")
+    formal_job_gain: Probability = uncertainty(
+        "added chance that a trained worker's next job is formal")
+    cost_yuan_per_trainee: NonNegative = structure("cost per trainee (one-off)")
+
+
+class Assistance(StrictModel):
+    """Social and temporary assistance against sudden hardship (prov. 11)."""
+
+    access: Access = lever("who may be assisted: hukou, permit (or hukou) or id_card")
+    hardship_monthly_probability: Probability = uncertainty(
+        "monthly chance of a sudden hardship in a migrant household")
+    take_up: Probability = uncertainty(
+        "chance an eligible household in hardship is assisted (before awareness)")
+    unassisted_return_probability: Probability = uncertainty(
+        "chance a household in hardship without assistance goes home")
+    cost_yuan_per_case: NonNegative = structure("cost per assisted hardship (one-off)")
+
+
 class Services(StrictModel):
     identified_poor_share: Share = lever(
         "share of poor migrants identified as poor at their destination (prov. 19); only they "
@@ -56,3 +93,6 @@ class Services(StrictModel):
     pension: CoverageService = lever(
         "local pension cover (prov. 9); formal workers are in the employee pension")
     health: Health
+    employment_services: EmploymentServices
+    training: Training
+    assistance: Assistance

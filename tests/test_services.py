@@ -167,3 +167,52 @@ def test_without_identification_priority_changes_nothing():
 def test_bad_service_input_is_refused(policy_2019, overrides, expected):
     with pytest.raises(ScenarioError, match=expected):
         policy_2019.override(overrides)
+
+
+def test_employment_services_raise_identified_poor_job_finding(policy_2019, world):
+    from model.processes import labour
+
+    city = city_of(world, SizeClass.MEDIUM)
+    hired = {}
+    for enabled in (True, False):
+        scenario = policy_2019.override({
+            "behaviour.labour.job_match_monthly_probability": 0.5,
+            "services.employment_services.enabled": enabled,
+            "services.employment_services.match_gain": 1.0})
+        pop = migrants_in(city, 200, employment=Employment.UNEMPLOYED, wage=0.0,
+                          poverty=PovertyStatus.REGISTERED_POOR, identification_rank=0)
+        labour.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(5))
+        hired[enabled] = int((pop.employment != Employment.UNEMPLOYED).sum())
+    assert hired[True] == 200  # 0.5 x (1 + 1.0): certain
+    assert 60 < hired[False] < 140
+
+
+def test_training_goes_to_the_identified_poor_first_and_pays(policy_2019, world):
+    city, pop = two_families(world, poor_first=True)
+    scenario = policy_2019.override({
+        **ALWAYS, "services.training.monthly_take_up": 1.0,
+        "services.training.places_per_1000_capacity_per_year":
+            12 * 1000.0 / world.capacity_people[city]})  # one place a month
+    served = services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                           Flows(world.size_class))
+    assert pop.trained.tolist() == [False, True] and served["trainees"].tolist() == [1]
+    from model.processes.labour import offered_wage
+
+    wages = offered_wage(pop, np.arange(2), np.array([False, False]), world,
+                         scenario.behaviour.labour, 1.0, scenario.services.training.wage_gain)
+    poor_factor = scenario.behaviour.labour.poor_wage_factor
+    assert wages[1] / poor_factor == pytest.approx(
+        wages[0] * (1 + scenario.services.training.wage_gain), rel=1e-5)
+
+
+def test_assistance_keeps_eligible_households_and_others_may_leave(policy_2019, world):
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 2, permit=[True, False], local_medical=True)
+    scenario = policy_2019.override({
+        **ALWAYS, "services.assistance.hardship_monthly_probability": 1.0,
+        "services.assistance.take_up": 1.0,
+        "services.assistance.unassisted_return_probability": 1.0})
+    served = services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                           Flows(world.size_class))
+    assert served["assisted"].tolist() == [0]
+    assert pop.city[0] == city and pop.city[1] == -1  # the one without a permit went home

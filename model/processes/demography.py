@@ -35,3 +35,4 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     recycled = np.flatnonzero(retiring & ~settled)
     send_home(pop, recycled)
     assign(pop, recycled, traits)
+    pop.trained[recycled] = False  # a new person

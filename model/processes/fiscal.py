@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from model.access import identified_poor
 from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.population import Population
 from model.scenario import Scenario
@@ -41,6 +42,9 @@ class Accounts:
     public_rental_housing_cost: np.ndarray = field(init=False)
     medical_insurance_cost: np.ndarray = field(init=False)
     pension_cost: np.ndarray = field(init=False)
+    employment_services_cost: np.ndarray = field(init=False)
+    training_cost: np.ndarray = field(init=False)
+    assistance_cost: np.ndarray = field(init=False)
     revenue: np.ndarray = field(init=False)
     rewards: np.ndarray = field(init=False)
     infrastructure_subsidy: np.ndarray = field(init=False)
@@ -103,8 +107,9 @@ def record_settlers(state: FiscalState, pop: Population, world: World,
 
 
 def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
-         settlers: np.ndarray) -> None:
-    """The month's service spending and revenue, and its settlers."""
+         settlers: np.ndarray, served: dict[str, np.ndarray] | None = None) -> None:
+    """The month's service spending and revenue, and its settlers; `served`: the rows that
+    started training or were assisted this month."""
     pf = scenario.fiscal.public_finance
     n = world.n_cities
     in_city = np.flatnonzero(pop.city >= 0)
@@ -136,6 +141,19 @@ def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
                        * cover.annual_cost_yuan_per_user
                        + np.bincount(city[users & poor], weight[users & poor], minlength=n)
                        * cover.annual_subsidy_yuan_per_poor_user) / 12
+    if svc.employment_services.enabled:
+        searching = (pop.employment[in_city] == Employment.UNEMPLOYED) & identified_poor(
+            pop, in_city, svc.identified_poor_share)
+        costs["employment_services_cost"] = np.bincount(
+            city[searching], weight[searching], minlength=n) * (
+            svc.employment_services.cost_yuan_per_user_month)
+    served = served or {}
+    for name, key, unit in (("training_cost", "trainees", svc.training.cost_yuan_per_trainee),
+                            ("assistance_cost", "assisted",
+                             svc.assistance.cost_yuan_per_case)):
+        rows = served.get(key, np.array([], dtype=np.int64))
+        costs[name] = np.bincount(pop.city[rows], pop.weight[rows].astype(np.float64),
+                                  minlength=n) * unit
     for name, cost in costs.items():
         setattr(accounts, name, getattr(accounts, name) + cost)
         accounts.service_spending += cost

@@ -1,4 +1,5 @@
-"""Labour market (phase 3): job loss, job matching per city, formal vs informal jobs, wages.
+"""Labour market (phase 3): job loss, job matching per city, formal vs informal jobs, wages;
+with the effects of employment services (prov. 3) and skills training (prov. 4).
 
 Owns the columns `employment` (within a city), `si_months`, `unemployed_months` and `wage`.
 
@@ -12,6 +13,7 @@ insurance in the city per month worked, the clock that settlement conditions rea
 
 import numpy as np
 
+from model.access import identified_poor
 from model.clock import Clock
 from model.enums import IS_EMPLOYED, Employment, PovertyStatus
 from model.population import Population
@@ -25,10 +27,12 @@ def wage_index(scenario: Scenario, clock: Clock) -> float:
 
 
 def offered_wage(pop: Population, rows: np.ndarray, formal: np.ndarray, world: World,
-                 labour: Labour, level: float) -> np.ndarray:
-    """Monthly wage (yuan) offered to `rows` in their city for a formal or informal job."""
+                 labour: Labour, level: float, training_wage_gain: float = 0.0) -> np.ndarray:
+    """Monthly wage (yuan) offered to `rows` in their city for a formal or informal job
+    (trained workers earn `training_wage_gain` more, prov. 4)."""
     wage = world.wage_yuan[pop.city[rows]] * level
     wage = wage * labour.wage_education_factor.array()[pop.education[rows]] * pop.ability[rows]
+    wage = wage * (1.0 + training_wage_gain * pop.trained[rows])
     wage = np.where(formal, wage * labour.formal_wage_premium, wage)
     poor = pop.poverty[rows] != PovertyStatus.NOT_POOR
     return np.where(poor, wage * labour.poor_wage_factor, wage).astype(np.float32)
@@ -62,15 +66,25 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     vacancies = np.maximum(world.jobs_people - employed_people, 0.0)
     p_find = labour.job_match_monthly_probability * np.minimum(
         1.0, vacancies / np.maximum(searchers_people, 1e-9))
-    hired = searching[u_match[searching] < p_find[pop.city[searching]]]
-    formal = u_formal[hired] < labour.formal_job_probability.array()[pop.education[hired]]
+    # employment services raise identified poor job-seekers' chances (prov. 3)
+    employment_services = scenario.services.employment_services
+    p_searcher = p_find[pop.city[searching]]
+    if employment_services.enabled:
+        served = identified_poor(pop, searching, scenario.services.identified_poor_share)
+        p_searcher = np.minimum(p_searcher * (1.0 + employment_services.match_gain * served),
+                                1.0)
+    hired = searching[u_match[searching] < p_searcher]
+    training = scenario.services.training
+    formal = u_formal[hired] < np.minimum(
+        labour.formal_job_probability.array()[pop.education[hired]]
+        + training.formal_job_gain * pop.trained[hired], 1.0)
 
     losing_rows = np.flatnonzero(losing)
     employment[losing_rows] = Employment.UNEMPLOYED
     pop.wage[losing_rows] = 0.0
     employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
     pop.wage[hired] = offered_wage(pop, hired, formal, world, labour,
-                                   wage_index(scenario, clock))
+                                   wage_index(scenario, clock), training.wage_gain)
 
     # clocks: a month of social insurance for formal workers (prov. 14 conditions read it)
     formal_now = employment == Employment.FORMAL

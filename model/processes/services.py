@@ -23,15 +23,22 @@ formal workers are covered by their employer's schemes.
 
 **Health** (prov. 7): a household has a major illness with a monthly probability; one without
 local medical insurance goes home with `uninsured_return_probability`.
+
+**Training** (prov. 4): a twelfth of the yearly places each month, by the same kind of queue;
+a trained worker's next job pays `wage_gain` more and is formal with `formal_job_gain` more
+probability (see labour). **Employment services** (prov. 3) act in the labour market.
+**Assistance** (prov. 11): a household in sudden hardship is assisted if it has access and
+takes it up; otherwise it goes home with `unassisted_return_probability`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from model import access
 from model.allocation import allocate
 from model.clock import Clock
-from model.enums import Employment, Housing, HukouStatus, PovertyStatus
+from model.enums import Employment, Housing, HukouStatus
 from model.flows import Flow, Flows
 from model.population import Population
 from model.processes.migration import send_home
@@ -44,21 +51,9 @@ NEEDS_HOUSING = np.zeros(len(Housing), dtype=bool)
 NEEDS_HOUSING[[Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL]] = True
 
 
-def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:
-    """For `rows` (in a city), whether the access basis lets them use a service."""
-    settled = pop.hukou[rows] == HukouStatus.SETTLED
-    if access == "hukou":
-        return settled
-    if access == "permit":
-        return settled | pop.permit[rows]
-    return np.ones(len(rows), dtype=bool)
-
-
 def identified_poor(pop: Population, rows: np.ndarray, services: Services) -> np.ndarray:
-    """For `rows`, poor migrants the destination has identified as poor (prov. 19)."""
-    threshold = services.identified_poor_share * 256
-    return (pop.poverty[rows] != PovertyStatus.NOT_POOR) & (
-        pop.identification_rank[rows] < threshold)
+    """For `rows`, poor migrants identified as poor at their destination (prov. 19)."""
+    return access.identified_poor(pop, rows, services.identified_poor_share)
 
 
 def school_places(world: World, services: Services) -> np.ndarray:
@@ -96,7 +91,9 @@ def _free_places(places: np.ndarray, city: np.ndarray, used: np.ndarray,
 
 
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator, flows: Flows) -> None:
+         rng: np.random.Generator, flows: Flows) -> dict[str, np.ndarray]:
+    """The month's services; returns the rows that started training and were assisted (for
+    the city accounts)."""
     services = scenario.services
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)
@@ -104,13 +101,16 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     u_medical = rng.random(n, dtype=np.float32)
     u_pension = rng.random(n, dtype=np.float32)
     u_illness = rng.random(n, dtype=np.float32)
+    u_training = rng.random(n, dtype=np.float32)
+    u_hardship = rng.random(n, dtype=np.float32)
+    u_assist = rng.random(n, dtype=np.float32)
     in_city = pop.city >= 0
 
     # school places (prov. 5-6)
     school = services.schooling
     p = school.monthly_take_up * services.awareness
     rows = np.flatnonzero(in_city & (u_school < p))
-    rows = rows[needs_school(pop, rows) & has_access(pop, rows, school.access)]
+    rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
     if rows.size:
         schooled = np.flatnonzero(pop.schooled & in_city)
         free = _free_places(school_places(world, services), pop.city[schooled],
@@ -123,7 +123,7 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     flats = services.public_rental_housing
     p = flats.monthly_take_up * services.awareness
     rows = np.flatnonzero(in_city & (u_flat < p))
-    rows = rows[needs_flat(pop, rows) & has_access(pop, rows, flats.access)]
+    rows = rows[needs_flat(pop, rows) & access.has_access(pop, rows, flats.access)]
     if rows.size:
         tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
         free = _free_places(housing_places(world, services), pop.city[tenants],
@@ -140,7 +140,7 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
                              (pop.pension, services.pension, u_pension)):
         rows = np.flatnonzero(in_city & ~column & (u < cover.monthly_take_up
                                                    * services.awareness))
-        column[rows[has_access(pop, rows, cover.access)]] = True
+        column[rows[access.has_access(pop, rows, cover.access)]] = True
 
     # major illness without local insurance sends some households home (prov. 7)
     health = services.health
@@ -149,3 +149,26 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
                                * health.uninsured_return_probability))
     flows.add(Flow.RETURNS, pop, forced)
     send_home(pop, forced)
+
+    # skills training: this month's share of the yearly places, by queue (prov. 4)
+    training = services.training
+    p = training.monthly_take_up * services.awareness
+    rows = np.flatnonzero((pop.city >= 0) & ~pop.trained & (u_training < p))
+    rows = rows[access.has_access(pop, rows, training.access)]
+    places = training.places_per_1000_capacity_per_year * world.capacity_people / 1000 / 12
+    trainees = allocate(rows, pop.city[rows], pop.weight[rows],
+                        _queue_rank(pop, rows, services, training.poor_priority), places)
+    pop.trained[trainees] = True
+
+    # sudden hardship: assistance keeps a household in the city, or it may go home (prov. 11)
+    assistance = services.assistance
+    rows = np.flatnonzero((pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+                          & (u_hardship < assistance.hardship_monthly_probability))
+    helped = access.has_access(pop, rows, assistance.access) & (
+        u_assist[rows] < assistance.take_up * services.awareness)
+    assisted = rows[helped]
+    leaving = rows[~helped & (u_hardship[rows] < assistance.hardship_monthly_probability
+                              * assistance.unassisted_return_probability)]
+    flows.add(Flow.RETURNS, pop, leaving)
+    send_home(pop, leaving)
+    return {"trainees": trainees, "assisted": assisted}

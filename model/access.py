@@ -1,0 +1,27 @@
+"""Who may use a service (its access basis) and who is identified as poor at the destination:
+the two rules every service applies (prov. 2, 19)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.enums import HukouStatus, PovertyStatus
+from model.population import Population
+
+
+def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:
+    """For `rows` (in a city): `hukou` - settled only; `permit` - a residence permit or hukou;
+    `id_card` - anyone living in the city."""
+    settled = pop.hukou[rows] == HukouStatus.SETTLED
+    if access == "hukou":
+        return settled
+    if access == "permit":
+        return settled | pop.permit[rows]
+    return np.ones(len(rows), dtype=bool)
+
+
+def identified_poor(pop: Population, rows: np.ndarray, identified_share: float) -> np.ndarray:
+    """For `rows`, poor migrants the destination has identified as poor (prov. 19): those
+    whose fixed identification rank falls below the identified share."""
+    return (pop.poverty[rows] != PovertyStatus.NOT_POOR) & (
+        pop.identification_rank[rows] < identified_share * 256)
