@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from model.access import identified_poor
 from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.population import Population
 from model.scenario import Scenario
@@ -111,58 +110,58 @@ def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
     """The month's service spending and revenue, and its settlers; `served`: the rows that
     started training or were assisted this month."""
     pf = scenario.fiscal.public_finance
+    svc = scenario.services
     n = world.n_cities
     in_city = np.flatnonzero(pop.city >= 0)
     city, weight = pop.city[in_city], pop.weight[in_city].astype(np.float64)
+
+    def per_city(people: np.ndarray) -> np.ndarray:
+        return np.bincount(city, people, minlength=n)
+
     settled = pop.hukou[in_city] == HukouStatus.SETTLED
-    permit = ~settled & pop.permit[in_city]
-    state.accounts.service_spending += (
-        np.bincount(city[settled], weight[settled], minlength=n)
-        * pf.annual_cost_yuan_per_settler / 12
-        + np.bincount(city[permit], weight[permit], minlength=n)
-        * pf.annual_cost_yuan_per_permit_holder / 12)
-    # the services of prov. 5-9 and 12, per user (on top of the general costs above)
-    svc = scenario.services
-    poor = pop.poverty[in_city] != PovertyStatus.NOT_POOR
-    accounts = state.accounts
-    pupils = weight * pop.children[in_city] * pop.schooled[in_city] * pop.family_with[in_city]
+    unsettled_weight = weight * ~settled
+    poor_weight = unsettled_weight * (pop.poverty[in_city] != PovertyStatus.NOT_POOR)
+    employment = pop.employment[in_city]
     costs = {
-        "schooling_cost": np.bincount(city, pupils, minlength=n)
+        # general costs of settlers and permit holders (F10; assumed)
+        "general": (per_city(weight * settled) * pf.annual_cost_yuan_per_settler
+                    + per_city(unsettled_weight * pop.permit[in_city])
+                    * pf.annual_cost_yuan_per_permit_holder) / 12,
+        # the services of prov. 3-12, per user, on top of them
+        "schooling_cost": per_city(weight * pop.children[in_city] * pop.schooled[in_city]
+                                   * pop.family_with[in_city])
         * svc.schooling.annual_cost_yuan_per_user / 12,
-        "public_rental_housing_cost": np.bincount(
-            city, weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL), minlength=n)
+        "public_rental_housing_cost": per_city(
+            weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL))
         * svc.public_rental_housing.annual_cost_yuan_per_user / 12,
     }
     for name, column, cover in (("medical_insurance_cost", pop.local_medical,
                                  svc.medical_insurance),
                                 ("pension_cost", pop.pension, svc.pension)):
-        users = column[in_city] & ~settled  # settlers' cover is in the settler cost
-        costs[name] = (np.bincount(city[users], weight[users], minlength=n)
-                       * cover.annual_cost_yuan_per_user
-                       + np.bincount(city[users & poor], weight[users & poor], minlength=n)
+        users = column[in_city]  # settlers' cover is in the settler cost
+        costs[name] = (per_city(unsettled_weight * users) * cover.annual_cost_yuan_per_user
+                       + per_city(poor_weight * users)
                        * cover.annual_subsidy_yuan_per_poor_user) / 12
     if svc.employment_services.enabled:
-        searching = (pop.employment[in_city] == Employment.UNEMPLOYED) & identified_poor(
-            pop, in_city, svc.identified_poor_share)
-        costs["employment_services_cost"] = np.bincount(
-            city[searching], weight[searching], minlength=n) * (
-            svc.employment_services.cost_yuan_per_user_month)
-    served = served or {}
+        costs["employment_services_cost"] = per_city(
+            poor_weight * (employment == Employment.UNEMPLOYED)
+            * (pop.identification_rank[in_city] < svc.identified_poor_share * 256)
+        ) * svc.employment_services.cost_yuan_per_user_month
     for name, key, unit in (("training_cost", "trainees", svc.training.cost_yuan_per_trainee),
                             ("assistance_cost", "assisted",
                              svc.assistance.cost_yuan_per_case)):
-        rows = served.get(key, np.array([], dtype=np.int64))
+        rows = (served or {}).get(key, np.array([], dtype=np.int64))
+        rows = rows[pop.city[rows] >= 0]  # a trainee hit by hardship may have gone home since
         costs[name] = np.bincount(pop.city[rows], pop.weight[rows].astype(np.float64),
                                   minlength=n) * unit
+    accounts = state.accounts
     for name, cost in costs.items():
-        setattr(accounts, name, getattr(accounts, name) + cost)
+        if name != "general":
+            setattr(accounts, name, getattr(accounts, name) + cost)
         accounts.service_spending += cost
-    employment = pop.employment[in_city]
-    employed = IS_EMPLOYED[employment]
     share = np.where(employment == Employment.FORMAL, pf.revenue_share_of_wage_formal,
                      pf.revenue_share_of_wage_informal)
-    state.accounts.revenue += np.bincount(
-        city[employed], (weight * pop.wage[in_city] * share)[employed], minlength=n)
+    accounts.revenue += per_city(weight * pop.wage[in_city] * share * IS_EMPLOYED[employment])
     record_settlers(state, pop, world, settlers)
 
 

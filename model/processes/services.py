@@ -85,6 +85,13 @@ def _queue_rank(pop: Population, rows: np.ndarray, services: Services,
     return rank
 
 
+def _drawn(pop: Population, u: np.ndarray, p: float) -> np.ndarray:
+    """Rows living in a city whose draw `u` is below `p`: only they can act on this draw (the
+    draws themselves are made for every row: common random numbers)."""
+    rows = np.flatnonzero(u < p)
+    return rows[pop.city[rows] >= 0]
+
+
 def _free_places(places: np.ndarray, city: np.ndarray, used: np.ndarray,
                  n_cities: int) -> np.ndarray:
     return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
@@ -104,15 +111,13 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     u_training = rng.random(n, dtype=np.float32)
     u_hardship = rng.random(n, dtype=np.float32)
     u_assist = rng.random(n, dtype=np.float32)
-    in_city = pop.city >= 0
-
     # school places (prov. 5-6)
     school = services.schooling
     p = school.monthly_take_up * services.awareness
-    rows = np.flatnonzero(in_city & (u_school < p))
+    rows = _drawn(pop, u_school, p)
     rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
     if rows.size:
-        schooled = np.flatnonzero(pop.schooled & in_city)
+        schooled = np.flatnonzero(pop.schooled & (pop.city >= 0))
         free = _free_places(school_places(world, services), pop.city[schooled],
                             pupils(pop)[schooled], world.n_cities)
         admitted = allocate(rows, pop.city[rows], (pop.weight[rows] * pop.children[rows]),
@@ -122,7 +127,7 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     # public rental housing (prov. 12)
     flats = services.public_rental_housing
     p = flats.monthly_take_up * services.awareness
-    rows = np.flatnonzero(in_city & (u_flat < p))
+    rows = _drawn(pop, u_flat, p)
     rows = rows[needs_flat(pop, rows) & access.has_access(pop, rows, flats.access)]
     if rows.size:
         tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
@@ -133,28 +138,28 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
-    formal = in_city & (pop.employment == Employment.FORMAL)
+    formal = pop.employment == Employment.FORMAL  # only in a city
     pop.local_medical |= formal
     pop.pension |= formal
     for column, cover, u in ((pop.local_medical, services.medical_insurance, u_medical),
                              (pop.pension, services.pension, u_pension)):
-        rows = np.flatnonzero(in_city & ~column & (u < cover.monthly_take_up
-                                                   * services.awareness))
+        rows = _drawn(pop, u, cover.monthly_take_up * services.awareness)
+        rows = rows[~column[rows]]
         column[rows[access.has_access(pop, rows, cover.access)]] = True
 
     # major illness without local insurance sends some households home (prov. 7)
     health = services.health
-    forced = np.flatnonzero(in_city & (pop.hukou == HukouStatus.RURAL) & ~pop.local_medical
-                            & (u_illness < health.major_illness_monthly_probability
-                               * health.uninsured_return_probability))
+    forced = _drawn(pop, u_illness, health.major_illness_monthly_probability
+                    * health.uninsured_return_probability)
+    forced = forced[(pop.hukou[forced] == HukouStatus.RURAL) & ~pop.local_medical[forced]]
     flows.add(Flow.RETURNS, pop, forced)
     send_home(pop, forced)
 
     # skills training: this month's share of the yearly places, by queue (prov. 4)
     training = services.training
     p = training.monthly_take_up * services.awareness
-    rows = np.flatnonzero((pop.city >= 0) & ~pop.trained & (u_training < p))
-    rows = rows[access.has_access(pop, rows, training.access)]
+    rows = _drawn(pop, u_training, p)
+    rows = rows[~pop.trained[rows] & access.has_access(pop, rows, training.access)]
     places = training.places_per_1000_capacity_per_year * world.capacity_people / 1000 / 12
     trainees = allocate(rows, pop.city[rows], pop.weight[rows],
                         _queue_rank(pop, rows, services, training.poor_priority), places)
@@ -162,8 +167,8 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
 
     # sudden hardship: assistance keeps a household in the city, or it may go home (prov. 11)
     assistance = services.assistance
-    rows = np.flatnonzero((pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
-                          & (u_hardship < assistance.hardship_monthly_probability))
+    rows = _drawn(pop, u_hardship, assistance.hardship_monthly_probability)
+    rows = rows[pop.hukou[rows] == HukouStatus.RURAL]
     helped = access.has_access(pop, rows, assistance.access) & (
         u_assist[rows] < assistance.take_up * services.awareness)
     assisted = rows[helped]
