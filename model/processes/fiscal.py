@@ -36,7 +36,7 @@ class Accounts:
     """One calendar year's accounts, per city (yuan; land in m2)."""
 
     n_cities: int
-    service_spending: np.ndarray = field(init=False)  # all services, the four below included
+    service_spending: np.ndarray = field(init=False)  # all services, the seven below included
     schooling_cost: np.ndarray = field(init=False)
     public_rental_housing_cost: np.ndarray = field(init=False)
     medical_insurance_cost: np.ndarray = field(init=False)
