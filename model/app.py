@@ -38,9 +38,16 @@ SWITCH = {AS_IN_SCENARIO: None, "on": True, "off": False}
 
 
 def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_multiplier: float,
-                    priority_groups: str, rural_rights: str) -> dict:
+                    priority_groups: str, rural_rights: str, school_places_multiplier: float = 1.0,
+                    public_rental_poor_priority: str = AS_IN_SCENARIO) -> dict:
     """The dashboard's lever choices as dotted-key scenario overrides."""
     overrides: dict = {}
+    if school_places_multiplier != 1.0:
+        overrides["services.schooling.places_per_1000_capacity"] = (
+            scenario.services.schooling.places_per_1000_capacity * school_places_multiplier)
+    if SWITCH[public_rental_poor_priority] is not None:
+        overrides["services.public_rental_housing.poor_priority"] = SWITCH[
+            public_rental_poor_priority]
     for classes, choice in ((LARGE, large_rule), (MEDIUM_AND_SMALL, medium_small_rule)):
         if choice != AS_IN_SCENARIO:
             for size_class in classes:
@@ -86,9 +93,14 @@ def settlement_willing_share(model: CitizenizationModel) -> float:
     return float(outcomes.settlement_willing_share(model.snapshot())[0, 0])
 
 
+def service_citizenization_rate(model: CitizenizationModel) -> float:
+    return float(outcomes.service_citizenization_rate(model.snapshot())[0, 0])
+
+
 MEASURES = {
     "citizenization rate, all": citizenization_rate_all,
     "citizenization rate, poor": citizenization_rate_poor,
+    "service citizenization rate": service_citizenization_rate,
     "residence permit share": residence_permit_share,
     "willing to settle": settlement_willing_share,
 }
@@ -101,12 +113,15 @@ class DashboardModel(CitizenizationModel):
     def __init__(self, scenario_file: str = DEFAULT_SCENARIO, migrants: int = 20_000,
                  seed: int = 1, large_rule: str = AS_IN_SCENARIO,
                  medium_small_rule: str = AS_IN_SCENARIO, reward_multiplier: float = 1.0,
-                 priority_groups: str = AS_IN_SCENARIO, rural_rights: str = AS_IN_SCENARIO):
+                 priority_groups: str = AS_IN_SCENARIO, rural_rights: str = AS_IN_SCENARIO,
+                 school_places_multiplier: float = 1.0,
+                 public_rental_poor_priority: str = AS_IN_SCENARIO):
         base = load_scenario(SCENARIOS / scenario_file)
         scenario = base.override({
             "simulation.migrants": int(migrants),
             **lever_overrides(base, large_rule, medium_small_rule, reward_multiplier,
-                              priority_groups, rural_rights)})
+                              priority_groups, rural_rights, school_places_multiplier,
+                              public_rental_poor_priority)})
         super().__init__(scenario, seed=int(seed))
         self.datacollector = mesa.DataCollector(model_reporters=MEASURES)
         self.datacollector.collect(self)
@@ -165,6 +180,13 @@ def model_params() -> dict:
                             "label": "priority groups (prov. 14)"},
         "rural_rights": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(SWITCH),
                          "label": "rural rights protected (prov. 16)"},
+        "school_places_multiplier": {"type": "SliderFloat", "value": 1.0, "min": 0.0,
+                                     "max": 3.0, "step": 0.25,
+                                     "label": "school places for migrant children (x scenario)"},
+        "public_rental_poor_priority": {"type": "Select", "value": AS_IN_SCENARIO,
+                                        "values": list(SWITCH),
+                                        "label": "public rental priority for the poor "
+                                                 "(prov. 12)"},
     }
 
 
@@ -174,7 +196,8 @@ def make_page():
         DashboardModel(),
         components=[Headline, Funnel,
                     make_plot_component({"citizenization rate, all": "tab:blue",
-                                         "citizenization rate, poor": "tab:orange"}),
+                                         "citizenization rate, poor": "tab:orange",
+                                         "service citizenization rate": "tab:purple"}),
                     make_plot_component({"residence permit share": "tab:green",
                                          "willing to settle": "tab:red"})],
         model_params=model_params(),

@@ -24,7 +24,10 @@ def test_levers_default_to_the_scenario_and_override_what_they_name():
     assert lever_overrides(policy, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, AS_IN_SCENARIO,
                            AS_IN_SCENARIO) == {}
     changed = policy.override(lever_overrides(
-        policy, "conditions: 3 years of insurance", "open", 2.0, "off", "off"))
+        policy, "conditions: 3 years of insurance", "open", 2.0, "off", "off", 1.5, "off"))
+    assert changed.services.schooling.places_per_1000_capacity == pytest.approx(
+        1.5 * policy.services.schooling.places_per_1000_capacity)
+    assert not changed.services.public_rental_housing.poor_priority
     assert changed.settlement.rules.large_2.kind == "conditions"
     assert changed.settlement.rules.large_2.min_social_insurance_months == 36
     assert changed.settlement.rules.medium.kind == "open"
