@@ -182,7 +182,7 @@ def model_params() -> dict:
                          "label": "rural rights protected (prov. 16)"},
         "school_places_multiplier": {"type": "SliderFloat", "value": 1.0, "min": 0.0,
                                      "max": 3.0, "step": 0.25,
-                                     "label": "school places for migrant children (x scenario)"},
+                                     "label": "school places (x scenario)"},
         "public_rental_poor_priority": {"type": "Select", "value": AS_IN_SCENARIO,
                                         "values": list(SWITCH),
                                         "label": "public rental priority for the poor "
