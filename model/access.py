@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.enums import HukouStatus, PovertyStatus
+from model.enums import Housing, HukouStatus, PovertyStatus
 from model.population import Population
+
+#: Housing whose occupants may apply for public rental housing (not owners or tenants of one).
+NEEDS_HOUSING = np.zeros(len(Housing), dtype=bool)
+NEEDS_HOUSING[[Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL]] = True
 
 
 def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:

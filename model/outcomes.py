@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from model.access import has_access, identified_poor
+from model.access import NEEDS_HOUSING, has_access, identified_poor
 from model.enums import (
     IS_EMPLOYED,
     IS_LEGAL_HOME,
@@ -414,7 +414,7 @@ def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
     """People eligible for public rental housing (access basis met, renting or in dormitories
     or sheds) without a flat, year end."""
     pop = s.population
-    need = services.NEEDS_HOUSING[pop.housing]
+    need = NEEDS_HOUSING[pop.housing]
     return tally(s, _waiting(s, need, s.scenario.services.public_rental_housing.access))
 
 
@@ -469,6 +469,76 @@ def assistance_cost_yuan(s: Snapshot) -> np.ndarray:
     return per_city(s, s.accounts.assistance_cost)
 
 
+def other_insurance_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Cities' cost of living subsidies and informal workers' injury cover (prov. 10, yuan)."""
+    return per_city(s, s.accounts.other_insurance_cost)
+
+
+def work_injury_cover_share(s: Snapshot) -> np.ndarray:
+    """Employed migrants with work-injury cover (every formal worker; the covered share of
+    informal ones) / employed migrants in cities (prov. 10)."""
+    pop = s.population
+    unsettled = _unsettled(s)
+    share = s.scenario.services.other_insurance.informal_injury_cover_share
+    covered = tally(s, unsettled & (pop.employment == Employment.FORMAL)) + share * tally(
+        s, unsettled & (pop.employment == Employment.INFORMAL))
+    return ratio(covered, tally(s, unsettled & _employed(s)))
+
+
+def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
+    """Rows in a city that need a service and have its access basis."""
+    return _waiting(s, need, access)
+
+
+def schooling_eligible(s: Snapshot) -> np.ndarray:
+    """Children of migrants whose family lives in the city and who have the access basis for
+    a local school, in a school or not (children)."""
+    pop = s.population
+    need = pop.family_with & (pop.children > 0)
+    return tally(s, _with_access(s, need, s.scenario.services.schooling.access)
+                 | (need & pop.schooled), pop.children.astype(np.float64))
+
+
+def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
+    """People with the access basis for public rental housing who rent, live in dormitories or
+    sheds, or already have a flat."""
+    pop = s.population
+    tenants = pop.housing == Housing.PUBLIC_RENTAL
+    return tally(s, _with_access(s, NEEDS_HOUSING[pop.housing],
+                                 s.scenario.services.public_rental_housing.access) | tenants)
+
+
+def public_rental_housing_enrolled(s: Snapshot) -> np.ndarray:
+    """People living in public rental housing (tenants)."""
+    return tally(s, s.population.housing == Housing.PUBLIC_RENTAL)
+
+
+def medical_insurance_eligible(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with the access basis for local medical insurance or covered."""
+    pop = s.population
+    access = s.scenario.services.medical_insurance.access
+    return tally(s, _unsettled(s) & (_with_access(s, pop.city >= 0, access) | pop.local_medical))
+
+
+def pension_eligible(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with the access basis for local pension cover or covered."""
+    pop = s.population
+    access = s.scenario.services.pension.access
+    return tally(s, _unsettled(s) & (_with_access(s, pop.city >= 0, access) | pop.pension))
+
+
+def training_eligible(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with the access basis for subsidised training (trained or not)."""
+    pop = s.population
+    access = s.scenario.services.training.access
+    return tally(s, _unsettled(s) & (_with_access(s, pop.city >= 0, access) | pop.trained))
+
+
+def training_enrolled(s: Snapshot) -> np.ndarray:
+    """Migrants in cities who have been trained (people)."""
+    return tally(s, _unsettled(s) & s.population.trained)
+
+
 def schooling_cost_yuan(s: Snapshot) -> np.ndarray:
     """Cities' cost of migrants' children's school places in the year (yuan)."""
     return per_city(s, s.accounts.schooling_cost)
@@ -520,7 +590,11 @@ OUTCOMES: dict[str, Callable[[Snapshot], np.ndarray]] = {
               public_rental_places_used_share, schooling_cost_yuan,
               public_rental_housing_cost_yuan, medical_insurance_cost_yuan, pension_cost_yuan,
               employment_service_reach_poor, training_uptake_poor,
-              employment_services_cost_yuan, training_cost_yuan, assistance_cost_yuan)
+              employment_services_cost_yuan, training_cost_yuan, assistance_cost_yuan,
+              other_insurance_cost_yuan, work_injury_cover_share, schooling_eligible,
+              public_rental_housing_eligible, public_rental_housing_enrolled,
+              medical_insurance_eligible, pension_eligible, training_eligible,
+              training_enrolled)
 }
 
 #: The outcomes a comparison leads with.

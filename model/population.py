@@ -53,6 +53,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("local_medical", np.bool_, "flag", "in local medical insurance (prov. 8)"),
     Column("pension", np.bool_, "flag", "covered by a local pension scheme (prov. 9)"),
     Column("trained", np.bool_, "flag", "completed subsidised skills training (prov. 4)"),
+    Column("work_months", np.int16, "months", "current spell of continuous employment"),
+    Column("subsidised", np.bool_, "flag",
+           "received the one-off living subsidy for the current unemployment spell (prov. 10)"),
 )
 
 
@@ -86,6 +89,8 @@ class Population:
     local_medical: np.ndarray
     pension: np.ndarray
     trained: np.ndarray
+    work_months: np.ndarray
+    subsidised: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Population:

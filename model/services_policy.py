@@ -42,6 +42,8 @@ class Health(StrictModel):
         "monthly chance of a major illness in a migrant's household (prov. 7)")
     uninsured_return_probability: Probability = uncertainty(
         "chance a household without local medical insurance goes home after one")
+    uninsured_impoverishment_probability: Probability = uncertainty(
+        "chance an uninsured household that stays falls into poverty (minimum income) after one")
 
 
 class EmploymentServices(StrictModel):
@@ -81,6 +83,20 @@ class Assistance(StrictModel):
     cost_yuan_per_case: NonNegative = structure("cost per assisted hardship (one-off)")
 
 
+class OtherInsurance(StrictModel):
+    """Unemployment and work-injury cover (prov. 10). Formal jobs carry both."""
+
+    living_subsidy_yuan: NonNegative = lever(
+        "one-off living subsidy when a job ends after >= 12 months of continuous work (yuan; "
+        "0 = none)")
+    subsidy_return_reduction: Probability = uncertainty(
+        "how much the subsidy lowers the unemployment term of the return hazard (share)")
+    informal_injury_cover_share: Probability = lever(
+        "share of informal workers with work-injury cover (per-project insurance)")
+    annual_injury_cost_yuan_per_informal_covered: NonNegative = structure(
+        "city's cost a year per informal worker with injury cover")
+
+
 class Services(StrictModel):
     identified_poor_share: Share = lever(
         "share of poor migrants identified as poor at their destination (prov. 19); only they "
@@ -96,3 +112,9 @@ class Services(StrictModel):
     employment_services: EmploymentServices
     training: Training
     assistance: Assistance
+    other_insurance: OtherInsurance
+    student_aid_yuan_per_poor_pupil: NonNegative = lever(
+        "aid a year per poor migrant pupil in a local school (prov. 6)")
+    rent_subsidy_yuan_per_month: NonNegative = lever(
+        "rent subsidy a month to households eligible for public rental housing but without a "
+        "flat (prov. 12; 0 = none)")

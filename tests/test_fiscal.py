@@ -24,8 +24,11 @@ def test_monthly_accounts_add_up_to_unit_costs_and_revenue_shares(baseline, worl
     pop.permit[2:5] = True  # 3 permit holders
     state = fiscal.FiscalState(world)
     fiscal.step(state, pop, world, baseline, np.array([], dtype=np.int64))
+    injury = baseline.services.other_insurance  # 3 informal workers' injury cover (prov. 10)
     assert state.accounts.service_spending[city] == pytest.approx(
-        (3 * pf.annual_cost_yuan_per_settler + 3 * pf.annual_cost_yuan_per_permit_holder) / 12)
+        (3 * pf.annual_cost_yuan_per_settler + 3 * pf.annual_cost_yuan_per_permit_holder
+         + 3 * injury.informal_injury_cover_share
+         * injury.annual_injury_cost_yuan_per_informal_covered) / 12)
     assert state.accounts.revenue[city] == pytest.approx(
         (4000 + 5000) * pf.revenue_share_of_wage_formal
         + (2 * 3000 + 2000) * pf.revenue_share_of_wage_informal)

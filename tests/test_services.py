@@ -117,9 +117,13 @@ def test_service_costs_add_up_to_unit_costs(policy_2019, world):
     state = fiscal.FiscalState(world)
     fiscal.step(state, pop, world, policy_2019, np.array([], dtype=np.int64))
     svc, a = policy_2019.services, state.accounts
-    assert a.schooling_cost[city] == pytest.approx(2 * svc.schooling.annual_cost_yuan_per_user / 12)
+    # two pupils of a poor household: places and student aid (prov. 6)
+    assert a.schooling_cost[city] == pytest.approx(
+        2 * (svc.schooling.annual_cost_yuan_per_user + svc.student_aid_yuan_per_poor_pupil) / 12)
+    # one flat; the two renters wait with access and get the rent subsidy (prov. 12)
     assert a.public_rental_housing_cost[city] == pytest.approx(
-        svc.public_rental_housing.annual_cost_yuan_per_user / 12)
+        svc.public_rental_housing.annual_cost_yuan_per_user / 12
+        + 2 * svc.rent_subsidy_yuan_per_month)
     assert a.medical_insurance_cost[city] == pytest.approx(
         (2 * svc.medical_insurance.annual_cost_yuan_per_user
          + svc.medical_insurance.annual_subsidy_yuan_per_poor_user) / 12)
@@ -216,3 +220,56 @@ def test_assistance_keeps_eligible_households_and_others_may_leave(policy_2019, 
                            Flows(world.size_class))
     assert served["assisted"].tolist() == [0]
     assert pop.city[0] == city and pop.city[1] == -1  # the one without a permit went home
+
+
+def test_living_subsidy_after_twelve_months_of_work_softens_return(policy_2019, world):
+    from model.processes import labour, migration
+
+    scenario = policy_2019.override({"behaviour.labour.separation_informal_monthly": 1.0,
+                                     "behaviour.labour.job_match_monthly_probability": 0.0})
+    pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, work_months=[12, 11])
+    labour.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0))
+    assert pop.employment.tolist() == [Employment.UNEMPLOYED] * 2
+    assert pop.subsidised.tolist() == [True, False]
+    p = migration.return_probability(pop, pop.age(2019), scenario.behaviour.migration,
+                                     scenario.services.other_insurance.subsidy_return_reduction)
+    assert p[0] < p[1]
+
+
+def test_student_aid_rent_subsidy_and_injury_cover_are_costed(policy_2019, world):
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 2, family_with=True, married=True, children=[1, 0],
+                      schooled=[True, False], permit=True, housing=Housing.RENTAL,
+                      employment=Employment.INFORMAL,
+                      poverty=[PovertyStatus.REGISTERED_POOR, PovertyStatus.NOT_POOR])
+    state = fiscal.FiscalState(world)
+    fiscal.step(state, pop, world, policy_2019, np.array([], dtype=np.int64))
+    svc, a = policy_2019.services, state.accounts
+    assert a.schooling_cost[city] == pytest.approx(
+        (svc.schooling.annual_cost_yuan_per_user + svc.student_aid_yuan_per_poor_pupil) / 12)
+    # both wait for a flat with access (permit) and get the rent subsidy instead
+    assert a.public_rental_housing_cost[city] == pytest.approx(
+        2 * svc.rent_subsidy_yuan_per_month)
+    other = svc.other_insurance
+    assert a.other_insurance_cost[city] == pytest.approx(
+        2 * other.informal_injury_cover_share
+        * other.annual_injury_cost_yuan_per_informal_covered / 12)
+
+
+def test_uninsured_illness_sends_home_or_impoverishes(policy_2019, world):
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 400, local_medical=False)
+    pop.local_medical[200:] = True  # the insured half is not touched
+    scenario = policy_2019.override({
+        **ALWAYS, "services.health.major_illness_monthly_probability": 1.0,
+        "services.health.uninsured_return_probability": 0.5,
+        "services.health.uninsured_impoverishment_probability": 0.5,
+        "services.assistance.hardship_monthly_probability": 0.0})
+    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
+                  Flows(world.size_class))
+    uninsured = slice(0, 200)
+    home = pop.city[uninsured] < 0
+    poor = pop.poverty[uninsured] == PovertyStatus.MINIMUM_INCOME
+    assert (home | poor).all() and not (home & poor).any()
+    assert 60 < home.sum() < 140
+    assert (pop.city[200:] == city).all() and (pop.poverty[200:] == 0).all()

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus, PovertyStatus, SizeClass
+from model import access as services_access
+from model.enums import (
+    IS_EMPLOYED,
+    Employment,
+    Housing,
+    HukouStatus,
+    PovertyStatus,
+    SizeClass,
+)
 from model.population import Population
 from model.scenario import Scenario
 from model.world import World
@@ -36,7 +44,7 @@ class Accounts:
     """One calendar year's accounts, per city (yuan; land in m2)."""
 
     n_cities: int
-    service_spending: np.ndarray = field(init=False)  # all services, the seven below included
+    service_spending: np.ndarray = field(init=False)  # all services, the eight below included
     schooling_cost: np.ndarray = field(init=False)
     public_rental_housing_cost: np.ndarray = field(init=False)
     medical_insurance_cost: np.ndarray = field(init=False)
@@ -44,6 +52,7 @@ class Accounts:
     employment_services_cost: np.ndarray = field(init=False)
     training_cost: np.ndarray = field(init=False)
     assistance_cost: np.ndarray = field(init=False)
+    other_insurance_cost: np.ndarray = field(init=False)
     revenue: np.ndarray = field(init=False)
     rewards: np.ndarray = field(init=False)
     infrastructure_subsidy: np.ndarray = field(init=False)
@@ -122,19 +131,32 @@ def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
     unsettled_weight = weight * ~settled
     poor_weight = unsettled_weight * (pop.poverty[in_city] != PovertyStatus.NOT_POOR)
     employment = pop.employment[in_city]
-    costs = {
+    pupils = pop.children[in_city] * pop.schooled[in_city] * pop.family_with[in_city]
+    costs: dict[str, np.ndarray] = {
         # general costs of settlers and permit holders (F10; assumed)
         "general": (per_city(weight * settled) * pf.annual_cost_yuan_per_settler
                     + per_city(unsettled_weight * pop.permit[in_city])
                     * pf.annual_cost_yuan_per_permit_holder) / 12,
         # the services of prov. 3-12, per user, on top of them
-        "schooling_cost": per_city(weight * pop.children[in_city] * pop.schooled[in_city]
-                                   * pop.family_with[in_city])
-        * svc.schooling.annual_cost_yuan_per_user / 12,
+        "schooling_cost": (per_city(weight * pupils) * svc.schooling.annual_cost_yuan_per_user
+                           + per_city(poor_weight * pupils)
+                           * svc.student_aid_yuan_per_poor_pupil) / 12,
         "public_rental_housing_cost": per_city(
             weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL))
         * svc.public_rental_housing.annual_cost_yuan_per_user / 12,
     }
+    if svc.rent_subsidy_yuan_per_month > 0:  # prov. 12: the alternative to a flat
+        waiting = services_access.has_access(pop, in_city, svc.public_rental_housing.access) & (
+            services_access.NEEDS_HOUSING[pop.housing[in_city]])
+        costs["public_rental_housing_cost"] = costs["public_rental_housing_cost"] + per_city(
+            weight * waiting) * svc.rent_subsidy_yuan_per_month
+    other = svc.other_insurance  # prov. 10
+    newly_subsidised = pop.subsidised[in_city] & (pop.unemployed_months[in_city] == 1)
+    costs["other_insurance_cost"] = (
+        per_city(weight * newly_subsidised) * other.living_subsidy_yuan
+        + per_city(weight * (employment == Employment.INFORMAL))
+        * other.informal_injury_cover_share * other.annual_injury_cost_yuan_per_informal_covered
+        / 12)
     for name, column, cover in (("medical_insurance_cost", pop.local_medical,
                                  svc.medical_insurance),
                                 ("pension_cost", pop.pension, svc.pension)):

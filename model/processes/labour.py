@@ -82,6 +82,10 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     losing_rows = np.flatnonzero(losing)
     employment[losing_rows] = Employment.UNEMPLOYED
     pop.wage[losing_rows] = 0.0
+    # one-off living subsidy after >= 12 months of continuous work (prov. 10)
+    if scenario.services.other_insurance.living_subsidy_yuan > 0:
+        pop.subsidised[losing_rows] = pop.work_months[losing_rows] >= 12
+    pop.subsidised[hired] = False
     employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
     pop.wage[hired] = offered_wage(pop, hired, formal, world, labour,
                                    wage_index(scenario, clock), training.wage_gain)
@@ -89,6 +93,7 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     # clocks: a month of social insurance for formal workers (prov. 14 conditions read it)
     formal_now = employment == Employment.FORMAL
     pop.si_months += formal_now
+    pop.work_months = np.where(IS_EMPLOYED[employment], pop.work_months + 1, 0).astype(np.int16)
     unemployed_now = employment == Employment.UNEMPLOYED
     pop.unemployed_months = np.where(unemployed_now, pop.unemployed_months + 1, 0).astype(
         np.int16)

@@ -38,9 +38,12 @@ ARRIVAL_HOUSING = np.array([Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL,
                            dtype=np.uint8)
 
 
-def return_probability(pop: Population, age: np.ndarray, p: Migration) -> np.ndarray:
+def return_probability(pop: Population, age: np.ndarray, p: Migration,
+                       subsidy_return_reduction: float = 0.0) -> np.ndarray:
     """Monthly probability of returning home, for every row (used only for unsettled migrants)."""
     spell = np.minimum(pop.unemployed_months, 12).astype(np.float32)
+    # the living subsidy of prov. 10 softens the unemployment term
+    spell *= 1.0 - np.float32(subsidy_return_reduction) * pop.subsidised
     left_behind = (pop.children > 0) & ~(pop.family_with & pop.schooled)
     return (np.float32(p.return_monthly_probability)
             + np.float32(p.return_per_unemployed_month) * spell
@@ -97,6 +100,8 @@ def send_home(pop: Population, rows: np.ndarray) -> None:
     pop.schooled[rows] = False
     pop.local_medical[rows] = False
     pop.pension[rows] = False
+    pop.work_months[rows] = 0
+    pop.subsidised[rows] = False
 
 
 def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
@@ -112,7 +117,9 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
     age = pop.age(clock.year)
     working_age = age < scenario.population.retirement_age
     migrant = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
-    returning = np.flatnonzero(migrant & (u_return < return_probability(pop, age, p)))
+    reduction = scenario.services.other_insurance.subsidy_return_reduction
+    returning = np.flatnonzero(migrant & (u_return < return_probability(pop, age, p,
+                                                                          reduction)))
     leave_probability = np.where(age >= 50,
                                  np.float32(p.outmigration_monthly_probability
                                             * p.outmigration_age_50_plus_factor),

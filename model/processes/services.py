@@ -22,7 +22,8 @@ raises the household's return hazard and lowers the value it puts on hukou.
 formal workers are covered by their employer's schemes.
 
 **Health** (prov. 7): a household has a major illness with a monthly probability; one without
-local medical insurance goes home with `uninsured_return_probability`.
+local medical insurance goes home with `uninsured_return_probability`, or else falls into
+poverty (minimum income) with `uninsured_impoverishment_probability`.
 
 **Training** (prov. 4): a twelfth of the yearly places each month, by the same kind of queue;
 a trained worker's next job pays `wage_gain` more and is formal with `formal_job_gain` more
@@ -38,17 +39,13 @@ import numpy as np
 from model import access
 from model.allocation import allocate
 from model.clock import Clock
-from model.enums import Employment, Housing, HukouStatus
+from model.enums import Employment, Housing, HukouStatus, PovertyStatus
 from model.flows import Flow, Flows
 from model.population import Population
 from model.processes.migration import send_home
 from model.scenario import Scenario
 from model.services_policy import Services
 from model.world import World
-
-#: Housing that may apply for a public rental flat (not owners, not those already in one).
-NEEDS_HOUSING = np.zeros(len(Housing), dtype=bool)
-NEEDS_HOUSING[[Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL]] = True
 
 
 def identified_poor(pop: Population, rows: np.ndarray, services: Services) -> np.ndarray:
@@ -74,7 +71,7 @@ def needs_school(pop: Population, rows: np.ndarray) -> np.ndarray:
 
 
 def needs_flat(pop: Population, rows: np.ndarray) -> np.ndarray:
-    return NEEDS_HOUSING[pop.housing[rows]]
+    return access.NEEDS_HOUSING[pop.housing[rows]]
 
 
 def _queue_rank(pop: Population, rows: np.ndarray, services: Services,
@@ -149,9 +146,15 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
 
     # major illness without local insurance sends some households home (prov. 7)
     health = services.health
-    forced = _drawn(pop, u_illness, health.major_illness_monthly_probability
-                    * health.uninsured_return_probability)
-    forced = forced[(pop.hukou[forced] == HukouStatus.RURAL) & ~pop.local_medical[forced]]
+    ill = _drawn(pop, u_illness, health.major_illness_monthly_probability)
+    ill = ill[(pop.hukou[ill] == HukouStatus.RURAL) & ~pop.local_medical[ill]]
+    v = u_illness[ill] / max(health.major_illness_monthly_probability, 1e-12)  # uniform
+    forced = ill[v < health.uninsured_return_probability]
+    impoverished = ill[(v >= health.uninsured_return_probability)
+                       & (v < health.uninsured_return_probability
+                          + health.uninsured_impoverishment_probability)]
+    pop.poverty[impoverished[pop.poverty[impoverished] == PovertyStatus.NOT_POOR]] = (
+        PovertyStatus.MINIMUM_INCOME)
     flows.add(Flow.RETURNS, pop, forced)
     send_home(pop, forced)
 
