@@ -393,7 +393,8 @@ def identified_poor_share(s: Snapshot) -> np.ndarray:
     return table
 
 
-def _waiting(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
+def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
+    """Mask of rows in a city that need a service and have its access basis."""
     pop = s.population
     rows = np.flatnonzero(need & (pop.city >= 0))
     mask = np.zeros(len(pop), dtype=bool)
@@ -406,7 +407,7 @@ def schooling_queue(s: Snapshot) -> np.ndarray:
     place, year end (children)."""
     pop = s.population
     need = pop.family_with & (pop.children > 0) & ~pop.schooled
-    return tally(s, _waiting(s, need, s.scenario.services.schooling.access),
+    return tally(s, _with_access(s, need, s.scenario.services.schooling.access),
                  pop.children.astype(np.float64))
 
 
@@ -415,7 +416,7 @@ def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
     or sheds) without a flat, year end."""
     pop = s.population
     need = NEEDS_HOUSING[pop.housing]
-    return tally(s, _waiting(s, need, s.scenario.services.public_rental_housing.access))
+    return tally(s, _with_access(s, need, s.scenario.services.public_rental_housing.access))
 
 
 def schooling_places_used_share(s: Snapshot) -> np.ndarray:
@@ -483,11 +484,6 @@ def work_injury_cover_share(s: Snapshot) -> np.ndarray:
     covered = tally(s, unsettled & (pop.employment == Employment.FORMAL)) + share * tally(
         s, unsettled & (pop.employment == Employment.INFORMAL))
     return ratio(covered, tally(s, unsettled & _employed(s)))
-
-
-def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
-    """Rows in a city that need a service and have its access basis."""
-    return _waiting(s, need, access)
 
 
 def schooling_eligible(s: Snapshot) -> np.ndarray:
