@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test app bench lint clean
+.PHONY: run test app bench lint format update-baseline clean
 
 $(STAMP): pyproject.toml tools/dashboard_assets.sh
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -30,8 +30,16 @@ app: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed_memory.py
 
+## update-baseline: rewrite the golden outcomes (tests/golden) after a deliberate change
+update-baseline: $(STAMP)
+	$(BIN)/python tools/golden.py --update
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
