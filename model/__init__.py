@@ -1,6 +1,8 @@
 """An agent-based model of the citizenization of rural poor migrants in China (2019 opinion).
 
-    from model import load_scenario, run_scenario, CitizenizationModel
+    from model import load_scenario
+from model import run_scenario
+from model import CitizenizationModel
     outcomes = run_scenario(load_scenario("scenarios/policy_2019.yaml"), seed=1)
 """
 

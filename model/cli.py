@@ -12,8 +12,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from model.inputs import InputError
 from model.scenario import ScenarioError
+from model.scenario.inputs import InputError
 
 EXIT_BAD_INPUT = 2
 
@@ -168,8 +168,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from model import plots, results
     from model.outcomes import headline_values
+    from model.output import plots, results
     from model.runner import run_scenario, sized
     from model.scenario import load_scenario
 
@@ -203,8 +203,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from model import plots, results
-    from model.compare import compare_scenarios, format_summary
+    from model.experiments.compare import compare_scenarios, format_summary
+    from model.output import plots, results
     from model.runner import sized
     from model.scenario import load_scenario
 
@@ -247,7 +247,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out / "manifest.json")
 
     if args.report:
-        from model.report import write_report
+        from model.output.report import write_report
 
         write_report(comparison, summary, figures, out / "report.html",
                      {s.name: s.description for s in scenarios})
@@ -258,9 +258,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from model import results
     from model.experiments.spec import read_spec
     from model.experiments.sweep import sweep
+    from model.output import results
 
     folder = args.resume or args.out or (
         Path("results") / "sweeps" / f"{read_spec(args.experiment).name}-{results.timestamp()}")
@@ -297,10 +297,10 @@ def cmd_sweep_collect(args: argparse.Namespace) -> int:
 def cmd_analyse(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from model import plots, results
     from model.experiments import analysis
     from model.experiments.spec import read_spec
     from model.experiments.store import SweepStore
+    from model.output import plots, results
 
     store = SweepStore.open_existing(args.folder)
     spec = read_spec(args.folder / "experiment.yaml")
@@ -353,13 +353,13 @@ def cmd_app(args: argparse.Namespace) -> int:
     print(f"Dashboard at http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     # by module name: given a file path, solara would put model/ on sys.path and shadow
     # the package with model/model.py
-    return subprocess.call([sys.executable, "-m", "solara", "run", "model.app_page",
+    return subprocess.call([sys.executable, "-m", "solara", "run", "model.dashboard.page",
                             "--host", args.host, "--port", str(args.port), "--production",
                             "--no-open"])
 
 
 def _historical(path: Path | None) -> Path:
-    from model.results import PROJECT_ROOT
+    from model.output.results import PROJECT_ROOT
 
     return path or PROJECT_ROOT / "scenarios" / "historical_2015.yaml"
 
@@ -368,9 +368,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
     from tqdm import tqdm
 
-    from model import results, validation
+    from model.output import results
     from model.runner import sized
     from model.scenario import load_scenario
+    from model.validity import validation
 
     targets = validation.load_targets(args.targets)
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
@@ -401,9 +402,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     import yaml
     from tqdm import tqdm
 
-    from model import calibration, results, validation
+    from model.output import results
     from model.runner import sized
     from model.scenario import load_scenario
+    from model.validity import calibration, validation
 
     targets = validation.load_targets(args.targets)
     targets = targets[targets["key"].isin(calibration.CALIBRATION_KEYS)

@@ -76,6 +76,8 @@ class Housing(IntEnum):
 #: and the 2015 residence-permit regulation). Work-site sheds do not.
 LEGAL_HOMES = (Housing.DORMITORY, Housing.RENTAL, Housing.OWNED, Housing.PUBLIC_RENTAL)
 EMPLOYED = (Employment.INFORMAL, Employment.FORMAL)
+#: The 2019 opinion's target group: registered poor and minimum-income households.
+POOR = (PovertyStatus.REGISTERED_POOR, PovertyStatus.MINIMUM_INCOME)
 
 
 def _lookup(size: int, members: tuple) -> np.ndarray:
@@ -84,7 +86,8 @@ def _lookup(size: int, members: tuple) -> np.ndarray:
     return table
 
 
-#: `IS_LEGAL_HOME[pop.housing]`, `IS_EMPLOYED[pop.employment]`: membership by table lookup,
-#: much faster than `np.isin` on a million rows.
+#: `IS_LEGAL_HOME[pop.housing]`, `IS_EMPLOYED[pop.employment]`, `IS_POOR[pop.poverty]`:
+#: membership by table lookup, much faster than `np.isin` on a million rows.
 IS_LEGAL_HOME = _lookup(len(Housing), LEGAL_HOMES)
 IS_EMPLOYED = _lookup(len(Employment), EMPLOYED)
+IS_POOR = _lookup(len(PovertyStatus), POOR)

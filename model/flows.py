@@ -8,7 +8,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from model.enums import PovertyStatus, SizeClass
+from model.enums import IS_POOR, SizeClass
 from model.population import Population
 
 
@@ -38,7 +38,7 @@ def people_by_group(pop: Population, city_size_class: np.ndarray, rows: np.ndarr
     if values is not None:
         weight = weight * values[rows]
     key = (city_size_class[pop.city[rows]].astype(np.int64) * 2
-           + (pop.poverty[rows] != PovertyStatus.NOT_POOR))
+           + IS_POOR[pop.poverty[rows]])
     people = np.bincount(key, weights=weight, minlength=2 * len(SizeClass))
     return people.reshape(len(SizeClass), 2)
 
@@ -59,7 +59,7 @@ class Flows:
     def add_months_at_settlement(self, pop: Population, rows: np.ndarray) -> None:
         months = np.minimum(pop.months_in_city[rows], MAX_MONTHS_TRACKED).astype(np.int64)
         key = ((self._city_class[pop.city[rows]].astype(np.int64) * 2
-                + (pop.poverty[rows] != PovertyStatus.NOT_POOR)) * (MAX_MONTHS_TRACKED + 1)
+                + IS_POOR[pop.poverty[rows]]) * (MAX_MONTHS_TRACKED + 1)
                + months)
         counts = np.bincount(key, weights=pop.weight[rows],
                              minlength=self.months_at_settlement.size)

@@ -10,7 +10,6 @@ import pandas as pd
 
 from model import governments, outcomes
 from model.clock import Clock
-from model.enums import HukouStatus
 from model.flows import Flow, Flows, people_by_group
 from model.governments import CityGovernment
 from model.national import NationalAccounts
@@ -105,7 +104,7 @@ class CitizenizationModel(mesa.Model):
             governments.decide_all(self, self.fiscal)
             if self.national is not None:
                 pop = self.population
-                migrants = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+                migrants = pop.migrants()
                 self.national.close_year(self.spec.national,
                                          float(self.flows.people[Flow.SETTLEMENTS].sum()),
                                          float(pop.weight[migrants].astype(float).sum()))
@@ -153,5 +152,5 @@ class CitizenizationModel(mesa.Model):
     def _migrants_by_group(self) -> np.ndarray:
         """Unsettled migrants in cities by (SizeClass, poor), in people."""
         pop = self.population
-        migrants = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+        migrants = pop.migrants()
         return people_by_group(pop, self.world.size_class, migrants)

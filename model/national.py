@@ -21,27 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import Field
-
-from model.schema import NonNegative, Positive, Share, StrictModel, structure, uncertainty
-
-
-class National(StrictModel):
-    total_population_start: Positive = structure(
-        "China's population in January of the start year (people)")
-    natural_growth_per_year: float = structure("natural growth of the population (share a year)",
-                                               ge=-0.05, le=0.05)
-    urban_hukou_share_start: Share = uncertainty(
-        "urban-hukou population / total in January of the start year")
-    other_hukou_conversions_share_per_year: Share = uncertainty(
-        "people gaining urban hukou a year other than settling migrant workers, / total")
-    family_members_per_settler: NonNegative = uncertainty(
-        "family members who settle with each settled worker")
-    family_members_per_migrant_in_city: NonNegative = uncertainty(
-        "dependants living in the city with each unsettled migrant worker")
-    other_rural_hukou_urban_share: Share = uncertainty(
-        "other rural-hukou urban residents (local workers in towns, their families) / total")
-    note: str = Field("", description="where the values come from")
+from model.scenario.national import National
 
 
 @dataclass

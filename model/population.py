@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from model.enums import HukouStatus, PovertyStatus
+
 
 class Column(NamedTuple):
     name: str
@@ -115,3 +117,17 @@ class Population:
 
     def age(self, year: int) -> np.ndarray:
         return (year - self.birth_year).astype(np.int16)
+
+    # --- named selections (masks over all rows) ---------------------------------------------
+
+    def in_city(self) -> np.ndarray:
+        """Living in a city (settled or not)."""
+        return self.city >= 0
+
+    def migrants(self) -> np.ndarray:
+        """Migrants: living in a city with rural hukou (candidates to settle)."""
+        return (self.city >= 0) & (self.hukou == HukouStatus.RURAL)
+
+    def poor(self) -> np.ndarray:
+        """Registered poor (建档立卡) or rural minimum income (低保), wherever they live."""
+        return self.poverty != PovertyStatus.NOT_POOR

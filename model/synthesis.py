@@ -14,8 +14,9 @@ from model.population import Population
 from model.processes import permits
 from model.processes.labour import offered_wage
 from model.processes.migration import ARRIVAL_HOUSING
-from model.sampling import sample_categories, sample_rows
-from model.scenario import AgeShares, Scenario
+from model.processes.sampling import sample_categories, sample_rows
+from model.scenario import Scenario
+from model.scenario.types import AgeShares
 from model.world import World
 
 #: Age window for having school-age children (assumed).
@@ -142,7 +143,7 @@ def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Po
 
 
 def _enrol_initial_pupils(pop: Population, scenario: Scenario, world: World) -> None:
-    from model.allocation import allocate
+    from model.processes.allocation import allocate
     from model.processes.services import school_places
 
     rows = np.flatnonzero((pop.city >= 0) & pop.family_with & (pop.children > 0) & pop.permit)

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, SCENARIOS
-from model.app import AS_IN_SCENARIO, DashboardModel, lever_overrides, model_params
+from model.dashboard.app import AS_IN_SCENARIO, DashboardModel, lever_overrides, model_params
 from model.scenario import load_scenario
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

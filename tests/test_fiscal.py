@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS, city_of, migrants_in
-from model.compare import Comparison
 from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
+from model.experiments.compare import Comparison
 from model.governments import CityGovernment, decide_all, expected_net_gain
 from model.model import CitizenizationModel
 from model.processes import fiscal

@@ -79,7 +79,8 @@ def test_outcomes_are_in_people_not_rows(baseline):
 def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
     from conftest import city_of, migrants_in
     from model.enums import SizeClass
-    from model.outcomes import Snapshot, hukou_citizenization_rate
+    from model.outcomes import Snapshot
+    from model.outcomes.settlement import hukou_citizenization_rate
 
     city = city_of(world, SizeClass.MEDIUM)
     pop = migrants_in(city, 4, months_in_city=[30, 12, 11, 40],

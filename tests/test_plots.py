@@ -3,9 +3,9 @@
 import pandas as pd
 
 from conftest import SCENARIOS
-from model import plots
 from model.cli import main
-from model.compare import compare_scenarios
+from model.experiments.compare import compare_scenarios
+from model.output import plots
 from model.scenario import load_scenario
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -7,7 +7,7 @@ from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flow, Flows
 from model.processes import labour, migration, permits, settlement
-from model.sampling import sample_categories, sample_rows
+from model.processes.sampling import sample_categories, sample_rows
 
 # --- residence permits (prov. 14) ---------------------------------------------------------------
 

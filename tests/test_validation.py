@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
-from model.calibration import calibrate
 from model.cli import main
 from model.scenario import load_scenario
-from model.validation import TARGETS, simulate_targets
+from model.validity.calibration import calibrate
+from model.validity.validation import TARGETS, simulate_targets
 
 HISTORICAL = SCENARIOS / "historical_2015.yaml"
 

@@ -5,7 +5,7 @@
   replication (common random numbers);
 - `sensitivity`: Sobol (first and total order) or Morris (mu*, sigma) indices with SALib, from
   the design's samples and the replication means;
-- figures of these (response surfaces, sensitivity bars) are in `model/plots.py`;
+- figures of these (response surfaces, sensitivity bars) are in `model/output/plots.py`;
 - `to_ema`: the EMA Workbench's `(experiments, outcomes)` pair, for its scenario discovery.
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 from SALib.analyze import morris as morris_analysis
 from SALib.analyze import sobol as sobol_analysis
 
-from model.compare import mean_ci
+from model.experiments.compare import mean_ci
 from model.experiments.design import MORRIS_DEFAULT_LEVELS, salib_problem
 from model.experiments.spec import ExperimentError, read_spec
 from model.experiments.store import RUN_COLUMNS, SweepStore

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from model.inputs import InputError
+from model.scenario.inputs import InputError
 
 
 class SchedulerError(InputError):

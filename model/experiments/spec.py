@@ -31,9 +31,18 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from model.inputs import InputError, LineMap, field_info, model_at, read_yaml, validate, where
 from model.outcomes import OUTCOMES
-from model.scenario import Scenario, ScenarioError, StrictModel, load_scenario
+from model.scenario import Scenario, ScenarioError, load_scenario
+from model.scenario.inputs import (
+    InputError,
+    LineMap,
+    field_info,
+    model_at,
+    read_yaml,
+    validate,
+    where,
+)
+from model.scenario.types import StrictModel
 
 
 class ExperimentError(InputError):

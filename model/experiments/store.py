@@ -26,10 +26,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from model import results
 from model.experiments.plan import RunTask
 from model.experiments.spec import ExperimentError, LoadedExperiment
 from model.experiments.worker import RunResult
+from model.output import results
 
 METADATA_KEY = b"citizenization"
 RUN_COLUMNS = ["run_id", "scenario", "point", "replication", "seed"]

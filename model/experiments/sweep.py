@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from model import results
 from model.experiments.design import design_points
 from model.experiments.executors import make_executor
 from model.experiments.plan import RunTask, plan_runs
 from model.experiments.spec import load_experiment
 from model.experiments.store import SweepStore
 from model.experiments.worker import RunResult, execute
+from model.output import results
 
 log = logging.getLogger(__name__)
 

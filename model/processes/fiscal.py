@@ -22,16 +22,16 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from model import access as services_access
 from model.enums import (
     IS_EMPLOYED,
+    IS_POOR,
     Employment,
     Housing,
     HukouStatus,
-    PovertyStatus,
     SizeClass,
 )
 from model.population import Population
+from model.processes import access as services_access
 from model.scenario import Scenario
 from model.world import World
 
@@ -107,7 +107,7 @@ def record_settlers(state: FiscalState, pop: Population, world: World,
     city = pop.city[settlers]
     weight = pop.weight[settlers].astype(np.float64)
     cross = world.province[city] != pop.origin_province[settlers]
-    poor = pop.poverty[settlers] != PovertyStatus.NOT_POOR
+    poor = IS_POOR[pop.poverty[settlers]]
     n = world.n_cities
     state.settlers[:, CROSS_PROVINCE] += np.bincount(city[cross], weight[cross], minlength=n)
     state.settlers[:, IN_PROVINCE] += np.bincount(city[~cross], weight[~cross], minlength=n)
@@ -129,7 +129,7 @@ def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
 
     settled = pop.hukou[in_city] == HukouStatus.SETTLED
     unsettled_weight = weight * ~settled
-    poor_weight = unsettled_weight * (pop.poverty[in_city] != PovertyStatus.NOT_POOR)
+    poor_weight = unsettled_weight * IS_POOR[pop.poverty[in_city]]
     employment = pop.employment[in_city]
     pupils = pop.children[in_city] * pop.schooled[in_city] * pop.family_with[in_city]
     costs: dict[str, np.ndarray] = {
@@ -167,8 +167,7 @@ def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
     if svc.employment_services.enabled:
         costs["employment_services_cost"] = per_city(
             poor_weight * (employment == Employment.UNEMPLOYED)
-            * (pop.identification_rank[in_city] < svc.identified_poor_share * 256)
-        ) * svc.employment_services.cost_yuan_per_user_month
+            * services_access.identified_poor(pop, in_city, svc.identified_poor_share)) * svc.employment_services.cost_yuan_per_user_month
     for name, key, unit in (("training_cost", "trainees", svc.training.cost_yuan_per_trainee),
                             ("assistance_cost", "assisted",
                              svc.assistance.cost_yuan_per_case)):

@@ -13,10 +13,10 @@ insurance in the city per month worked, the clock that settlement conditions rea
 
 import numpy as np
 
-from model.access import identified_poor
 from model.clock import Clock
-from model.enums import IS_EMPLOYED, Employment, PovertyStatus
+from model.enums import IS_EMPLOYED, IS_POOR, Employment
 from model.population import Population
+from model.processes.access import identified_poor
 from model.scenario import Labour, Scenario
 from model.world import World
 
@@ -34,7 +34,7 @@ def offered_wage(pop: Population, rows: np.ndarray, formal: np.ndarray, world: W
     wage = wage * labour.wage_education_factor.array()[pop.education[rows]] * pop.ability[rows]
     wage = wage * (1.0 + training_wage_gain * pop.trained[rows])
     wage = np.where(formal, wage * labour.formal_wage_premium, wage)
-    poor = pop.poverty[rows] != PovertyStatus.NOT_POOR
+    poor = IS_POOR[pop.poverty[rows]]
     return np.where(poor, wage * labour.poor_wage_factor, wage).astype(np.float32)
 
 

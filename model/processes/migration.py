@@ -25,11 +25,11 @@ The last term damps the choice as a city fills its carrying capacity.
 import numpy as np
 
 from model.clock import Clock
-from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus
+from model.enums import IS_EMPLOYED, Employment, Housing
 from model.flows import Flow, Flows
 from model.population import Population
 from model.processes.labour import wage_index
-from model.sampling import sample_categories, sample_rows
+from model.processes.sampling import sample_categories, sample_rows
 from model.scenario import Migration, Scenario
 from model.world import World
 
@@ -116,7 +116,7 @@ def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
 
     age = pop.age(clock.year)
     working_age = age < scenario.population.retirement_age
-    migrant = (pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
+    migrant = pop.migrants()
     reduction = scenario.services.other_insurance.subsidy_return_reduction
     returning = np.flatnonzero(migrant & (u_return < return_probability(pop, age, p,
                                                                           reduction)))

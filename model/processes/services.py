@@ -14,7 +14,7 @@ have `places_per_1000_capacity x capacity / 1000` places per city (capacity grow
 cities' investment, prov. 15). Applicants are ranked, city by city: identified poor first where
 the service gives the poor priority (only the identified: prov. 19), then by months lived in the
 city (the longest-waiting first); they take places while whole places remain, never more than
-the city has (`model/allocation.py`).
+the city has (`model/processes/allocation.py`).
 A school place takes one place per child. Children not in a local school are left behind, which
 raises the household's return hazard and lowers the value it puts on hukou.
 
@@ -36,15 +36,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import access
-from model.allocation import allocate
 from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus
 from model.flows import Flow, Flows
 from model.population import Population
+from model.processes import access
+from model.processes.allocation import allocate
 from model.processes.migration import send_home
 from model.scenario import Scenario
-from model.services_policy import Services
+from model.scenario.services import Services
 from model.world import World
 
 

@@ -3,7 +3,7 @@
 Owns the column `hukou` and the cities' remaining annual quotas.
 
 **Eligibility** follows the rule of the city the migrant lives in (its class's rule, or its own
-in `settlement.city_rules`; see `model/settlement_rules.py`). Each rule imposes some of five
+in `settlement.city_rules`; see `model/scenario/settlement.py`). Each rule imposes some of five
 conditions: `residence` (months in the city), `social_insurance` (months paid in the city;
 conditions and points rules), `stable_job`, `legal_home` and, in points rules, `points` (a score
 of at least `min_score`). A member of an enabled **priority group** (prov. 14; prov. 2 for the
@@ -40,22 +40,22 @@ from enum import IntEnum
 
 import numpy as np
 
-from model.allocation import allocate
 from model.clock import Clock
 from model.enums import (
     IS_EMPLOYED,
     IS_LEGAL_HOME,
+    IS_POOR,
     Employment,
     Housing,
     HukouStatus,
-    PovertyStatus,
     SizeClass,
 )
 from model.flows import Flow, Flows
 from model.population import Population
+from model.processes.allocation import allocate
 from model.reference import named_cities
 from model.scenario import Scenario
-from model.settlement_rules import PointsRule, Settlement
+from model.scenario.settlement import PointsRule, Settlement
 from model.world import World
 
 NEW_GENERATION_BORN_FROM = 1980  # 新生代农民工: born 1980 or later
@@ -219,7 +219,7 @@ class Assessment:
 
 def candidates(pop: Population) -> np.ndarray:
     """Indices of migrants who could settle: in a city, still with rural hukou."""
-    return np.flatnonzero((pop.city >= 0) & (pop.hukou == HukouStatus.RURAL))
+    return np.flatnonzero(pop.migrants())
 
 
 def group_members(pop: Population, rows: np.ndarray, group: str) -> np.ndarray:
@@ -231,7 +231,7 @@ def group_members(pop: Population, rows: np.ndarray, group: str) -> np.ndarray:
     if group == "new_generation":
         return pop.birth_year[rows] >= NEW_GENERATION_BORN_FROM
     if group == "poor":
-        return pop.poverty[rows] != PovertyStatus.NOT_POOR
+        return IS_POOR[pop.poverty[rows]]
     raise ValueError(f"unknown priority group {group!r}")
 
 

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from model.reference import named_cities
-from model.schema import (
+from model.scenario.types import (
     ByClass,
     Months,
     NonNegative,

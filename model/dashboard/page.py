@@ -1,5 +1,5 @@
 """The module `solara run` serves (`citizenization app`): the dashboard page itself."""
 
-from model.app import make_page
+from model.dashboard.app import make_page
 
 page = make_page()

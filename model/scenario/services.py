@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from model.schema import NonNegative, Probability, Share, StrictModel, lever, structure, uncertainty
+from model.scenario.types import (
+    NonNegative,
+    Probability,
+    Share,
+    StrictModel,
+    lever,
+    structure,
+    uncertainty,
+)
 
 #: The basis a service is reached through: local hukou only, a residence permit (or hukou), or
 #: an ID card (anyone living in the city).

@@ -15,11 +15,12 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from model import outcomes, plots
 from model.model import CitizenizationModel
+from model.outcomes import FUNNEL, OUTCOMES
+from model.output import plots
 from model.scenario import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = "policy_2019.yaml"
 AS_IN_SCENARIO = "as in scenario"
 
@@ -78,23 +79,23 @@ def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_mu
 # --- monthly measures (the dashboard's DataCollector) -----------------------------------------
 
 def citizenization_rate_all(model: CitizenizationModel) -> float:
-    return float(outcomes.hukou_citizenization_rate(model.snapshot())[0, 0])
+    return float(OUTCOMES["hukou_citizenization_rate"](model.snapshot())[0, 0])
 
 
 def citizenization_rate_poor(model: CitizenizationModel) -> float:
-    return float(outcomes.hukou_citizenization_rate(model.snapshot())[1, 0])
+    return float(OUTCOMES["hukou_citizenization_rate"](model.snapshot())[1, 0])
 
 
 def residence_permit_share(model: CitizenizationModel) -> float:
-    return float(outcomes.residence_permit_share(model.snapshot())[0, 0])
+    return float(OUTCOMES["residence_permit_share"](model.snapshot())[0, 0])
 
 
 def settlement_willing_share(model: CitizenizationModel) -> float:
-    return float(outcomes.settlement_willing_share(model.snapshot())[0, 0])
+    return float(OUTCOMES["settlement_willing_share"](model.snapshot())[0, 0])
 
 
 def service_citizenization_rate(model: CitizenizationModel) -> float:
-    return float(outcomes.service_citizenization_rate(model.snapshot())[0, 0])
+    return float(OUTCOMES["service_citizenization_rate"](model.snapshot())[0, 0])
 
 
 MEASURES = {
@@ -151,7 +152,7 @@ def Funnel(model: DashboardModel):
     """The citizenization funnel now: in a city >= 12 months -> ... -> settled."""
     update_counter.get()
     snapshot = model.snapshot()
-    values = [float(getattr(outcomes, name)(snapshot)[0, 0]) for name in outcomes.FUNNEL]
+    values = [float(OUTCOMES[name](snapshot)[0, 0]) for name in FUNNEL]
     fig = Figure(figsize=(7, 3.2))
     plots.draw_funnel(fig.subplots(), values)
     solara.FigureMatplotlib(fig)

@@ -6,7 +6,7 @@ Money is in yuan, land in square metres, people in people.
 
 from __future__ import annotations
 
-from model.schema import (
+from model.scenario.types import (
     NonNegative,
     Positive,
     RealByClass,

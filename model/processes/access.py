@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.enums import Housing, HukouStatus, PovertyStatus
+from model.enums import IS_POOR, Housing, HukouStatus
 from model.population import Population
 
 #: Housing whose occupants may apply for public rental housing (not owners or tenants of one).
@@ -27,5 +27,5 @@ def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:
 def identified_poor(pop: Population, rows: np.ndarray, identified_share: float) -> np.ndarray:
     """For `rows`, poor migrants the destination has identified as poor (prov. 19): those
     whose fixed identification rank falls below the identified share."""
-    return (pop.poverty[rows] != PovertyStatus.NOT_POOR) & (
+    return IS_POOR[pop.poverty[rows]] & (
         pop.identification_rank[rows] < identified_share * 256)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.inputs import InputError
+from model.scenario.inputs import InputError
 
 #: Packages whose versions every manifest records.
 RECORDED_PACKAGES = ("citizenization", "mesa", "numpy", "pandas", "pyarrow", "pydantic",
                      "scipy", "matplotlib")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 _UMASK = os.umask(0)

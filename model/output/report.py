@@ -8,8 +8,8 @@ import html
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model.compare import Comparison, format_summary
-from model.results import write_text
+from model.experiments.compare import Comparison, format_summary
+from model.output.results import write_text
 
 
 def _image(path: Path, caption: str) -> str:

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.compare import mean_ci
-from model.inputs import InputError
+from model.experiments.compare import mean_ci
 from model.reference import DATA
 from model.runner import run_scenario
 from model.scenario import Scenario
+from model.scenario.inputs import InputError
 
 
 class TargetsError(InputError):
@@ -179,7 +179,7 @@ def against_targets(simulated: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFr
 
 def plot_against_targets(simulated: pd.DataFrame, targets: pd.DataFrame, path: Path) -> Path:
     """One small panel per modelled key: the simulated series (band: 95 % CI) and targets."""
-    from model.plots import plt
+    from model.output.plots import plt
 
     keys = [k for k in TARGETS if TARGETS[k].measure is not None]
     cols = 4

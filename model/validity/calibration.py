@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from model.scenario import Scenario
-from model.validation import simulate_targets
+from model.validity.validation import simulate_targets
 
 #: What the historical calibration fits, with bounds: the uncertainties the 2015-2017 targets
 #: speak to.

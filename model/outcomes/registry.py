@@ -1,0 +1,93 @@
+"""The outcome registry: every outcome registers itself with its unit, theme and definition.
+
+    @outcome(unit="share", theme="settlement")
+    def hukou_citizenization_rate(s: Snapshot) -> np.ndarray:
+        ...  # its docstring is its definition
+
+An outcome is a module-level function of a `Snapshot` returning an array of shape (2, 8):
+populations (`all`, `poor`) x city classes (`all`, then `SizeClass` order), in people (weights
+applied), never in agent rows. `OUTCOMES` maps names to `Outcome` entries in the order they were
+registered (theme by theme); the README's outcome table, the plots' units and the display names
+are read from here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from model.enums import SizeClass
+
+if TYPE_CHECKING:
+    from model.outcomes.snapshot import Snapshot
+
+POPULATIONS = ("all", "poor")
+CITY_CLASSES = ("all", *(c.key for c in SizeClass))
+
+Unit = Literal["share", "people", "children", "yuan", "yuan per month", "m2", "months"]
+Theme = Literal["settlement", "labour", "services", "fiscal", "national"]
+THEMES: tuple[Theme, ...] = ("settlement", "labour", "services", "fiscal", "national")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A registered outcome: its function and what it measures."""
+
+    name: str
+    function: Callable[[Snapshot], np.ndarray]
+    unit: Unit
+    theme: Theme
+
+    @property
+    def definition(self) -> str:
+        """The function's docstring as one paragraph."""
+        return " ".join(inspect.getdoc(self.function).split())
+
+    def __call__(self, s: Snapshot) -> np.ndarray:
+        return self.function(s)
+
+
+#: Every outcome, by name, in registration order.
+OUTCOMES: dict[str, Outcome] = {}
+
+
+def outcome(unit: Unit, theme: Theme) -> Callable:
+    """Register the decorated function as an outcome with `unit` and `theme`; its docstring is
+    its definition (required)."""
+
+    def register(function: Callable[[Snapshot], np.ndarray]) -> Callable:
+        name = function.__name__
+        if name in OUTCOMES:
+            raise ValueError(f"outcome {name!r} registered twice")
+        if not inspect.getdoc(function):
+            raise ValueError(f"outcome {name!r} needs a docstring that defines it")
+        OUTCOMES[name] = Outcome(name, function, unit, theme)
+        return function
+
+    return register
+
+
+def record(s: Snapshot, year: int) -> pd.DataFrame:
+    """Every outcome for the year as tidy rows: year, outcome, population, city_class, value."""
+    names = list(OUTCOMES)
+    values = np.stack([OUTCOMES[name](s) for name in names])  # (outcome, population, class)
+    per_outcome = len(POPULATIONS) * len(CITY_CLASSES)
+    return pd.DataFrame({
+        "year": year,
+        "outcome": np.repeat(names, per_outcome),
+        "population": np.tile(np.repeat(POPULATIONS, len(CITY_CLASSES)), len(names)),
+        "city_class": np.tile(CITY_CLASSES, len(POPULATIONS) * len(names)),
+        "value": values.ravel(),
+    })
+
+
+def headline_values(outcomes: pd.DataFrame, year: int | None = None) -> dict[str, float]:
+    """`{outcome_population: value}` for the whole city system in one year (default: last)."""
+    year = outcomes["year"].max() if year is None else year
+    rows = outcomes[(outcomes["year"] == year) & (outcomes["city_class"] == "all")]
+    return {f"{r.outcome}_{r.population}": float(r.value) for r in rows.itertuples()}

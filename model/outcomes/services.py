@@ -1,0 +1,248 @@
+"""Public-service outcomes (prov. 3-12, 14, 19): residence permits, the service citizenization
+rate, and each service's eligible, enrolled, queue and capacity use."""
+
+import numpy as np
+
+from model.enums import IS_LEGAL_HOME, Employment, Housing
+from model.flows import Flow
+from model.outcomes.registry import outcome
+from model.outcomes.snapshot import Snapshot, by_group, per_city, poor_only, ratio, tally
+from model.processes import services
+from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
+
+
+def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
+    """Mask of rows in a city that need a service and have its access basis."""
+    pop = s.population
+    rows = np.flatnonzero(need & (pop.city >= 0))
+    mask = np.zeros(len(pop), dtype=bool)
+    mask[rows[has_access(pop, rows, access)]] = True
+    return mask
+
+
+def _children(s: Snapshot) -> np.ndarray:
+    return s.population.children.astype(np.float64)
+
+
+# --- residence permits (prov. 14) -------------------------------------------------------------
+
+
+@outcome(unit="share", theme="services")
+def residence_permit_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities (rural hukou) holding a residence permit / migrants in cities."""
+    return ratio(tally(s, s.unsettled & s.population.permit), tally(s, s.unsettled))
+
+
+@outcome(unit="people", theme="services")
+def permits_issued_per_year(s: Snapshot) -> np.ndarray:
+    """Residence permits issued during the year (people)."""
+    return by_group(s.flows[Flow.PERMITS])
+
+
+@outcome(unit="people", theme="services")
+def permit_holders(s: Snapshot) -> np.ndarray:
+    """Migrants in cities holding a residence permit at year end (people)."""
+    return tally(s, s.unsettled & s.population.permit)
+
+
+# --- the basic package ------------------------------------------------------------------------
+
+
+@outcome(unit="share", theme="services")
+def service_citizenization_rate(s: Snapshot) -> np.ndarray:
+    """Share of the target group (unsettled migrants >= 12 months in their city, and settlers)
+    with the full basic package: a residence permit or hukou, children (if any) in a local
+    school, local medical insurance, pension cover and a legal stable home (DESIGN §6)."""
+    pop = s.population
+    package = ((s.settled | pop.permit) & ((pop.children == 0) | (pop.family_with & pop.schooled))
+               & pop.local_medical & pop.pension & IS_LEGAL_HOME[pop.housing])
+    return ratio(tally(s, s.target_group & package), tally(s, s.target_group))
+
+
+@outcome(unit="share", theme="services")
+def identified_poor_share(s: Snapshot) -> np.ndarray:
+    """Poor migrants in cities identified as poor at their destination / poor migrants in
+    cities (prov. 19); the same figure in both population rows."""
+    pop = s.population
+    identified = identified_poor(pop, np.arange(len(pop)),
+                                 s.scenario.services.identified_poor_share)
+    return poor_only(ratio(tally(s, identified), tally(s, pop.poor())))
+
+
+# --- schooling (prov. 5, 6) -------------------------------------------------------------------
+
+
+@outcome(unit="children", theme="services")
+def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
+    """Migrants' school-age children in local schools, living with them (children), year end;
+    each worker row counts its own children."""
+    pop = s.population
+    return tally(s, pop.family_with & pop.schooled, _children(s))
+
+
+@outcome(unit="children", theme="services")
+def left_behind_children(s: Snapshot) -> np.ndarray:
+    """School-age children of migrants in cities who are not in a local school with them:
+    left at the rural origin (children)."""
+    pop = s.population
+    return tally(s, s.unsettled & ~(pop.family_with & pop.schooled), _children(s))
+
+
+@outcome(unit="share", theme="services")
+def children_schooled_locally_share(s: Snapshot) -> np.ndarray:
+    """Migrants' school-age children in local schools / all school-age children of workers in
+    cities."""
+    everyone = np.ones(len(s.population), dtype=bool)
+    return ratio(migrant_children_in_cities(s), tally(s, everyone, _children(s)))
+
+
+@outcome(unit="children", theme="services")
+def schooling_eligible(s: Snapshot) -> np.ndarray:
+    """Children of migrants whose family lives in the city and who have the access basis for
+    a local school, in a school or not (children)."""
+    pop = s.population
+    need = pop.family_with & (pop.children > 0)
+    return tally(s, _with_access(s, need, s.scenario.services.schooling.access)
+                 | (need & pop.schooled), _children(s))
+
+
+@outcome(unit="children", theme="services")
+def schooling_queue(s: Snapshot) -> np.ndarray:
+    """Children eligible for a local school (family in the city, access basis met) without a
+    place, year end (children)."""
+    pop = s.population
+    need = pop.family_with & (pop.children > 0) & ~pop.schooled
+    return tally(s, _with_access(s, need, s.scenario.services.schooling.access), _children(s))
+
+
+@outcome(unit="share", theme="services")
+def schooling_places_used_share(s: Snapshot) -> np.ndarray:
+    """Pupils / school places for migrants' children, by the cities' class."""
+    pop = s.population
+    in_city = pop.city >= 0
+    pupils = np.bincount(pop.city[in_city], services.pupils(pop)[in_city],
+                         minlength=s.world.n_cities)
+    return ratio(per_city(s, pupils),
+                 per_city(s, services.school_places(s.world, s.scenario.services)))
+
+
+# --- public rental housing (prov. 12) ---------------------------------------------------------
+
+
+@outcome(unit="share", theme="services")
+def public_rental_housing_share(s: Snapshot) -> np.ndarray:
+    """People in cities (migrants and settlers) living in public rental housing / all."""
+    pop = s.population
+    return ratio(tally(s, pop.housing == Housing.PUBLIC_RENTAL), tally(s, pop.city >= 0))
+
+
+@outcome(unit="people", theme="services")
+def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
+    """People with the access basis for public rental housing who rent, live in dormitories or
+    sheds, or already have a flat."""
+    pop = s.population
+    tenants = pop.housing == Housing.PUBLIC_RENTAL
+    return tally(s, _with_access(s, NEEDS_HOUSING[pop.housing],
+                                 s.scenario.services.public_rental_housing.access) | tenants)
+
+
+@outcome(unit="people", theme="services")
+def public_rental_housing_enrolled(s: Snapshot) -> np.ndarray:
+    """People living in public rental housing (tenants)."""
+    return tally(s, s.population.housing == Housing.PUBLIC_RENTAL)
+
+
+@outcome(unit="people", theme="services")
+def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
+    """People eligible for public rental housing (access basis met, renting or in dormitories
+    or sheds) without a flat, year end."""
+    pop = s.population
+    need = NEEDS_HOUSING[pop.housing]
+    return tally(s, _with_access(s, need, s.scenario.services.public_rental_housing.access))
+
+
+@outcome(unit="share", theme="services")
+def public_rental_places_used_share(s: Snapshot) -> np.ndarray:
+    """Tenants / public rental places, by the cities' class."""
+    pop = s.population
+    tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
+    used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)
+    return ratio(per_city(s, used),
+                 per_city(s, services.housing_places(s.world, s.scenario.services)))
+
+
+# --- insurance (prov. 7-10) -------------------------------------------------------------------
+
+
+@outcome(unit="share", theme="services")
+def local_medical_insurance_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities (rural hukou) in local medical insurance / migrants in cities."""
+    return ratio(tally(s, s.unsettled & s.population.local_medical), tally(s, s.unsettled))
+
+
+@outcome(unit="people", theme="services")
+def medical_insurance_eligible(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with the access basis for local medical insurance or covered."""
+    pop = s.population
+    access = s.scenario.services.medical_insurance.access
+    return tally(s, s.unsettled & (_with_access(s, pop.city >= 0, access) | pop.local_medical))
+
+
+@outcome(unit="share", theme="services")
+def pension_coverage_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities covered by a local or employee pension / migrants in cities."""
+    return ratio(tally(s, s.unsettled & s.population.pension), tally(s, s.unsettled))
+
+
+@outcome(unit="people", theme="services")
+def pension_eligible(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with the access basis for local pension cover or covered."""
+    pop = s.population
+    access = s.scenario.services.pension.access
+    return tally(s, s.unsettled & (_with_access(s, pop.city >= 0, access) | pop.pension))
+
+
+@outcome(unit="share", theme="services")
+def work_injury_cover_share(s: Snapshot) -> np.ndarray:
+    """Employed migrants with work-injury cover (every formal worker; the covered share of
+    informal ones) / employed migrants in cities (prov. 10)."""
+    pop = s.population
+    share = s.scenario.services.other_insurance.informal_injury_cover_share
+    covered = tally(s, s.unsettled & (pop.employment == Employment.FORMAL)) + share * tally(
+        s, s.unsettled & (pop.employment == Employment.INFORMAL))
+    return ratio(covered, tally(s, s.unsettled & s.employed))
+
+
+# --- employment services and training (prov. 3, 4) --------------------------------------------
+
+
+@outcome(unit="share", theme="services")
+def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
+    """Poor job-seekers in cities served by employment services (identified, services on) /
+    poor job-seekers in cities, year end (prov. 3); the same figure in both rows."""
+    pop = s.population
+    seeking = (pop.employment == Employment.UNEMPLOYED) & pop.poor()
+    served = seeking & s.scenario.services.employment_services.enabled & identified_poor(
+        pop, np.arange(len(pop)), s.scenario.services.identified_poor_share)
+    return poor_only(ratio(tally(s, served), tally(s, seeking)))
+
+
+@outcome(unit="share", theme="services")
+def training_uptake_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities who have been trained (prov. 4) / migrants in cities (the `poor` row:
+    among poor migrants)."""
+    return ratio(tally(s, s.unsettled & s.population.trained), tally(s, s.unsettled))
+
+
+@outcome(unit="people", theme="services")
+def training_eligible(s: Snapshot) -> np.ndarray:
+    """Migrants in cities with the access basis for subsidised training (trained or not)."""
+    pop = s.population
+    access = s.scenario.services.training.access
+    return tally(s, s.unsettled & (_with_access(s, pop.city >= 0, access) | pop.trained))
+
+
+@outcome(unit="people", theme="services")
+def training_enrolled(s: Snapshot) -> np.ndarray:
+    """Migrants in cities who have been trained (people)."""
+    return tally(s, s.unsettled & s.population.trained)

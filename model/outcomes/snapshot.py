@@ -1,0 +1,116 @@
+"""What outcomes read at the end of a year (`Snapshot`), and the helpers that turn rows into
+(population, class) tables in people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from model.enums import IS_EMPLOYED, HukouStatus, SizeClass
+from model.flows import people_by_group
+from model.national import NationalAccounts
+from model.population import Population
+from model.processes import fiscal, settlement
+from model.scenario import Scenario
+from model.world import World
+
+#: Months in a city after which a migrant is in the target group (prov. 2: one year).
+TARGET_GROUP_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What outcomes read at the end of a year: the population, the world and the year's flows."""
+
+    population: Population
+    world: World
+    flows: np.ndarray  # people by (Flow, SizeClass, poor)
+    migrants_at_year_start: np.ndarray  # people by (SizeClass, poor)
+    months_at_settlement: np.ndarray  # people by (SizeClass, poor, months in the city)
+    scenario: Scenario
+    settlement_rules: settlement.CityRules
+    year: int
+    accounts: fiscal.Accounts
+    quota_people: np.ndarray  # next year's points quota per city (inf where none)
+    national: NationalAccounts | None = None  # historical scenarios only
+
+    @cached_property
+    def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
+        """Masks over all rows: eligible to settle now, and willing to (prov. 14, 16)."""
+        pop = self.population
+        a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
+        eligible = np.zeros(len(pop), dtype=bool)
+        eligible[a.rows[a.eligible]] = True
+        willing = np.zeros(len(pop), dtype=bool)
+        willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario)
+        return eligible, willing
+
+    @cached_property
+    def unsettled(self) -> np.ndarray:
+        """Mask: rural hukou (migrants, wherever they live; `tally` keeps those in a city)."""
+        return self.population.hukou == HukouStatus.RURAL
+
+    @cached_property
+    def settled(self) -> np.ndarray:
+        """Mask: took local hukou in the city lived in."""
+        return self.population.hukou == HukouStatus.SETTLED
+
+    @cached_property
+    def employed(self) -> np.ndarray:
+        """Mask: in a formal or informal job."""
+        return IS_EMPLOYED[self.population.employment]
+
+    @cached_property
+    def target_group(self) -> np.ndarray:
+        """Mask: settlers, and unsettled migrants in their city for 12 months or more (prov. 2)."""
+        pop = self.population
+        return self.settled | (self.unsettled & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+
+
+def table() -> np.ndarray:
+    """An empty (population, class) table of NaN."""
+    return np.full((2, 1 + len(SizeClass)), np.nan)
+
+
+def by_group(people: np.ndarray) -> np.ndarray:
+    """(SizeClass, poor) people -> (population, class) table with the `all` margins."""
+    out = np.zeros((2, 1 + len(SizeClass)))
+    out[0, 1:] = people.sum(axis=1)
+    out[1, 1:] = people[:, 1]
+    out[:, 0] = out[:, 1:].sum(axis=1)
+    return out
+
+
+def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+    """Weighted sum (of `values`, or of people) over `mask`ed rows living in a city, by group."""
+    in_city = mask & (s.population.city >= 0)
+    return by_group(people_by_group(s.population, s.world.size_class, in_city, values))
+
+
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is empty."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def poor_only(values: np.ndarray) -> np.ndarray:
+    """A table whose figure is about the poor, shown in both population rows."""
+    values[0] = values[1]
+    return values
+
+
+def per_city(s: Snapshot, values: np.ndarray) -> np.ndarray:
+    """A per-city quantity summed by size class; the `poor` row is NaN (cities, not people)."""
+    out = table()
+    out[0, 1:] = np.bincount(s.world.size_class, weights=values, minlength=len(SizeClass))
+    out[0, 0] = out[0, 1:].sum()
+    return out
+
+
+def national(value: float) -> np.ndarray:
+    """A national figure: the (all, all) cell; NaN elsewhere."""
+    out = table()
+    out[0, 0] = value
+    return out

@@ -1,0 +1,90 @@
+"""The scenario schema and its loader.
+
+A scenario file is YAML: `name`, `description`, optionally `extends:` (another scenario file,
+relative to this one) and values that override what it extends. `scenarios/baseline.yaml` holds
+the whole world, so it is the one place where values live; every other file is a small diff.
+
+Each field says its unit and meaning, and whether it is a **lever** (what governments choose),
+an **uncertainty** (behaviour we do not know) or **structure** (facts about the world); sources
+of the values are given beside them in the YAML files. Loading validates everything before
+anything is built, and a bad file raises `ScenarioError` with one paragraph naming the file, the
+key path, the line and what is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from model.scenario.inputs import InputError, LineMap, read_yaml, validate
+from model.scenario.root import Scenario
+
+
+class ScenarioError(InputError):
+    """A scenario that cannot be used. The message is one paragraph for the user."""
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Read a scenario file, resolve `extends`, apply dotted-key overrides and validate."""
+    path = Path(path)
+    data, lines = _read_resolved(path, chain=())
+    if overrides:
+        apply_overrides(data, lines, overrides, str(path))
+    return validate_scenario(data, lines, str(path))
+
+
+def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:
+    data, lines = read_yaml(path, "Scenario file", ScenarioError, "scenarios/baseline.yaml")
+    if "name" not in data:
+        raise ScenarioError(f"Scenario file {path} has no 'name': every scenario file needs "
+                            "its own short name (and a one-sentence 'description').")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, lines
+    where = lines.get(("extends",), (str(path), None))[1]
+    if not isinstance(parent, str):
+        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': must be the "
+                            f"path of another scenario file (relative to this one), got "
+                            f"{parent!r}.")
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in chain or parent_path == path.resolve():
+        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': '{parent}' "
+                            "extends itself (a cycle through "
+                            + " -> ".join(str(p) for p in (*chain, parent_path)) + ").")
+    if not parent_path.is_file():
+        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': the file "
+                            f"'{parent}' does not exist (looked for {parent_path}); valid: a "
+                            "path to a scenario file relative to this file's folder.")
+    base, base_lines = _read_resolved(parent_path, chain=(*chain, path.resolve()))
+    base.pop("description", None)  # each file describes itself
+    return _deep_merge(base, data), {**base_lines, **lines}
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def apply_overrides(data: dict, lines: LineMap, overrides: Mapping[str, Any], where: str) -> None:
+    for dotted, value in overrides.items():
+        keys = dotted.split(".")
+        node = data
+        for depth, key in enumerate(keys[:-1]):
+            if not isinstance(node.get(key), dict):
+                raise ScenarioError(
+                    f"Override '{dotted}' for {where}: '{'.'.join(keys[:depth + 1])}' is not a "
+                    f"section of the scenario. Valid sections here: "
+                    f"{', '.join(k for k, v in node.items() if isinstance(v, dict)) or 'none'}.")
+            node = node[key]
+        node[keys[-1]] = value
+        lines[tuple(keys)] = (f"override '{dotted}'", None)
+
+
+def validate_scenario(data: dict, lines: LineMap, source: str) -> Scenario:
+    return validate(Scenario, data, lines, source, "Scenario", ScenarioError)

@@ -1,0 +1,63 @@
+"""The `population:` section: margins of the migrant population and its state at the start."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from model.scenario.types import (
+    AgeShares,
+    InitialHousingShares,
+    NonNegative,
+    Positive,
+    Share,
+    SharesByEducation,
+    SharesByRegion,
+    StrictModel,
+    Summing,
+    structure,
+)
+
+
+class PopulationMargins(StrictModel):
+    """Margins of the rural-hukou workers the rows represent, and their state at the start
+    (surveys; `model/synthesis.py` draws the rows from them)."""
+
+    represented_people: Positive = structure(
+        "rural-hukou workers represented by all rows together (people)")
+    in_city_share: Share = structure("share living in a city at the start (the rest are at "
+                                     "their rural origin, potential migrants)")
+    registered_poor_share: Share = structure("share in registered poor households (建档立卡)")
+    minimum_income_share: Share = structure("share receiving rural minimum income (低保), not "
+                                            "registered poor")
+    female_share: Share = structure("share female")
+    married_share: Share = structure("share married")
+    whole_family_share: Share = structure(
+        "share of married migrants in cities whose spouse and children live with them "
+        "(举家外出, whole-family migration)")
+    school_age_children_share: Share = structure(
+        "share of married workers aged 25-50 with school-age children (6-15)")
+    inter_provincial_share: Share = structure(
+        "share of migrants in cities who live outside their home province at the start")
+    mean_initial_months_in_city: Positive = structure(
+        "mean months already lived in the current city by migrants there at the start "
+        "(exponential, capped at the months since age 16)")
+    formal_job_share_initial: Share = structure(
+        "share of employed migrants in cities who hold a formal job at the start")
+    residence_permit_share_initial: Share = structure(
+        "share of migrants in cities holding a residence permit at the start (given to "
+        "eligible ones)")
+    unemployment_share_initial: Share = structure(
+        "share of migrants in cities searching for work at the start")
+    mean_contract_land_mu: NonNegative = structure(
+        "mean rural contract land of a migrant's household (mu; exponential across households)")
+    retirement_age: int = structure("age (years) at which workers leave the labour force; rows "
+                                    "of unsettled retirees are recycled as new rural 16-year-"
+                                    "olds (constant weight)", ge=40, le=80)
+    age_shares: Annotated[AgeShares, Summing] = structure(
+        "age distribution of workers at the start")
+    education_shares: Annotated[SharesByEducation, Summing] = structure(
+        "education distribution")
+    origin_region_shares: Annotated[SharesByRegion, Summing] = structure(
+        "region of origin (hukou province)")
+    initial_housing_shares: Annotated[InitialHousingShares, Summing] = structure(
+        "housing of migrants in cities at the start")
