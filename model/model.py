@@ -23,6 +23,7 @@ from model.processes import (
     services,
     settlement,
 )
+from model.processes.context import Month
 from model.scenario import Scenario
 from model.streams import Streams
 from model.synthesis import synthesise
@@ -50,7 +51,7 @@ class CitizenizationModel(mesa.Model):
                            else synthesise(scenario, self.world, self.streams["synthesis"]))
         self.flows = Flows(self.world.size_class)
         self.scenario_rules = settlement.CityRules.build(scenario.settlement, self.world)
-        self.settlement_rules = self.scenario_rules  # as relaxed by governments (see _start_year)
+        self.settlement_rules = self.scenario_rules  # as relaxed by governments (see _new_year)
         self.condition_factor = np.ones(self.world.n_cities)  # governments change it
         self.quota_people = self.scenario_rules.new_year_quotas()  # governments change it
         self.quota_left = self.quota_people.copy()
@@ -75,7 +76,8 @@ class CitizenizationModel(mesa.Model):
     def step(self) -> None:
         """One month, in this order:
 
-        1. Demography (each January after the first): retirement, new rural cohorts.
+        1. Demography (each January after the first): retirement, new rural cohorts; then the
+           new year's quotas, rules, accounts and flows.
         2. Migration: returns home, departures from the origin, choice of city, residence clock.
         3. Labour market: job loss, matching per city, formal jobs, social-insurance months.
         4. Residence permits (prov. 14): eligibility and take-up.
@@ -88,27 +90,31 @@ class CitizenizationModel(mesa.Model):
            capacity investment and next year's quota.
         8. Outcomes (each December): the year's outcome rows.
         """
-        clock, pop, world, scenario = self.clock, self.population, self.world, self.spec
+        clock = self.clock
         if clock.month == 1:
-            self._start_year(clock)
-        migration.step(pop, world, scenario, clock, self.streams["migration"], self.flows)
-        labour.step(pop, world, scenario, clock, self.streams["labour"])
-        permits.step(pop, world, scenario, clock, self.streams["permits"], self.flows)
-        served = services.step(pop, world, scenario, clock, self.streams["services"],
-                               self.flows)
-        settlers = settlement.step(pop, world, scenario, clock, self.streams["settlement"],
-                                   self.flows, self.settlement_rules, self.quota_left)
-        fiscal.step(self.fiscal, pop, world, scenario, settlers, served)
+            if clock.index > 0:
+                demography.step(self._month("demography"))
+            self._new_year()
+        migration.step(self._month("migration"))
+        labour.step(self._month("labour"))
+        permits.step(self._month("permits"))
+        served = services.step(self._month("services"))
+        settlers = settlement.step(self._month("settlement"), self.settlement_rules,
+                                   self.quota_left)
+        fiscal.step(self.fiscal, self._month("fiscal"), settlers, served)
         if clock.month == 12:
-            fiscal.close_year(self.fiscal, world, scenario)
+            fiscal.close_year(self.fiscal, self.world, self.spec)
             governments.decide_all(self, self.fiscal)
             if self.national is not None:
-                pop = self.population
-                migrants = pop.migrants()
-                self.national.close_year(self.spec.national,
-                                         float(self.flows.people[Flow.SETTLEMENTS].sum()),
-                                         float(pop.weight[migrants].astype(float).sum()))
+                self.national.close_year(
+                    self.spec.national, float(self.flows.people[Flow.SETTLEMENTS].sum()),
+                    float(self.population.weight[self.population.migrants()].astype(float).sum()))
             self._end_year(clock)
+
+    def _month(self, phase: str) -> Month:
+        """What `phase` works on this month, with its own random stream."""
+        return Month(self.population, self.world, self.spec, self.clock, self.streams[phase],
+                     self.flows)
 
     def run(self, progress: bool = False) -> pd.DataFrame:
         """Run every month of the scenario; return the tidy outcomes table."""
@@ -128,10 +134,8 @@ class CitizenizationModel(mesa.Model):
             return pd.DataFrame(columns=["year", "outcome", "population", "city_class", "value"])
         return pd.concat(self._years, ignore_index=True)
 
-    def _start_year(self, clock: Clock) -> None:
-        if clock.index > 0:
-            demography.step(self.population, self.world, self.spec, clock,
-                            self.streams["demography"])
+    def _new_year(self) -> None:
+        """January: quotas, the rules as governments relaxed them, accounts and flows anew."""
         self.quota_left[:] = self.quota_people
         self.settlement_rules = self.scenario_rules.relaxed(self.condition_factor)
         self.fiscal.new_year()

@@ -14,7 +14,7 @@ import numpy as np
 
 #: Every stream a run uses, by the phase that owns it.
 STREAM_NAMES = ("synthesis", "demography", "migration", "labour", "permits", "services",
-                "settlement")
+                "settlement", "fiscal")
 
 
 class Streams:

@@ -1,82 +1,22 @@
 """Synthesis of the starting population from survey marginals (the scenario's `population:`).
 
-Each attribute is drawn from its marginal (age group, sex, education, poverty, origin region,
-marriage, children), so the synthetic population matches `data/migrant_population.csv` margins
-by construction; joint structure beyond what is stated here is assumed absent. Migrants already
+Each row's traits are drawn from the survey marginals (`model/traits.py`), so the synthetic
+population matches `data/migrant_population.csv` margins by construction. Migrants already
 in cities are placed so that `inter_provincial_share` of them live outside their home province,
 each city drawing in proportion to its carrying capacity.
 """
 
 import numpy as np
 
-from model.enums import Employment, HukouStatus, PovertyStatus
+from model.enums import Employment, HukouStatus
 from model.population import Population
 from model.processes import permits
 from model.processes.labour import offered_wage
 from model.processes.migration import ARRIVAL_HOUSING
 from model.processes.sampling import sample_categories, sample_rows
 from model.scenario import Scenario
-from model.scenario.types import AgeShares
+from model.traits import assign, person_traits, sample_ages
 from model.world import World
-
-#: Age window for having school-age children (assumed).
-PARENT_AGES = (25, 50)
-#: Share of parents with two school-age children rather than one (assumed).
-SECOND_CHILD_SHARE = 0.35
-
-
-def origin_province_shares(scenario: Scenario, world: World) -> np.ndarray:
-    """Probability of each hukou province: region share split by province population."""
-    provinces = world.provinces
-    region_share = scenario.population.origin_region_shares.array()[provinces.region]
-    weight = provinces.population_weight
-    region_total = np.bincount(provinces.region, weights=weight)[provinces.region]
-    return region_share * weight / region_total
-
-
-def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world: World,
-                  rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Fixed personal traits of `n` new people of the given ages."""
-    pop = scenario.population
-    u = rng.random((10, n), dtype=np.float32)
-    married = (u[0] < pop.married_share) & (ages >= 20)
-    parent = married & (ages >= PARENT_AGES[0]) & (ages <= PARENT_AGES[1])
-    has_children = parent & (u[1] < pop.school_age_children_share)
-    poverty = np.full(n, PovertyStatus.NOT_POOR, dtype=np.uint8)
-    poverty[u[2] < pop.registered_poor_share + pop.minimum_income_share] = (
-        PovertyStatus.MINIMUM_INCOME)
-    poverty[u[2] < pop.registered_poor_share] = PovertyStatus.REGISTERED_POOR
-    sigma = scenario.behaviour.labour.ability_sigma
-    z = rng.standard_normal(n, dtype=np.float32)
-    return {
-        "birth_year": (year - ages).astype(np.int16),
-        "female": u[3] < pop.female_share,
-        "education": sample_categories(pop.education_shares.array(), u[4]).astype(np.uint8),
-        "poverty": poverty,
-        "origin_province": sample_categories(origin_province_shares(scenario, world),
-                                             u[5]).astype(np.uint8),
-        "married": married,
-        "children": (has_children * (1 + (u[6] < SECOND_CHILD_SHARE))).astype(np.uint8),
-        "ability": np.exp(sigma * z - sigma**2 / 2).astype(np.float32),
-        "settle_propensity": u[7].astype(np.float32),
-        # exponential across households (assumed shape), whole mu
-        "land_mu": np.minimum(np.round(-pop.mean_contract_land_mu * np.log1p(-u[8])),
-                              255).astype(np.uint8),
-        "identification_rank": (u[9] * 256).astype(np.uint8),
-    }
-
-
-def assign(pop: Population, rows: np.ndarray | slice, traits: dict[str, np.ndarray]) -> None:
-    """Write traits (arrays of the population's full length) into `rows`."""
-    for name, values in traits.items():
-        getattr(pop, name)[rows] = values[rows]
-
-
-def sample_ages(n: int, shares: AgeShares, rng: np.random.Generator) -> np.ndarray:
-    group = sample_categories(shares.array(), rng.random(n))
-    low = np.array([b[0] for b in AgeShares.BOUNDS])[group]
-    high = np.array([b[1] for b in AgeShares.BOUNDS])[group]
-    return rng.integers(low, high + 1)
 
 
 def initial_cities(pop: Population, rows: np.ndarray, scenario: Scenario, world: World,

@@ -73,10 +73,11 @@ class World:
         wage = (cities.wage_yuan_per_month.array()[size_class]
                 * cities.wage_region_factor.array()[region])
         living_cost = cities.living_cost_yuan_per_month.array()[size_class]
-        # within-class spread of city size: +-25 %, uniform (assumed)
+        # within-class spread of city size, uniform
+        spread = cities.size_spread_within_class
         weight = (cities.migrant_capacity_weight.array()[size_class]
                   * cities.capacity_region_factor.array()[region]
-                  * rng.uniform(0.75, 1.25, size=len(names)))
+                  * rng.uniform(1.0 - spread, 1.0 + spread, size=len(names)))
         initial_migrants = (scenario.population.represented_people
                             * scenario.population.in_city_share)
         capacity = weight / weight.sum() * initial_migrants * cities.capacity_headroom

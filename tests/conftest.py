@@ -3,8 +3,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, SizeClass
+from model.flows import Flows
 from model.population import Population
+from model.processes.context import Month
 from model.scenario import Scenario, load_scenario
 from model.world import World
 
@@ -45,3 +48,12 @@ def migrants_in(city: int, n: int, **columns) -> Population:
     for name, value in columns.items():
         getattr(pop, name)[:] = value
     return pop
+
+
+def month(pop: Population, world: World, scenario: Scenario, clock: Clock | None = None,
+          rng: np.random.Generator | None = None, flows: Flows | None = None) -> Month:
+    """A phase's month for a hand-built world: January 2019, seed 0 and fresh flows unless
+    given."""
+    return Month(pop, world, scenario, clock if clock is not None else Clock(2019, 0),
+                 rng if rng is not None else np.random.default_rng(0),
+                 flows if flows is not None else Flows(world.size_class))

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import SCENARIOS, city_of, migrants_in
+from conftest import SCENARIOS, city_of, migrants_in, month
 from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
 from model.experiments.compare import Comparison
 from model.governments import CityGovernment, decide_all, expected_net_gain
@@ -23,7 +23,7 @@ def test_monthly_accounts_add_up_to_unit_costs_and_revenue_shares(baseline, worl
     pop.hukou[:2] = HukouStatus.SETTLED  # 3 settled people
     pop.permit[2:5] = True  # 3 permit holders
     state = fiscal.FiscalState(world)
-    fiscal.step(state, pop, world, baseline, np.array([], dtype=np.int64))
+    fiscal.step(state, month(pop, world, baseline), np.array([], dtype=np.int64))
     injury = baseline.services.other_insurance  # 3 informal workers' injury cover (prov. 10)
     assert state.accounts.service_spending[city] == pytest.approx(
         (3 * pf.annual_cost_yuan_per_settler + 3 * pf.annual_cost_yuan_per_permit_holder

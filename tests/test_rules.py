@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from conftest import city_of, migrants_in
+from conftest import city_of, migrants_in, month
 from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flow, Flows
@@ -33,7 +33,7 @@ def test_permit_take_up_of_one_gives_every_eligible_migrant_a_permit(baseline, w
     scenario = baseline.override({"behaviour.permit_monthly_take_up": 1.0})
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 3, months_in_city=[2, 6, 30])
     flows = Flows(world.size_class)
-    permits.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows)
+    permits.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows))
     assert pop.permit.tolist() == [False, True, True]
     assert flows.people[Flow.PERMITS].sum() == 2.0
 
@@ -97,8 +97,7 @@ def test_step_settles_exactly_the_eligible_and_willing(baseline, world):
     pop.housing[2] = Housing.WORKSITE  # the third has no legal home
     rules = settlement.CityRules.build(scenario.settlement, world)
     flows = Flows(world.size_class)
-    settlement.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows,
-                    rules, rules.new_year_quotas())
+    settlement.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows), rules, rules.new_year_quotas())
     assert pop.hukou.tolist() == [HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL]
     assert flows.people[Flow.SETTLEMENTS, SizeClass.SMALL_1].sum() == 1.0
     assert flows.people[Flow.SETTLED_OPEN].sum() == 1.0
@@ -112,8 +111,8 @@ def test_formal_jobs_accrue_social_insurance_months(baseline, world):
                                   "behaviour.labour.separation_informal_monthly": 0.0})
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, si_months=5)
     pop.employment[0] = Employment.FORMAL
-    for month in range(3):
-        labour.step(pop, world, scenario, Clock(2019, month), np.random.default_rng(month))
+    for m in range(3):
+        labour.step(month(pop, world, scenario, Clock(2019, m), np.random.default_rng(m)))
     assert pop.si_months.tolist() == [8, 5]
 
 
@@ -125,10 +124,10 @@ def test_no_hiring_in_a_city_whose_jobs_are_filled(baseline, world):
                                   "behaviour.labour.separation_informal_monthly": 0.0})
     pop = migrants_in(city, 2, employment=[Employment.FORMAL, Employment.UNEMPLOYED])
     pop.weight[0] = jobs  # one row holds every job in the city
-    labour.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0))
+    labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0)))
     assert pop.employment[1] == Employment.UNEMPLOYED
     pop.weight[0] = jobs / 2  # now there are vacancies and the searcher is hired
-    labour.step(pop, world, scenario, Clock(2019, 1), np.random.default_rng(0))
+    labour.step(month(pop, world, scenario, Clock(2019, 1), np.random.default_rng(0)))
     assert pop.employment[1] in (Employment.FORMAL, Employment.INFORMAL)
     assert pop.wage[1] > 0
 
@@ -143,7 +142,7 @@ def test_return_home_drops_everything_tied_to_the_city(baseline, world):
                       permit=True)
     pop.hukou[1] = HukouStatus.SETTLED  # settlers do not return
     flows = Flows(world.size_class)
-    migration.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows)
+    migration.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows))
     assert pop.city[0] == -1 and not pop.permit[0] and pop.si_months[0] == 0
     assert pop.employment[0] == Employment.AT_ORIGIN
     assert pop.city[1] >= 0 and pop.months_in_city[1] == 31

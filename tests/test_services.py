@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS, city_of, migrants_in
+from conftest import SCENARIOS, city_of, migrants_in, month
 from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flows
@@ -40,8 +40,7 @@ def test_one_school_seat_goes_to_the_poor_child_with_priority_else_the_earlier(
         **ALWAYS, "services.schooling.poor_priority": priority,
         "services.schooling.places_per_1000_capacity": one_place(policy_2019, world, city,
                                                                  "schooling")})
-    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                  Flows(world.size_class))
+    services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert pop.schooled.tolist() == expected
 
 
@@ -50,14 +49,12 @@ def test_public_rental_flat_priority_for_identified_poor(policy_2019, world):
     places = one_place(policy_2019, world, city, "housing")
     scenario = policy_2019.override({
         **ALWAYS, "services.public_rental_housing.places_per_1000_capacity": places})
-    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                  Flows(world.size_class))
+    services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [False, True]
     # the poor household not identified at its destination (prov. 19) gets no priority
     city, pop = two_families(world, poor_first=True)
     pop.identification_rank[:] = 255
-    services.step(pop, world, scenario.override({"services.identified_poor_share": 0.5}),
-                  Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class))
+    services.step(month(pop, world, scenario.override({"services.identified_poor_share": 0.5}), Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [True, False]
 
 
@@ -65,13 +62,11 @@ def test_permit_based_services_need_a_permit_and_hukou_based_ones_hukou(baseline
     city, pop = two_families(world, poor_first=False)
     pop.permit[:] = [True, False]
     scenario = baseline.override(ALWAYS)  # schooling by permit, public rental by hukou
-    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                  Flows(world.size_class))
+    services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert pop.schooled.tolist() == [True, False]
     assert not (pop.housing == Housing.PUBLIC_RENTAL).any()
     pop.hukou[1] = HukouStatus.SETTLED
-    services.step(pop, world, scenario, Clock(2019, 1), np.random.default_rng(1),
-                  Flows(world.size_class))
+    services.step(month(pop, world, scenario, Clock(2019, 1), np.random.default_rng(1), Flows(world.size_class)))
     assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [False, True]
 
 
@@ -80,8 +75,7 @@ def test_formal_workers_are_covered_by_employer_schemes(baseline, world):
                       employment=[Employment.FORMAL, Employment.INFORMAL])
     scenario = baseline.override({"services.medical_insurance.monthly_take_up": 0.0,
                                   "services.pension.monthly_take_up": 0.0})
-    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                  Flows(world.size_class))
+    services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert pop.local_medical.tolist() == [True, False] and pop.pension.tolist() == [True, False]
 
 
@@ -115,7 +109,7 @@ def test_service_costs_add_up_to_unit_costs(policy_2019, world):
                                PovertyStatus.NOT_POOR],
                       housing=[Housing.PUBLIC_RENTAL, Housing.RENTAL, Housing.RENTAL])
     state = fiscal.FiscalState(world)
-    fiscal.step(state, pop, world, policy_2019, np.array([], dtype=np.int64))
+    fiscal.step(state, month(pop, world, policy_2019), np.array([], dtype=np.int64))
     svc, a = policy_2019.services, state.accounts
     # two pupils of a poor household: places and student aid (prov. 6)
     assert a.schooling_cost[city] == pytest.approx(
@@ -185,7 +179,7 @@ def test_employment_services_raise_identified_poor_job_finding(policy_2019, worl
             "services.employment_services.match_gain": 1.0})
         pop = migrants_in(city, 200, employment=Employment.UNEMPLOYED, wage=0.0,
                           poverty=PovertyStatus.REGISTERED_POOR, identification_rank=0)
-        labour.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(5))
+        labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(5)))
         hired[enabled] = int((pop.employment != Employment.UNEMPLOYED).sum())
     assert hired[True] == 200  # 0.5 x (1 + 1.0): certain
     assert 60 < hired[False] < 140
@@ -197,8 +191,7 @@ def test_training_goes_to_the_identified_poor_first_and_pays(policy_2019, world)
         **ALWAYS, "services.training.monthly_take_up": 1.0,
         "services.training.places_per_1000_capacity_per_year":
             12 * 1000.0 / world.capacity_people[city]})  # one place a month
-    served = services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                           Flows(world.size_class))
+    served = services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert pop.trained.tolist() == [False, True] and served["trainees"].tolist() == [1]
     from model.processes.labour import offered_wage
 
@@ -216,8 +209,7 @@ def test_assistance_keeps_eligible_households_and_others_may_leave(policy_2019, 
         **ALWAYS, "services.assistance.hardship_monthly_probability": 1.0,
         "services.assistance.take_up": 1.0,
         "services.assistance.unassisted_return_probability": 1.0})
-    served = services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                           Flows(world.size_class))
+    served = services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     assert served["assisted"].tolist() == [0]
     assert pop.city[0] == city and pop.city[1] == -1  # the one without a permit went home
 
@@ -228,7 +220,7 @@ def test_living_subsidy_after_twelve_months_of_work_softens_return(policy_2019, 
     scenario = policy_2019.override({"behaviour.labour.separation_informal_monthly": 1.0,
                                      "behaviour.labour.job_match_monthly_probability": 0.0})
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, work_months=[12, 11])
-    labour.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0))
+    labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0)))
     assert pop.employment.tolist() == [Employment.UNEMPLOYED] * 2
     assert pop.subsidised.tolist() == [True, False]
     p = migration.return_probability(pop, pop.age(2019), scenario.behaviour.migration,
@@ -243,7 +235,7 @@ def test_student_aid_rent_subsidy_and_injury_cover_are_costed(policy_2019, world
                       employment=Employment.INFORMAL,
                       poverty=[PovertyStatus.REGISTERED_POOR, PovertyStatus.NOT_POOR])
     state = fiscal.FiscalState(world)
-    fiscal.step(state, pop, world, policy_2019, np.array([], dtype=np.int64))
+    fiscal.step(state, month(pop, world, policy_2019), np.array([], dtype=np.int64))
     svc, a = policy_2019.services, state.accounts
     assert a.schooling_cost[city] == pytest.approx(
         (svc.schooling.annual_cost_yuan_per_user + svc.student_aid_yuan_per_poor_pupil) / 12)
@@ -265,8 +257,7 @@ def test_uninsured_illness_sends_home_or_impoverishes(policy_2019, world):
         "services.health.uninsured_return_probability": 0.5,
         "services.health.uninsured_impoverishment_probability": 0.5,
         "services.assistance.hardship_monthly_probability": 0.0})
-    services.step(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0),
-                  Flows(world.size_class))
+    services.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)))
     uninsured = slice(0, 200)
     home = pop.city[uninsured] < 0
     poor = pop.poverty[uninsured] == PovertyStatus.MINIMUM_INCOME

@@ -8,19 +8,20 @@ they represent stay constant (the rural cohort entering work replaces the one le
 
 import numpy as np
 
-from model.clock import Clock
 from model.enums import Employment, HukouStatus
-from model.population import Population
-from model.processes.migration import send_home
-from model.scenario import Scenario
-from model.synthesis import assign, person_traits
-from model.world import World
+from model.processes.context import Month
+from model.processes.migration import CITY_BOUND, send_home
+from model.traits import PERSON_TRAITS, assign, person_traits
+
+#: Columns this phase writes (a test checks it writes no other): a retiring settler's job, and
+#: for a recycled row a new person's traits and an empty city-bound state.
+WRITES = tuple(dict.fromkeys(("employment", "wage", "trained", *PERSON_TRAITS, *CITY_BOUND)))
 
 ENTRY_AGE = 16
 
 
-def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator) -> None:
+def step(month: Month) -> None:
+    pop, world, scenario, clock, rng, flows = month
     n = len(pop)
     # fixed-size draws each year (common random numbers): traits for every row, used by some
     traits = person_traits(n, np.full(n, ENTRY_AGE), clock.year, scenario, world, rng)

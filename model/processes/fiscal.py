@@ -1,4 +1,4 @@
-"""Fiscal accounts and the centre's instruments (phase 6, prov. 15).
+"""Fiscal accounts and the centre's instruments (phase 7, prov. 15).
 
 Every month each city's accounts record, in yuan:
 - service spending: settled residents at `annual_cost_yuan_per_settler` / 12 and migrants with a
@@ -32,8 +32,12 @@ from model.enums import (
 )
 from model.population import Population
 from model.processes import access as services_access
+from model.processes.context import Month
 from model.scenario import Scenario
 from model.world import World
+
+#: Columns this phase writes: none (it keeps the accounts).
+WRITES = ()
 
 #: Columns of a year's settler tally per city.
 CROSS_PROVINCE, IN_PROVINCE, POOR = 0, 1, 2
@@ -114,10 +118,11 @@ def record_settlers(state: FiscalState, pop: Population, world: World,
     state.settlers[:, POOR] += np.bincount(city[poor], weight[poor], minlength=n)
 
 
-def step(state: FiscalState, pop: Population, world: World, scenario: Scenario,
-         settlers: np.ndarray, served: dict[str, np.ndarray] | None = None) -> None:
+def step(state: FiscalState, month: Month, settlers: np.ndarray,
+         served: dict[str, np.ndarray] | None = None) -> None:
     """The month's service spending and revenue, and its settlers; `served`: the rows that
-    started training or were assisted this month."""
+    started training or were assisted this month. Writes no population column."""
+    pop, world, scenario = month.pop, month.world, month.scenario
     pf = scenario.fiscal.public_finance
     svc = scenario.services
     n = world.n_cities

@@ -17,8 +17,13 @@ from model.clock import Clock
 from model.enums import IS_EMPLOYED, IS_POOR, Employment
 from model.population import Population
 from model.processes.access import identified_poor
+from model.processes.context import Month
 from model.scenario import Labour, Scenario
 from model.world import World
+
+#: Columns this phase writes (a test checks it writes no other): the job and its clocks, and
+#: the one-off living subsidy of an unemployment spell (prov. 10).
+WRITES = ("employment", "wage", "si_months", "unemployed_months", "work_months", "subsidised")
 
 
 def wage_index(scenario: Scenario, clock: Clock) -> float:
@@ -38,8 +43,8 @@ def offered_wage(pop: Population, rows: np.ndarray, formal: np.ndarray, world: W
     return np.where(poor, wage * labour.poor_wage_factor, wage).astype(np.float32)
 
 
-def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator) -> None:
+def step(month: Month) -> None:
+    pop, world, scenario, clock, rng, flows = month
     labour = scenario.behaviour.labour
     n = len(pop)
     u_separation = rng.random(n, dtype=np.float32)

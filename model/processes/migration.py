@@ -18,7 +18,7 @@ province from city aggregates (never per agent):
               - living_cost_weight_per_1000_yuan * living_cost_c / 1000
               + same_province_bonus * [province_c == p]
               + network_weight * log(1 + 1000 * share of p's migrants living in c)
-              - crowding_weight * (migrants_c / capacity_c)^4
+              - crowding_weight * (migrants_c / capacity_c)^crowding_exponent
 The last term damps the choice as a city fills its carrying capacity.
 """
 
@@ -26,12 +26,21 @@ import numpy as np
 
 from model.clock import Clock
 from model.enums import IS_EMPLOYED, Employment, Housing
-from model.flows import Flow, Flows
+from model.flows import Flow
 from model.population import Population
+from model.processes.context import Month
 from model.processes.labour import wage_index
 from model.processes.sampling import sample_categories, sample_rows
 from model.scenario import Migration, Scenario
 from model.world import World
+
+#: The city-bound state a migrant loses on going home (`send_home`; phases that send people
+#: home write these too).
+CITY_BOUND = ("city", "months_in_city", "si_months", "unemployed_months", "permit",
+              "family_with", "housing", "employment", "wage", "schooled", "local_medical",
+              "pension", "work_months", "subsidised")
+#: Columns this phase writes (a test checks it writes no other).
+WRITES = CITY_BOUND
 
 #: Housing of arrivals, in the order of `InitialHousingShares.array()`.
 ARRIVAL_HOUSING = np.array([Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL, Housing.OWNED],
@@ -74,7 +83,7 @@ def destination_utility(pop: Population, world: World, scenario: Scenario,
     load = people / world.capacity_people
     city_part = (p.income_weight * np.log(expected_income)
                  - p.living_cost_weight_per_1000_yuan * world.living_cost_yuan / 1000.0
-                 - p.crowding_weight * load**4)
+                 - p.crowding_weight * load**p.crowding_exponent)
     same_province = world.province[None, :] == np.arange(n_provinces)[:, None]
     return (city_part[None, :] + p.same_province_bonus * same_province
             + p.network_weight * np.log1p(1000.0 * share))
@@ -104,8 +113,8 @@ def send_home(pop: Population, rows: np.ndarray) -> None:
     pop.subsidised[rows] = False
 
 
-def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator, flows: Flows) -> None:
+def step(month: Month) -> None:
+    pop, world, scenario, clock, rng, flows = month
     p = scenario.behaviour.migration
     n = len(pop)
     u_return = rng.random(n, dtype=np.float32)

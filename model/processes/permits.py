@@ -9,12 +9,14 @@ A permit is lost on leaving the city (see migration).
 
 import numpy as np
 
-from model.clock import Clock
 from model.enums import IS_EMPLOYED, IS_LEGAL_HOME, HukouStatus
-from model.flows import Flow, Flows
+from model.flows import Flow
 from model.population import Population
-from model.scenario import ResidencePermit, Scenario
-from model.world import World
+from model.processes.context import Month
+from model.scenario import ResidencePermit
+
+#: Columns this phase writes (a test checks it writes no other).
+WRITES = ("permit",)
 
 
 def eligible_rows(pop: Population, rule: ResidencePermit, rows: np.ndarray) -> np.ndarray:
@@ -35,8 +37,8 @@ def eligible(pop: Population, rule: ResidencePermit) -> np.ndarray:
     return eligible_rows(pop, rule, np.arange(len(pop)))
 
 
-def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator, flows: Flows) -> None:
+def step(month: Month) -> None:
+    pop, world, scenario, clock, rng, flows = month
     u_take_up = rng.random(len(pop), dtype=np.float32)
     # only rows whose draw would take the permit up need the eligibility check
     rows = np.flatnonzero(u_take_up < scenario.behaviour.permit_monthly_take_up)

@@ -36,16 +36,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus
-from model.flows import Flow, Flows
+from model.flows import Flow
 from model.population import Population
 from model.processes import access
 from model.processes.allocation import allocate
-from model.processes.migration import send_home
-from model.scenario import Scenario
+from model.processes.context import Month
+from model.processes.migration import CITY_BOUND, send_home
 from model.scenario.services import Services
 from model.world import World
+
+#: Columns this phase writes (a test checks it writes no other): places and cover, training,
+#: poverty caused by uninsured illness (prov. 7), and everything a household going home loses.
+WRITES = tuple(dict.fromkeys(("schooled", "local_medical", "pension", "housing", "trained",
+                              "poverty", *CITY_BOUND)))
 
 
 def identified_poor(pop: Population, rows: np.ndarray, services: Services) -> np.ndarray:
@@ -94,10 +98,10 @@ def _free_places(places: np.ndarray, city: np.ndarray, used: np.ndarray,
     return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
 
 
-def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator, flows: Flows) -> dict[str, np.ndarray]:
+def step(month: Month) -> dict[str, np.ndarray]:
     """The month's services; returns the rows that started training and were assisted (for
     the city accounts)."""
+    pop, world, scenario, clock, rng, flows = month
     services = scenario.services
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)

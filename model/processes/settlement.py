@@ -1,4 +1,4 @@
-"""Settlement (phase 5, prov. 14 and 16): who may take local hukou, who wants to, who does.
+"""Settlement (phase 6, prov. 14 and 16): who may take local hukou, who wants to, who does.
 
 Owns the column `hukou` and the cities' remaining annual quotas.
 
@@ -40,7 +40,6 @@ from enum import IntEnum
 
 import numpy as np
 
-from model.clock import Clock
 from model.enums import (
     IS_EMPLOYED,
     IS_LEGAL_HOME,
@@ -50,13 +49,17 @@ from model.enums import (
     HukouStatus,
     SizeClass,
 )
-from model.flows import Flow, Flows
+from model.flows import Flow
 from model.population import Population
 from model.processes.allocation import allocate
+from model.processes.context import Month
 from model.reference import named_cities
 from model.scenario import Scenario
 from model.scenario.settlement import PointsRule, Settlement
 from model.world import World
+
+#: Columns this phase writes (a test checks it writes no other).
+WRITES = ("hukou",)
 
 NEW_GENERATION_BORN_FROM = 1980  # 新生代农民工: born 1980 or later
 FIVE_YEARS_MONTHS = 60
@@ -307,10 +310,9 @@ def willing(pop: Population, rows: np.ndarray, world: World, scenario: Scenario)
 
 # --- the month's settlements ------------------------------------------------------------------
 
-def step(pop: Population, world: World, scenario: Scenario, clock: Clock,
-         rng: np.random.Generator, flows: Flows, rules: CityRules,
-         quota_left: np.ndarray) -> np.ndarray:
+def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     """The month's settlements; returns the indices of the new settlers."""
+    pop, world, scenario, clock, rng, flows = month
     u_apply = rng.random(len(pop), dtype=np.float32)
     p_month = scenario.behaviour.settlement_monthly_application_probability
     p_year = 1.0 - (1.0 - p_month) ** 12

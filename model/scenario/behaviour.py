@@ -30,7 +30,10 @@ class Migration(StrictModel):
     network_weight: NonNegative = uncertainty(
         "weight of log(1 + share of the origin province's migrants in the city, per mille)")
     crowding_weight: NonNegative = uncertainty(
-        "disutility of (migrants / carrying capacity)^4 as a city fills")
+        "disutility of (migrants / carrying capacity)^crowding_exponent as a city fills")
+    crowding_exponent: Positive = uncertainty(
+        "how sharply crowding bites as a city nears its carrying capacity (the power of its "
+        "load)")
     return_monthly_probability: Probability = uncertainty(
         "baseline monthly probability that an unsettled migrant returns home")
     return_per_unemployed_month: Probability = uncertainty(

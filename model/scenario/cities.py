@@ -31,6 +31,9 @@ class Cities(StrictModel):
         "relative number of migrants one city of the class can absorb")
     capacity_region_factor: PositiveByRegion = structure(
         "multiplier on migrant capacity by the city's region")
+    size_spread_within_class: Annotated[float, Field(ge=0.0, lt=1.0)] = structure(
+        "half-width of the uniform spread of a city's capacity around its class's value (0.25: "
+        "each city within +-25 % of its class)")
     capacity_headroom: Annotated[float, Field(ge=0.5, le=5.0)] = structure(
         "carrying capacity of the city system / migrants in cities at the start")
     jobs_per_capacity: Share = structure("jobs for migrants per unit of carrying capacity")

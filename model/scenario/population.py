@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pydantic import model_validator
+
 from model.scenario.types import (
     AgeShares,
     InitialHousingShares,
@@ -35,7 +37,14 @@ class PopulationMargins(StrictModel):
         "share of married migrants in cities whose spouse and children live with them "
         "(举家外出, whole-family migration)")
     school_age_children_share: Share = structure(
-        "share of married workers aged 25-50 with school-age children (6-15)")
+        "share of married workers of parent age (parent_min_age to parent_max_age) with "
+        "school-age children (6-15)")
+    parent_min_age: int = structure("youngest age (years) of a worker with school-age children",
+                                    ge=16, le=80)
+    parent_max_age: int = structure("oldest age (years) of a worker with school-age children",
+                                    ge=16, le=80)
+    second_child_share: Share = structure(
+        "share of parents with two school-age children rather than one")
     inter_provincial_share: Share = structure(
         "share of migrants in cities who live outside their home province at the start")
     mean_initial_months_in_city: Positive = structure(
@@ -61,3 +70,10 @@ class PopulationMargins(StrictModel):
         "region of origin (hukou province)")
     initial_housing_shares: Annotated[InitialHousingShares, Summing] = structure(
         "housing of migrants in cities at the start")
+
+    @model_validator(mode="after")
+    def _parent_ages(self) -> PopulationMargins:
+        if self.parent_min_age > self.parent_max_age:
+            raise ValueError(f"parent_min_age={self.parent_min_age} exceeds parent_max_age="
+                             f"{self.parent_max_age}; valid: parent_min_age <= parent_max_age")
+        return self
