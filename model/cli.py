@@ -1,4 +1,16 @@
-"""The command line: `citizenization run | compare | check` (also `python -m model ...`).
+"""The command line (also `python -m model ...`):
+
+    run             one scenario on one seed -> a results folder
+    compare         scenarios on common seeds, paired differences, plots (and a report)
+    check           validate scenario files without running them
+    sweep           an experiment file: many runs, each written as it finishes, resumable
+    sweep-collect   gather a sweep folder's finished runs into runs.parquet
+    analyse         means, paired differences, sensitivity indices, response surfaces
+    validate        the historical scenario against 2015-2017 statistics
+    calibrate       fit the historical scenario's uncertainties to those statistics
+    app             the browser dashboard
+
+Results go under `--out`, or `results/` of the project (`model/output/folders.py`).
 
 Bad input (a scenario that does not validate, a missing file, an output folder that cannot be
 written) is reported in one paragraph on standard error with exit code 2, before any run starts.
@@ -168,29 +180,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from model.outcomes import headline_values
-    from model.output import plots, results
+    from model.output import folders, results
     from model.runner import run_scenario, sized
     from model.scenario import load_scenario
 
     scenario = sized(load_scenario(args.scenario), args.migrants, args.years)
-    out = results.prepare_folder(args.out or Path("results") / scenario.name
-                                 / results.timestamp())
+    out = results.prepare_folder(args.out or folders.default_folder(scenario.name))
     started = time.perf_counter()
     outcomes = run_scenario(scenario, args.seed, progress=not args.quiet)
     wall = time.perf_counter() - started
-
-    summary = {"scenario": scenario.name, "seed": args.seed,
-               "year": int(outcomes["year"].max()), "outcomes": headline_values(outcomes)}
-    results.write_parquet(outcomes, out / "outcomes.parquet")
-    results.write_json(summary, out / "summary.json")
-    results.write_text(scenario.to_yaml(), out / "scenario.resolved.yaml")
-    plots.plot_trajectories(outcomes, out / "trajectories.png",
-                            f"{scenario.name}, seed {args.seed}")
-    results.write_json(results.manifest(
-        scenario=scenario.name, scenario_file=str(args.scenario), scenario_hash=scenario.hash(),
-        seed=args.seed, migrants=scenario.simulation.migrants, years=scenario.simulation.years,
-        wall_time_seconds=round(wall, 3)), out / "manifest.json")
+    summary = folders.write_run(out, scenario, args.seed, outcomes, wall, args.scenario)
 
     print(f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} migrants, "
           f"{scenario.simulation.years} years in {wall:.1f} s")
@@ -204,7 +203,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from model.experiments.compare import compare_scenarios, format_summary
-    from model.output import plots, results
+    from model.output import folders, results
     from model.runner import sized
     from model.scenario import load_scenario
 
@@ -213,7 +212,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         raise ScenarioError(f"Scenarios {', '.join(map(str, args.scenarios))} have names "
                             f"{names}; compared scenarios need distinct names.")
-    out = results.prepare_folder(args.out or Path("results") / "compare" / results.timestamp())
+    out = results.prepare_folder(args.out or folders.default_folder("compare"))
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
 
     started = time.perf_counter()
@@ -221,36 +220,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
               disable=args.quiet) as bar:
         comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update)
     wall = time.perf_counter() - started
-
-    summary = comparison.summary()
-    results.write_parquet(comparison.runs, out / "comparison.parquet")
-    results.write_parquet(summary, out / "summary.parquet")
-    for scenario in scenarios:
-        results.write_text(scenario.to_yaml(), out / f"{scenario.name}.resolved.yaml")
-    title = f"{' vs '.join(names)}: {len(seeds)} seeds"
-    figures = {
-        "Citizenization over time (bands: min-max over seeds) and by city class":
-            plots.plot_trajectories(comparison.runs, out / "comparison.png",
-                                    f"{title} (bands: min-max)"),
-        "The citizenization funnel, all migrants":
-            plots.plot_funnel(comparison.runs, out / "funnel.png", f"{title}: all migrants"),
-        "The citizenization funnel, poor migrants":
-            plots.plot_funnel(comparison.runs, out / "funnel_poor.png",
-                              f"{title}: poor migrants", population="poor"),
-        "Fiscal flows (prov. 15)": plots.plot_fiscal(comparison.runs, out / "fiscal.png", title),
-    }
-    results.write_json(results.manifest(
-        scenarios={s.name: {"file": str(p), "hash": s.hash()}
-                   for s, p in zip(scenarios, args.scenarios, strict=True)},
-        seeds=seeds, migrants=[s.simulation.migrants for s in scenarios],
-        years=[s.simulation.years for s in scenarios], wall_time_seconds=round(wall, 3)),
-        out / "manifest.json")
-
-    if args.report:
-        from model.output.report import write_report
-
-        write_report(comparison, summary, figures, out / "report.html",
-                     {s.name: s.description for s in scenarios})
+    summary = folders.write_comparison(out, comparison, scenarios, seeds, wall, args.scenarios,
+                                       report=args.report)
     print(format_summary(comparison, summary))
     print(f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}"
           + (f" (report: {out / 'report.html'})" if args.report else ""))
@@ -260,10 +231,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from model.experiments.spec import read_spec
     from model.experiments.sweep import sweep
-    from model.output import results
+    from model.output import folders, results
 
     folder = args.resume or args.out or (
-        Path("results") / "sweeps" / f"{read_spec(args.experiment).name}-{results.timestamp()}")
+        folders.results_root() / "sweeps"
+        / f"{read_spec(args.experiment).name}-{results.timestamp()}")
     try:
         summary = sweep(args.experiment, out=None if args.resume else folder,
                         resume=args.resume, workers=args.workers, scheduler=args.scheduler,
@@ -368,25 +340,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
     from tqdm import tqdm
 
-    from model.output import results
+    from model.output import folders, results
     from model.runner import sized
     from model.scenario import load_scenario
     from model.validity import validation
 
     targets = validation.load_targets(args.targets)
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
-    out = results.prepare_folder(args.out or Path("results") / "validation"
-                                 / results.timestamp())
+    out = results.prepare_folder(args.out or folders.default_folder("validation"))
     seeds = list(range(args.seeds))
     with tqdm(total=len(seeds), desc="validation runs", unit="run", disable=args.quiet) as bar:
         simulated = validation.simulate_targets(scenario, seeds, on_run_done=bar.update)
     table = validation.against_targets(simulated, targets)
-    results.write_text(simulated.to_csv(index=False), out / "simulated.csv")
-    results.write_text(table.to_csv(index=False), out / "against_targets.csv")
-    validation.plot_against_targets(simulated, targets, out / "validation.png")
-    results.write_json(results.manifest(scenario=scenario.name, scenario_hash=scenario.hash(),
-                                        seeds=seeds, migrants=scenario.simulation.migrants),
-                       out / "manifest.json")
+    folders.write_validation(out, scenario, seeds, simulated, table, targets)
     pd.set_option("display.width", 200)
     shown = table[table["simulated"].notna()].drop(columns=["how"])
     print(f"{scenario.name}: simulated (mean of {len(seeds)} seeds) against observed")
@@ -402,7 +368,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     import yaml
     from tqdm import tqdm
 
-    from model.output import results
+    from model.output import folders, results
     from model.runner import sized
     from model.scenario import load_scenario
     from model.validity import calibration, validation
@@ -411,8 +377,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     targets = targets[targets["key"].isin(calibration.CALIBRATION_KEYS)
                       & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)]
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
-    out = results.prepare_folder(args.out or Path("results") / "calibration"
-                                 / results.timestamp())
+    out = results.prepare_folder(args.out or folders.default_folder("calibration"))
     with tqdm(total=args.max_evaluations, desc="calibration", unit="evaluation",
               disable=args.quiet) as bar:
         def progress(count: int, loss: float) -> None:

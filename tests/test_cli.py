@@ -95,3 +95,16 @@ def test_too_few_migrants_on_the_command_line_is_a_clear_error(capsys):
     assert main(["run", BASELINE, "--migrants", "5", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "simulation.migrants" in err and "greater than or equal to 10" in err
+
+
+def test_default_results_go_under_the_project_not_the_working_directory(tmp_path, monkeypatch):
+    from model.output import folders
+    from model.output.results import PROJECT_ROOT
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CITIZENIZATION_RESULTS", raising=False)
+    assert folders.results_root() == PROJECT_ROOT / "results"
+    monkeypatch.setenv("CITIZENIZATION_RESULTS", str(tmp_path / "elsewhere"))
+    folder = folders.default_folder("compare")
+    assert folder.parent == tmp_path / "elsewhere" / "compare"
+    assert not folder.exists(), "naming a folder creates nothing"

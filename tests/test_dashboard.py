@@ -35,6 +35,14 @@ def test_levers_default_to_the_scenario_and_override_what_they_name():
         2 * policy.fiscal.reward.yuan_per_cross_province_settler)
     assert not changed.settlement.priority_groups.poor.enabled
     assert not changed.settlement.rural_rights.protected
+    # switching priority groups on in a scenario without them gives the opinion's groups
+    baseline = load_scenario(SCENARIOS / "baseline.yaml")
+    on = baseline.override(lever_overrides(baseline, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, "on",
+                                           AS_IN_SCENARIO))
+    assert on.settlement.priority_groups == policy.settlement.priority_groups.model_copy(
+        update={"not_in_classes": on.settlement.priority_groups.not_in_classes,
+                "not_in_cities": on.settlement.priority_groups.not_in_cities,
+                "min_residence_months": on.settlement.priority_groups.min_residence_months})
     params = model_params()
     assert params["scenario_file"]["values"] == sorted(p.name for p in SCENARIOS.glob("*.yaml"))
 

@@ -7,6 +7,7 @@ chosen scenario's own value ("as in scenario"): the scenario files are the one s
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import mesa
@@ -38,6 +39,12 @@ MEDIUM_AND_SMALL = ("medium", "small_1", "small_2")
 SWITCH = {AS_IN_SCENARIO: None, "on": True, "off": False}
 
 
+@functools.cache
+def opinion_priority_groups():
+    """The priority groups of the 2019 opinion as `scenarios/policy_2019.yaml` writes them."""
+    return load_scenario(SCENARIOS / "policy_2019.yaml").settlement.priority_groups
+
+
 def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_multiplier: float,
                     priority_groups: str, rural_rights: str, school_places_multiplier: float = 1.0,
                     public_rental_poor_priority: str = AS_IN_SCENARIO) -> dict:
@@ -66,11 +73,14 @@ def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_mu
             overrides["fiscal.reward.annual_budget_yuan"] = (reward.annual_budget_yuan
                                                              * reward_multiplier)
     if SWITCH[priority_groups] is not None:
+        # "on": each group as the 2019 opinion defines it (policy_2019.yaml), so the dashboard
+        # holds no settlement rule of its own
+        opinion = opinion_priority_groups()
         for group in ("five_years_in_city", "whole_family", "new_generation", "poor"):
             overrides[f"settlement.priority_groups.{group}.enabled"] = SWITCH[priority_groups]
             if SWITCH[priority_groups]:
-                overrides[f"settlement.priority_groups.{group}.exempts"] = [
-                    "social_insurance", "stable_job", "points"]
+                overrides[f"settlement.priority_groups.{group}.exempts"] = list(
+                    getattr(opinion, group).exempts)
     if SWITCH[rural_rights] is not None:
         overrides["settlement.rural_rights.protected"] = SWITCH[rural_rights]
     return overrides

@@ -51,7 +51,10 @@ def sweep(experiment_file: str | Path, *, out: Path | None = None, resume: Path 
     if resume is not None:
         store = SweepStore.reopen(resume, experiment)
     else:
-        folder = out or Path("results") / "sweeps" / f"{experiment.spec.name}-{results.timestamp()}"
+        from model.output.folders import results_root
+
+        folder = out or (results_root() / "sweeps"
+                         / f"{experiment.spec.name}-{results.timestamp()}")
         store = SweepStore.create(folder, experiment, points)
     finished = store.finished(tasks)
     todo = [t for t in tasks if t.run_id not in finished]

@@ -65,7 +65,8 @@ class Willingness(StrictModel):
     """The decision to want local hukou (prov. 16): a logit on what hukou is worth to the
     household against the rural rights settling would cost."""
 
-    intercept: float = uncertainty("logit intercept (calibrated to P1: 37% willing in 2017)")
+    intercept: float = uncertainty("logit intercept (calibrated to P1: 37% willing in 2017)",
+                                   calibration_range=(-2.0, 2.0))
     whole_family_value: float = uncertainty("utility when the whole family lives in the city")
     children_in_city_value: float = uncertainty(
         "utility when school-age children live in the city (schooling and exams)")
@@ -84,7 +85,7 @@ class Behaviour(StrictModel):
     labour: Labour
     permit_monthly_take_up: Probability = uncertainty(
         "monthly chance an eligible migrant without a residence permit obtains one (awareness "
-        "and paperwork, prov. 14 and 21)")
+        "and paperwork, prov. 14 and 21)", calibration_range=(0.005, 0.2))
     willingness: Willingness
     settlement_monthly_application_probability: Probability = uncertainty(
         "monthly chance a willing, eligible migrant applies (and is processed)")

@@ -31,9 +31,14 @@ def lever(description: str, **bounds: Any) -> Any:
     return Field(description=description, json_schema_extra={"kind": "lever"}, **bounds)
 
 
-def uncertainty(description: str, **bounds: Any) -> Any:
-    """A field for behaviour we do not know (an uncertainty experiments may sweep)."""
-    return Field(description=description, json_schema_extra={"kind": "uncertainty"}, **bounds)
+def uncertainty(description: str, calibration_range: tuple[float, float] | None = None,
+                **bounds: Any) -> Any:
+    """A field for behaviour we do not know (an uncertainty experiments may sweep);
+    `calibration_range` marks it for `citizenization calibrate`, which searches within it."""
+    extra: dict[str, Any] = {"kind": "uncertainty"}
+    if calibration_range is not None:
+        extra["calibration_range"] = list(calibration_range)
+    return Field(description=description, json_schema_extra=extra, **bounds)
 
 
 def structure(description: str, **bounds: Any) -> Any:
@@ -158,3 +163,18 @@ class PositiveByEducation(ByEducation[Positive]):
     pass
 
 
+
+
+def field_marks(schema: type[BaseModel], prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Every leaf field of a schema by dotted key, with its marks (`kind`, and
+    `calibration_range` where set); nested sections are walked, optional ones included."""
+    marks: dict[str, dict[str, Any]] = {}
+    for name, info in schema.model_fields.items():
+        key = f"{prefix}{name}"
+        nested = [t for t in (info.annotation, *typing.get_args(info.annotation))
+                  if isinstance(t, type) and issubclass(t, StrictModel) and not issubclass(t, Table)]
+        if nested:
+            marks.update(field_marks(nested[0], key + "."))
+        elif isinstance(info.json_schema_extra, dict):
+            marks[key] = dict(info.json_schema_extra)
+    return marks

@@ -17,17 +17,14 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from model.scenario import Scenario
+from model.scenario.types import field_marks
 from model.validity.validation import simulate_targets
 
-#: What the historical calibration fits, with bounds: the uncertainties the 2015-2017 targets
-#: speak to.
+#: What the historical calibration fits, with its search ranges: the uncertainties marked with a
+#: `calibration_range` in the scenario schema (the 2015-2017 targets speak to them).
 PARAMETERS: dict[str, tuple[float, float]] = {
-    "national.urban_hukou_share_start": (0.35, 0.42),
-    "national.other_hukou_conversions_share_per_year": (0.0, 0.02),
-    "national.family_members_per_migrant_in_city": (0.0, 1.5),
-    "national.other_rural_hukou_urban_share": (0.0, 0.1),
-    "behaviour.willingness.intercept": (-2.0, 2.0),
-    "behaviour.permit_monthly_take_up": (0.005, 0.2),
+    key: tuple(marks["calibration_range"])
+    for key, marks in field_marks(Scenario).items() if "calibration_range" in marks
 }
 #: The targets it fits (2015-2017 only).
 CALIBRATION_KEYS = ("hukou_urbanization_rate", "resident_urbanization_rate",
