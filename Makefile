@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test app bench lint format update-baseline clean
+.PHONY: run test app bench docs lint format update-baseline clean
 
 $(STAMP): pyproject.toml tools/dashboard_assets.sh
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -33,6 +33,10 @@ bench: $(STAMP)
 ## update-baseline: rewrite the golden outcomes (tests/golden) after a deliberate change
 update-baseline: $(STAMP)
 	$(BIN)/python tools/golden.py --update
+
+## docs: the outcome tables (docs/outcomes.md, README) from the outcome registry
+docs: $(STAMP)
+	$(BIN)/python tools/outcome_docs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
