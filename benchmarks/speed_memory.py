@@ -51,7 +51,10 @@ def measure(n: int, months: int, path: Path) -> dict:
     elapsed = time.perf_counter() - started
     columns = model.population.nbytes
     return {
-        "migrants": n, "months": months, "build_s": build, "run_s": elapsed,
+        "migrants": n,
+        "months": months,
+        "build_s": build,
+        "run_s": elapsed,
         "agent_months_per_s": n * months / elapsed,
         "column_bytes_per_migrant": columns / n,
         "peak_bytes_per_migrant": (columns + peak) / n,
@@ -65,15 +68,21 @@ def main() -> None:
     parser.add_argument("--scenario", type=Path, default=BASELINE)
     args = parser.parse_args()
     print(f"scenario {args.scenario.name}")
-    print(f"{'migrants':>10} {'months':>6} {'build s':>8} {'run s':>8} "
-          f"{'agent-months/s':>15} {'columns B/agent':>16} {'peak B/agent':>13}")
+    print(
+        f"{'migrants':>10} {'months':>6} {'build s':>8} {'run s':>8} "
+        f"{'agent-months/s':>15} {'columns B/agent':>16} {'peak B/agent':>13}"
+    )
     for n in args.sizes:
         r = measure(n, args.months, args.scenario)
-        print(f"{r['migrants']:>10,} {r['months']:>6} {r['build_s']:>8.2f} {r['run_s']:>8.2f} "
-              f"{r['agent_months_per_s']:>15,.0f} {r['column_bytes_per_migrant']:>16.1f} "
-              f"{r['peak_bytes_per_migrant']:>13.1f}")
-    print("10-year run at the largest size would take about "
-          f"{args.sizes[-1] * 120 / r['agent_months_per_s']:.1f} s (extrapolated).")
+        print(
+            f"{r['migrants']:>10,} {r['months']:>6} {r['build_s']:>8.2f} {r['run_s']:>8.2f} "
+            f"{r['agent_months_per_s']:>15,.0f} {r['column_bytes_per_migrant']:>16.1f} "
+            f"{r['peak_bytes_per_migrant']:>13.1f}"
+        )
+    print(
+        "10-year run at the largest size would take about "
+        f"{args.sizes[-1] * 120 / r['agent_months_per_s']:.1f} s (extrapolated)."
+    )
 
 
 if __name__ == "__main__":

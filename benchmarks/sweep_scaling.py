@@ -42,10 +42,13 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="sweep-bench-"))
     experiment = {
-        "name": "scaling", "description": "parallel efficiency benchmark",
+        "name": "scaling",
+        "description": "parallel efficiency benchmark",
         "scenarios": [str(ROOT / "scenarios" / "policy_2019.yaml")],
         "uncertainties": {"behaviour.settlement_willingness": {"values": [0.37]}},
-        "design": {"kind": "grid"}, "replications": args.runs, "seed": 1,
+        "design": {"kind": "grid"},
+        "replications": args.runs,
+        "seed": 1,
         "simulation": {"migrants": args.migrants, "years": args.years},
         "outcomes": ["hukou_citizenization_rate"],
     }
@@ -58,23 +61,31 @@ def main() -> None:
         timings[workers] = time.perf_counter() - started
         assert summary.failed == 0
     per_run = timings[1] / args.runs
-    identical = ((work / "w1" / "runs.parquet").read_bytes()
-                 == (work / "w2" / "runs.parquet").read_bytes())
-    print(f"{args.runs} runs of {args.migrants:,} migrants x {args.years} years "
-          f"({per_run:.2f} s each on 1 worker)")
-    print(f"  1 worker: {timings[1]:.1f} s   2 workers: {timings[2]:.1f} s   "
-          f"speed-up: {timings[1] / timings[2]:.2f}x   identical runs.parquet: {identical}")
+    identical = (work / "w1" / "runs.parquet").read_bytes() == (
+        work / "w2" / "runs.parquet"
+    ).read_bytes()
+    print(
+        f"{args.runs} runs of {args.migrants:,} migrants x {args.years} years "
+        f"({per_run:.2f} s each on 1 worker)"
+    )
+    print(
+        f"  1 worker: {timings[1]:.1f} s   2 workers: {timings[2]:.1f} s   "
+        f"speed-up: {timings[1] / timings[2]:.2f}x   identical runs.parquet: {identical}"
+    )
 
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").override(
-        {"simulation.migrants": 5000, "simulation.years": 1})
+        {"simulation.migrants": 5000, "simulation.years": 1}
+    )
     for seed in range(20):
         run_scenario(scenario, seed)
     before = rss_mb()
     for seed in range(20, 20 + args.models):
         run_scenario(scenario, seed)
     after = rss_mb()
-    print(f"one process, {args.models} more models of 5,000 migrants: resident memory "
-          f"{before:.1f} MB -> {after:.1f} MB ({after - before:+.1f} MB)")
+    print(
+        f"one process, {args.models} more models of 5,000 migrants: resident memory "
+        f"{before:.1f} MB -> {after:.1f} MB ({after - before:+.1f} MB)"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,4 +1,4 @@
-"""The command line (also `python -m model ...`):
+"""The command line (also `python -m model ...`).
 
     run             one scenario on one seed -> a results folder
     compare         scenarios on common seeds, paired differences, plots (and a report)
@@ -39,8 +39,9 @@ def _int_at_least(minimum: int):
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, "
-                                             f"got {value}")
+            raise argparse.ArgumentTypeError(
+                f"expected a number of at least {minimum}, got {value}"
+            )
         return value
 
     return parse
@@ -51,94 +52,155 @@ _non_negative_int = _int_at_least(0)
 
 
 def _add_size_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--migrants", type=_positive_int, metavar="N",
-                        help="agent rows (default: the scenario's simulation.migrants)")
-    parser.add_argument("--years", type=_positive_int, metavar="Y",
-                        help="simulated years (default: the scenario's simulation.years)")
+    parser.add_argument(
+        "--migrants",
+        type=_positive_int,
+        metavar="N",
+        help="agent rows (default: the scenario's simulation.migrants)",
+    )
+    parser.add_argument(
+        "--years",
+        type=_positive_int,
+        metavar="Y",
+        help="simulated years (default: the scenario's simulation.years)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citizenization",
-        description="Agent-based model of the citizenization of rural poor migrants in China.")
+        description="Agent-based model of the citizenization of rural poor migrants in China.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run one scenario and write a results folder")
     run.add_argument("scenario", type=Path, help="scenario file (YAML)")
     _add_size_options(run)
     run.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
-    run.add_argument("--out", type=Path, metavar="DIR",
-                     help="results folder (default results/<scenario>/<UTC timestamp>)")
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="results folder (default results/<scenario>/<UTC timestamp>)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
     compare = commands.add_parser(
-        "compare", help="run scenarios on common seeds and compare them, paired by seed")
-    compare.add_argument("scenarios", type=Path, nargs="+", help="scenario files; the first is "
-                         "the reference the others are compared with")
+        "compare", help="run scenarios on common seeds and compare them, paired by seed"
+    )
+    compare.add_argument(
+        "scenarios",
+        type=Path,
+        nargs="+",
+        help="scenario files; the first is the reference the others are compared with",
+    )
     _add_size_options(compare)
-    compare.add_argument("--seeds", type=_positive_int, default=5, metavar="K",
-                         help="seeds per scenario (default 5)")
-    compare.add_argument("--first-seed", type=_non_negative_int, default=0, metavar="S",
-                         help="seeds are S, S+1, ..., S+K-1 (default 0)")
-    compare.add_argument("--out", type=Path, metavar="DIR",
-                         help="results folder (default results/compare/<UTC timestamp>)")
-    compare.add_argument("--report", action="store_true",
-                         help="also write report.html: the table and figures on one page")
+    compare.add_argument(
+        "--seeds", type=_positive_int, default=5, metavar="K", help="seeds per scenario (default 5)"
+    )
+    compare.add_argument(
+        "--first-seed",
+        type=_non_negative_int,
+        default=0,
+        metavar="S",
+        help="seeds are S, S+1, ..., S+K-1 (default 0)",
+    )
+    compare.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="results folder (default results/compare/<UTC timestamp>)",
+    )
+    compare.add_argument(
+        "--report",
+        action="store_true",
+        help="also write report.html: the table and figures on one page",
+    )
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
 
     check = commands.add_parser("check", help="validate scenario files without running them")
     check.add_argument("files", type=Path, nargs="+", help="scenario files (YAML)")
 
-    sweep = commands.add_parser("sweep", help="run an experiment file: many runs, each "
-                                "written as it finishes, resumable")
+    sweep = commands.add_parser(
+        "sweep", help="run an experiment file: many runs, each written as it finishes, resumable"
+    )
     sweep.add_argument("experiment", type=Path, help="experiment file (YAML)")
-    sweep.add_argument("--workers", type=_positive_int, metavar="N",
-                       help="local worker processes (default: the number of cores)")
-    sweep.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    sweep.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="local worker processes (default: the number of cores)",
+    )
+    sweep.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786"
+    )
     where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--out", type=Path, metavar="DIR",
-                       help="results folder (default results/sweeps/<name>-<UTC timestamp>)")
-    where.add_argument("--resume", type=Path, metavar="DIR",
-                       help="continue the sweep in DIR, skipping its finished runs")
+    where.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="results folder (default results/sweeps/<name>-<UTC timestamp>)",
+    )
+    where.add_argument(
+        "--resume",
+        type=Path,
+        metavar="DIR",
+        help="continue the sweep in DIR, skipping its finished runs",
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    collect = commands.add_parser("sweep-collect", help="gather a sweep folder's finished "
-                                  "runs into runs.parquet (at any time)")
+    collect = commands.add_parser(
+        "sweep-collect",
+        help="gather a sweep folder's finished runs into runs.parquet (at any time)",
+    )
     collect.add_argument("folder", type=Path, help="sweep results folder")
 
-    analyse = commands.add_parser("analyse", help="means, paired differences, sensitivity "
-                                  "indices and response surfaces of a sweep")
+    analyse = commands.add_parser(
+        "analyse",
+        help="means, paired differences, sensitivity indices and response surfaces of a sweep",
+    )
     analyse.add_argument("folder", type=Path, help="sweep results folder")
-    analyse.add_argument("--outcome", default="hukou_citizenization_rate",
-                         help="outcome to analyse (default hukou_citizenization_rate)")
+    analyse.add_argument(
+        "--outcome",
+        default="hukou_citizenization_rate",
+        help="outcome to analyse (default hukou_citizenization_rate)",
+    )
     analyse.add_argument("--population", default="all", choices=["all", "poor"])
     analyse.add_argument("--city-class", default="all", help="all or a size class")
     analyse.add_argument("--year", type=_positive_int, help="year (default: the last)")
-    analyse.add_argument("--reference", help="scenario others are compared with (default: the "
-                         "experiment's first)")
+    analyse.add_argument(
+        "--reference", help="scenario others are compared with (default: the experiment's first)"
+    )
     historical = "scenarios/historical_2015.yaml"
-    validate = commands.add_parser("validate", help="simulated against observed statistics "
-                                   "for every target key and simulated year")
+    validate = commands.add_parser(
+        "validate",
+        help="simulated against observed statistics for every target key and simulated year",
+    )
     validate.add_argument("--scenario", type=Path, help=f"default {historical}")
     validate.add_argument("--seeds", type=_positive_int, default=3, metavar="K")
     validate.add_argument("--migrants", type=_positive_int, metavar="N")
-    validate.add_argument("--targets", type=Path, help="targets CSV (default: the packaged "
-                          "calibration_targets.csv)")
-    validate.add_argument("--out", type=Path, metavar="DIR",
-                          help="default results/validation/<UTC timestamp>")
+    validate.add_argument(
+        "--targets", type=Path, help="targets CSV (default: the packaged calibration_targets.csv)"
+    )
+    validate.add_argument(
+        "--out", type=Path, metavar="DIR", help="default results/validation/<UTC timestamp>"
+    )
     validate.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    calibrate = commands.add_parser("calibrate", help="fit the historical scenario's "
-                                    "uncertainties to the 2015-2017 targets (simulated method "
-                                    "of moments)")
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit the historical scenario's "
+        "uncertainties to the 2015-2017 targets (simulated method "
+        "of moments)",
+    )
     calibrate.add_argument("--scenario", type=Path, help=f"default {historical}")
     calibrate.add_argument("--seeds", type=_positive_int, default=2, metavar="K")
     calibrate.add_argument("--migrants", type=_positive_int, default=20_000, metavar="N")
     calibrate.add_argument("--max-evaluations", type=_positive_int, default=60, metavar="M")
     calibrate.add_argument("--targets", type=Path, help="targets CSV (default: packaged)")
-    calibrate.add_argument("--out", type=Path, metavar="DIR",
-                           help="default results/calibration/<UTC timestamp>")
+    calibrate.add_argument(
+        "--out", type=Path, metavar="DIR", help="default results/calibration/<UTC timestamp>"
+    )
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
 
     app = commands.add_parser("app", help="start the browser dashboard (Mesa SolaraViz)")
@@ -149,18 +211,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"run": cmd_run, "compare": cmd_compare, "check": cmd_check, "sweep": cmd_sweep,
-               "sweep-collect": cmd_sweep_collect, "analyse": cmd_analyse,
-               "app": cmd_app, "validate": cmd_validate, "calibrate": cmd_calibrate
-               }[args.command]
+    handler = {
+        "run": cmd_run,
+        "compare": cmd_compare,
+        "check": cmd_check,
+        "sweep": cmd_sweep,
+        "sweep-collect": cmd_sweep_collect,
+        "analyse": cmd_analyse,
+        "app": cmd_app,
+        "validate": cmd_validate,
+        "calibrate": cmd_calibrate,
+    }[args.command]
     try:
         return handler(args)
     except InputError as err:
         print(f"citizenization {args.command}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"citizenization {args.command}: interrupted; results already written are kept.",
-              file=sys.stderr)
+        print(
+            f"citizenization {args.command}: interrupted; results already written are kept.",
+            file=sys.stderr,
+        )
         return 130
 
 
@@ -191,8 +262,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - started
     summary = folders.write_run(out, scenario, args.seed, outcomes, wall, args.scenario)
 
-    print(f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} migrants, "
-          f"{scenario.simulation.years} years in {wall:.1f} s")
+    print(
+        f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} migrants, "
+        f"{scenario.simulation.years} years in {wall:.1f} s"
+    )
     for name, value in summary["outcomes"].items():
         print(f"  {name:40s} {value:,.4g}")
     print(f"results: {out}")
@@ -210,21 +283,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [sized(load_scenario(p), args.migrants, args.years) for p in args.scenarios]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise ScenarioError(f"Scenarios {', '.join(map(str, args.scenarios))} have names "
-                            f"{names}; compared scenarios need distinct names.")
+        raise ScenarioError(
+            f"Scenarios {', '.join(map(str, args.scenarios))} have names "
+            f"{names}; compared scenarios need distinct names."
+        )
     out = results.prepare_folder(args.out or folders.default_folder("compare"))
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
 
     started = time.perf_counter()
-    with tqdm(total=len(scenarios) * len(seeds), desc="runs", unit="run",
-              disable=args.quiet) as bar:
+    with tqdm(
+        total=len(scenarios) * len(seeds), desc="runs", unit="run", disable=args.quiet
+    ) as bar:
         comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update)
     wall = time.perf_counter() - started
-    summary = folders.write_comparison(out, comparison, scenarios, seeds, wall, args.scenarios,
-                                       report=args.report)
+    summary = folders.write_comparison(
+        out, comparison, scenarios, seeds, wall, args.scenarios, report=args.report
+    )
     print(format_summary(comparison, summary))
-    print(f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}"
-          + (f" (report: {out / 'report.html'})" if args.report else ""))
+    print(
+        f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}"
+        + (f" (report: {out / 'report.html'})" if args.report else "")
+    )
     return 0
 
 
@@ -233,24 +312,41 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from model.experiments.sweep import sweep
     from model.output import folders, results
 
-    folder = args.resume or args.out or (
-        folders.results_root() / "sweeps"
-        / f"{read_spec(args.experiment).name}-{results.timestamp()}")
+    folder = (
+        args.resume
+        or args.out
+        or (
+            folders.results_root()
+            / "sweeps"
+            / f"{read_spec(args.experiment).name}-{results.timestamp()}"
+        )
+    )
     try:
-        summary = sweep(args.experiment, out=None if args.resume else folder,
-                        resume=args.resume, workers=args.workers, scheduler=args.scheduler,
-                        progress=not args.quiet)
+        summary = sweep(
+            args.experiment,
+            out=None if args.resume else folder,
+            resume=args.resume,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+        )
     except KeyboardInterrupt:
-        print(f"citizenization sweep: interrupted; every finished run is kept in {folder}. "
-              f"Continue with: citizenization sweep {args.experiment} --resume {folder}",
-              file=sys.stderr)
+        print(
+            f"citizenization sweep: interrupted; every finished run is kept in {folder}. "
+            f"Continue with: citizenization sweep {args.experiment} --resume {folder}",
+            file=sys.stderr,
+        )
         return 130
-    print(f"{summary.total} runs: {summary.skipped} finished before, {summary.done} done now, "
-          f"{summary.failed} failed, in {summary.wall_seconds:.1f} s; results: {summary.folder}")
+    print(
+        f"{summary.total} runs: {summary.skipped} finished before, {summary.done} done now, "
+        f"{summary.failed} failed, in {summary.wall_seconds:.1f} s; results: {summary.folder}"
+    )
     if summary.failed:
-        print(f"{summary.failed} runs failed (tracebacks in {summary.folder}/manifest.json and "
-              f"runs/*.failed.json); retry them with --resume {summary.folder}",
-              file=sys.stderr)
+        print(
+            f"{summary.failed} runs failed (tracebacks in {summary.folder}/manifest.json and "
+            f"runs/*.failed.json); retry them with --resume {summary.folder}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -260,9 +356,10 @@ def cmd_sweep_collect(args: argparse.Namespace) -> int:
 
     store = SweepStore.open_existing(args.folder)
     runs, broken = store.collect()
-    print(f"{runs['run_id'].nunique()} finished runs gathered into {args.folder / 'runs.parquet'}"
-          + (f"; {broken} unreadable run files left out (redo them with --resume)"
-             if broken else ""))
+    print(
+        f"{runs['run_id'].nunique()} finished runs gathered into {args.folder / 'runs.parquet'}"
+        + (f"; {broken} unreadable run files left out (redo them with --resume)" if broken else "")
+    )
     return 0
 
 
@@ -284,8 +381,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
     means = analysis.point_means(runs, args.outcome, **selection)
     means.to_csv(out / "point_means.csv", index=False)
-    print(f"{args.outcome} ({args.population}, {args.city_class}): mean over replications "
-          "[95% CI] per scenario and design point")
+    print(
+        f"{args.outcome} ({args.population}, {args.city_class}): mean over replications "
+        "[95% CI] per scenario and design point"
+    )
     print(means.head(30).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if len(means) > 30:
         print(f"... {len(means) - 30} more rows in {out / 'point_means.csv'}")
@@ -302,19 +401,31 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         for scenario in scenarios:
             indices = analysis.sensitivity(args.folder, args.outcome, scenario, **selection)
             indices.to_csv(out / f"sensitivity_{scenario}.csv")
-            plots.plot_sensitivity(indices, out / f"sensitivity_{scenario}.png",
-                                      f"{spec.design.kind} indices of {args.outcome}, "
-                                      f"{scenario}")
-            print(f"\n{spec.design.kind} indices, {scenario} "
-                  f"({spec.design.samples} base samples; wide intervals mean too few):")
+            plots.plot_sensitivity(
+                indices,
+                out / f"sensitivity_{scenario}.png",
+                f"{spec.design.kind} indices of {args.outcome}, {scenario}",
+            )
+            print(
+                f"\n{spec.design.kind} indices, {scenario} "
+                f"({spec.design.samples} base samples; wide intervals mean too few):"
+            )
             print(indices.to_string(float_format=lambda v: f"{v:.3f}"))
 
-    numeric = [c for c in analysis.factor_columns(runs)
-               if pd.api.types.is_numeric_dtype(runs[c]) and runs[c].nunique() > 1]
+    numeric = [
+        c
+        for c in analysis.factor_columns(runs)
+        if pd.api.types.is_numeric_dtype(runs[c]) and runs[c].nunique() > 1
+    ]
     if len(numeric) >= 2:
-        plots.plot_response_surface(runs, numeric[0], numeric[1], args.outcome,
-                                       out / "response_surface.png",
-                                       population=args.population)
+        plots.plot_response_surface(
+            runs,
+            numeric[0],
+            numeric[1],
+            args.outcome,
+            out / "response_surface.png",
+            population=args.population,
+        )
     print(f"\ntables and figures: {out}")
     return 0
 
@@ -325,9 +436,21 @@ def cmd_app(args: argparse.Namespace) -> int:
     print(f"Dashboard at http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     # by module name: given a file path, solara would put model/ on sys.path and shadow
     # the package with model/model.py
-    return subprocess.call([sys.executable, "-m", "solara", "run", "model.dashboard.page",
-                            "--host", args.host, "--port", str(args.port), "--production",
-                            "--no-open"])
+    return subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "solara",
+            "run",
+            "model.dashboard.page",
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+            "--production",
+            "--no-open",
+        ]
+    )
 
 
 def _historical(path: Path | None) -> Path:
@@ -374,28 +497,49 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.validity import calibration, validation
 
     targets = validation.load_targets(args.targets)
-    targets = targets[targets["key"].isin(calibration.CALIBRATION_KEYS)
-                      & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)]
+    targets = targets[
+        targets["key"].isin(calibration.CALIBRATION_KEYS)
+        & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)
+    ]
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
     out = results.prepare_folder(args.out or folders.default_folder("calibration"))
-    with tqdm(total=args.max_evaluations, desc="calibration", unit="evaluation",
-              disable=args.quiet) as bar:
+    with tqdm(
+        total=args.max_evaluations, desc="calibration", unit="evaluation", disable=args.quiet
+    ) as bar:
+
         def progress(count: int, loss: float) -> None:
             bar.update(1)
             bar.set_postfix(loss=f"{loss:.5f}", refresh=False)
 
-        fit = calibration.calibrate(scenario, targets, calibration.PARAMETERS,
-                                    seeds=range(args.seeds), max_evaluations=args.max_evaluations,
-                                    on_evaluation=progress)
+        fit = calibration.calibrate(
+            scenario,
+            targets,
+            calibration.PARAMETERS,
+            seeds=range(args.seeds),
+            max_evaluations=args.max_evaluations,
+            on_evaluation=progress,
+        )
     results.write_text(fit.evaluations.to_csv(index=False), out / "search.csv")
-    results.write_json({"start_loss": fit.start_loss, "loss": fit.loss,
-                        "improved": fit.improved, "start": fit.start_parameters,
-                        "fitted": fit.parameters, "targets": sorted(set(targets["key"])),
-                        "seeds": args.seeds, "migrants": args.migrants,
-                        "evaluations": len(fit.evaluations)}, out / "calibration.json")
+    results.write_json(
+        {
+            "start_loss": fit.start_loss,
+            "loss": fit.loss,
+            "improved": fit.improved,
+            "start": fit.start_parameters,
+            "fitted": fit.parameters,
+            "targets": sorted(set(targets["key"])),
+            "seeds": args.seeds,
+            "migrants": args.migrants,
+            "evaluations": len(fit.evaluations),
+        },
+        out / "calibration.json",
+    )
     if not fit.improved:
-        print(f"calibration could not improve on its start (loss {fit.start_loss:.5g}); no "
-              f"fit written. Search record: {out / 'search.csv'}", file=sys.stderr)
+        print(
+            f"calibration could not improve on its start (loss {fit.start_loss:.5g}); no "
+            f"fit written. Search record: {out / 'search.csv'}",
+            file=sys.stderr,
+        )
         return 1
     results.write_text(yaml.safe_dump(fit.parameters, sort_keys=False), out / "fitted.yaml")
     print(f"loss {fit.start_loss:.5g} -> {fit.loss:.5g} in {len(fit.evaluations)} evaluations")

@@ -29,16 +29,16 @@ class Flow(IntEnum):
 MAX_MONTHS_TRACKED = 600
 
 
-def people_by_group(pop: Population, city_size_class: np.ndarray, rows: np.ndarray,
-                    values: np.ndarray | None = None) -> np.ndarray:
+def people_by_group(
+    pop: Population, city_size_class: np.ndarray, rows: np.ndarray, values: np.ndarray | None = None
+) -> np.ndarray:
     """Sum of weight (times `values`) over `rows` (a mask or indices) of people living in a
     city, by (size class of that city, poor), shape (SizeClass, 2)."""
     rows = np.flatnonzero(rows) if rows.dtype == np.bool_ else rows
     weight = pop.weight[rows].astype(np.float64)
     if values is not None:
         weight = weight * values[rows]
-    key = (city_size_class[pop.city[rows]].astype(np.int64) * 2
-           + IS_POOR[pop.poverty[rows]])
+    key = city_size_class[pop.city[rows]].astype(np.int64) * 2 + IS_POOR[pop.poverty[rows]]
     people = np.bincount(key, weights=weight, minlength=2 * len(SizeClass))
     return people.reshape(len(SizeClass), 2)
 
@@ -58,11 +58,12 @@ class Flows:
 
     def add_months_at_settlement(self, pop: Population, rows: np.ndarray) -> None:
         months = np.minimum(pop.months_in_city[rows], MAX_MONTHS_TRACKED).astype(np.int64)
-        key = ((self._city_class[pop.city[rows]].astype(np.int64) * 2
-                + IS_POOR[pop.poverty[rows]]) * (MAX_MONTHS_TRACKED + 1)
-               + months)
-        counts = np.bincount(key, weights=pop.weight[rows],
-                             minlength=self.months_at_settlement.size)
+        key = (
+            self._city_class[pop.city[rows]].astype(np.int64) * 2 + IS_POOR[pop.poverty[rows]]
+        ) * (MAX_MONTHS_TRACKED + 1) + months
+        counts = np.bincount(
+            key, weights=pop.weight[rows], minlength=self.months_at_settlement.size
+        )
         self.months_at_settlement += counts.reshape(self.months_at_settlement.shape)
 
     def reset(self) -> None:

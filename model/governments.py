@@ -42,13 +42,14 @@ def expected_net_gain(scenario: Scenario, world: World, reward_scale: float) -> 
     horizon = scenario.behaviour.government.horizon_years
     cross = population.inter_provincial_share
     poor = population.registered_poor_share + population.minimum_income_share
-    rate = (cross * reward.yuan_per_cross_province_settler
-            + (1 - cross) * reward.yuan_per_in_province_settler
-            + poor * reward.extra_yuan_per_poor_settler)
+    rate = (
+        cross * reward.yuan_per_cross_province_settler
+        + (1 - cross) * reward.yuan_per_in_province_settler
+        + poor * reward.extra_yuan_per_poor_settler
+    )
     land = land_m2_per_settler(scenario, world) * scenario.fiscal.land.net_land_revenue_yuan_per_m2
     extra_cost = pf.annual_cost_yuan_per_settler - pf.annual_cost_yuan_per_permit_holder
-    return (rate * min(horizon, reward.paid_for_years) * reward_scale + land
-            - horizon * extra_cost)
+    return rate * min(horizon, reward.paid_for_years) * reward_scale + land - horizon * extra_cost
 
 
 class CityGovernment(mesa.Agent):
@@ -68,16 +69,22 @@ class CityGovernment(mesa.Agent):
         c = self.city
 
         investment = accounts.infrastructure_subsidy[c] + gov.investment_share_of_incentives * (
-            accounts.rewards[c] + accounts.land_revenue[c])
+            accounts.rewards[c] + accounts.land_revenue[c]
+        )
         accounts.capacity_investment[c] += investment
         model.world.capacity_people[c] += investment / pf.capacity_cost_yuan_per_person
 
         neutral = gov.neutral_net_gain_yuan_per_settler.array()[model.world.size_class[c]]
-        scale = gov.horizon_years * (pf.annual_cost_yuan_per_settler
-                                     - pf.annual_cost_yuan_per_permit_holder)
-        change = float(np.clip(gov.quota_responsiveness * (model.expected_gain[c] - neutral)
-                               / max(scale, 1.0),
-                               -gov.max_quota_change_per_year, gov.max_quota_change_per_year))
+        scale = gov.horizon_years * (
+            pf.annual_cost_yuan_per_settler - pf.annual_cost_yuan_per_permit_holder
+        )
+        change = float(
+            np.clip(
+                gov.quota_responsiveness * (model.expected_gain[c] - neutral) / max(scale, 1.0),
+                -gov.max_quota_change_per_year,
+                gov.max_quota_change_per_year,
+            )
+        )
         quota = model.quota_people[c]
         if np.isfinite(quota):
             model.quota_people[c] = max(gov.min_quota_people, quota * (1.0 + change))

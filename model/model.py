@@ -38,8 +38,13 @@ class CitizenizationModel(mesa.Model):
     `self.outcomes` grows by one year of tidy outcome rows every December.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0,
-                 population: Population | None = None, world: World | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        population: Population | None = None,
+        world: World | None = None,
+    ):
         super().__init__(rng=seed)
         self.spec = scenario
         self.seed = seed
@@ -47,8 +52,11 @@ class CitizenizationModel(mesa.Model):
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
         self.world = dataclasses.replace(world, capacity_people=world.capacity_people.copy())
-        self.population = (population if population is not None
-                           else synthesise(scenario, self.world, self.streams["synthesis"]))
+        self.population = (
+            population
+            if population is not None
+            else synthesise(scenario, self.world, self.streams["synthesis"])
+        )
         self.flows = Flows(self.world.size_class)
         self.scenario_rules = settlement.CityRules.build(scenario.settlement, self.world)
         self.settlement_rules = self.scenario_rules  # as relaxed by governments (see _new_year)
@@ -57,8 +65,7 @@ class CitizenizationModel(mesa.Model):
         self.quota_left = self.quota_people.copy()
         self.fiscal = fiscal.FiscalState(self.world)
         self.expected_gain = np.zeros(self.world.n_cities)
-        self.national = (NationalAccounts.start(scenario.national) if scenario.national
-                         else None)
+        self.national = NationalAccounts.start(scenario.national) if scenario.national else None
         for city in range(self.world.n_cities):
             CityGovernment(self, city)
         self.migrants_at_year_start = self._migrants_by_group()
@@ -74,7 +81,7 @@ class CitizenizationModel(mesa.Model):
         return self.spec.simulation.years * 12
 
     def step(self) -> None:
-        """One month, in this order:
+        """One month, in this order.
 
         1. Demography (each January after the first): retirement, new rural cohorts; then the
            new year's quotas, rules, accounts and flows.
@@ -99,22 +106,26 @@ class CitizenizationModel(mesa.Model):
         labour.step(self._month("labour"))
         permits.step(self._month("permits"))
         served = services.step(self._month("services"))
-        settlers = settlement.step(self._month("settlement"), self.settlement_rules,
-                                   self.quota_left)
+        settlers = settlement.step(
+            self._month("settlement"), self.settlement_rules, self.quota_left
+        )
         fiscal.step(self.fiscal, self._month("fiscal"), settlers, served)
         if clock.month == 12:
             fiscal.close_year(self.fiscal, self.world, self.spec)
             governments.decide_all(self, self.fiscal)
             if self.national is not None:
                 self.national.close_year(
-                    self.spec.national, float(self.flows.people[Flow.SETTLEMENTS].sum()),
-                    float(self.population.weight[self.population.migrants()].astype(float).sum()))
+                    self.spec.national,
+                    float(self.flows.people[Flow.SETTLEMENTS].sum()),
+                    float(self.population.weight[self.population.migrants()].astype(float).sum()),
+                )
             self._end_year(clock)
 
     def _month(self, phase: str) -> Month:
         """What `phase` works on this month, with its own random stream."""
-        return Month(self.population, self.world, self.spec, self.clock, self.streams[phase],
-                     self.flows)
+        return Month(
+            self.population, self.world, self.spec, self.clock, self.streams[phase], self.flows
+        )
 
     def run(self, progress: bool = False) -> pd.DataFrame:
         """Run every month of the scenario; return the tidy outcomes table."""
@@ -144,11 +155,19 @@ class CitizenizationModel(mesa.Model):
 
     def snapshot(self) -> outcomes.Snapshot:
         """The state outcomes read, now (flows and accounts: the year so far)."""
-        return outcomes.Snapshot(self.population, self.world, self.flows.people.copy(),
-                                 self.migrants_at_year_start,
-                                 self.flows.months_at_settlement.copy(), self.spec,
-                                 self.settlement_rules, self.clock.year, self.fiscal.accounts,
-                                 self.quota_people.copy(), self.national)
+        return outcomes.Snapshot(
+            self.population,
+            self.world,
+            self.flows.people.copy(),
+            self.migrants_at_year_start,
+            self.flows.months_at_settlement.copy(),
+            self.spec,
+            self.settlement_rules,
+            self.clock.year,
+            self.fiscal.accounts,
+            self.quota_people.copy(),
+            self.national,
+        )
 
     def _end_year(self, clock: Clock) -> None:
         self._years.append(outcomes.record(self.snapshot(), clock.year))

@@ -35,17 +35,22 @@ class NationalAccounts:
         total = national.total_population_start
         return cls(total=total, urban_hukou=total * national.urban_hukou_share_start)
 
-    def close_year(self, national: National, settled_workers: float,
-                   migrants_in_cities: float) -> None:
+    def close_year(
+        self, national: National, settled_workers: float, migrants_in_cities: float
+    ) -> None:
         growth = 1.0 + national.natural_growth_per_year
         conversions = national.other_hukou_conversions_share_per_year * self.total
-        self.urban_hukou = (self.urban_hukou * growth
-                            + settled_workers * (1.0 + national.family_members_per_settler)
-                            + conversions)
+        self.urban_hukou = (
+            self.urban_hukou * growth
+            + settled_workers * (1.0 + national.family_members_per_settler)
+            + conversions
+        )
         self.total *= growth
-        self.urban_residents = (self.urban_hukou + migrants_in_cities
-                                * (1.0 + national.family_members_per_migrant_in_city)
-                                + national.other_rural_hukou_urban_share * self.total)
+        self.urban_residents = (
+            self.urban_hukou
+            + migrants_in_cities * (1.0 + national.family_members_per_migrant_in_city)
+            + national.other_rural_hukou_urban_share * self.total
+        )
 
     @property
     def hukou_rate(self) -> float:

@@ -22,8 +22,14 @@ def sized(scenario: Scenario, migrants: int | None = None, years: int | None = N
     return scenario.override(overrides) if overrides else scenario
 
 
-def run_scenario(scenario: Scenario, seed: int = 0, *, migrants: int | None = None,
-                 years: int | None = None, progress: bool = False) -> pd.DataFrame:
+def run_scenario(
+    scenario: Scenario,
+    seed: int = 0,
+    *,
+    migrants: int | None = None,
+    years: int | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
     """Run `scenario` on `seed`; return the tidy outcomes table (people, not rows):
     scenario, seed, year, outcome, population (all/poor), city_class (all or a class), value."""
     scenario = sized(scenario, migrants, years)

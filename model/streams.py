@@ -13,8 +13,16 @@ import zlib
 import numpy as np
 
 #: Every stream a run uses, by the phase that owns it.
-STREAM_NAMES = ("synthesis", "demography", "migration", "labour", "permits", "services",
-                "settlement", "fiscal")
+STREAM_NAMES = (
+    "synthesis",
+    "demography",
+    "migration",
+    "labour",
+    "permits",
+    "services",
+    "settlement",
+    "fiscal",
+)
 
 
 class Streams:

@@ -19,8 +19,9 @@ from model.traits import assign, person_traits, sample_ages
 from model.world import World
 
 
-def initial_cities(pop: Population, rows: np.ndarray, scenario: Scenario, world: World,
-                   rng: np.random.Generator) -> np.ndarray:
+def initial_cities(
+    pop: Population, rows: np.ndarray, scenario: Scenario, world: World, rng: np.random.Generator
+) -> np.ndarray:
     """Cities of migrants already in town: inter-provincial share outside the home province."""
     n_provinces = len(world.provinces)
     same = world.province[None, :] == np.arange(n_provinces)[:, None]
@@ -45,12 +46,14 @@ def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Po
     pop.hukou[:] = HukouStatus.RURAL
     pop.employment[:] = Employment.AT_ORIGIN
     u = rng.random((6, len(rows)))
-    pop.housing[rows] = ARRIVAL_HOUSING[sample_categories(spec.initial_housing_shares.array(),
-                                                          u[0])]
+    pop.housing[rows] = ARRIVAL_HOUSING[
+        sample_categories(spec.initial_housing_shares.array(), u[0])
+    ]
     pop.family_with[rows] = pop.married[rows] & (u[1] < spec.whole_family_share)
     months_since_16 = (ages[rows] - 16) * 12
-    months = np.minimum(rng.exponential(spec.mean_initial_months_in_city, len(rows)),
-                        months_since_16)
+    months = np.minimum(
+        rng.exponential(spec.mean_initial_months_in_city, len(rows)), months_since_16
+    )
     pop.months_in_city[rows] = months.astype(np.int16)
 
     # employment: formal chances by education, scaled to the observed formal share
@@ -60,14 +63,16 @@ def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Po
     scale = spec.formal_job_share_initial / formal_by_education[education[employed]].mean()
     formal = employed & (u[3] < np.minimum(formal_by_education[education] * scale, 1.0))
     pop.employment[rows] = np.where(
-        formal, Employment.FORMAL, np.where(employed, Employment.INFORMAL, Employment.UNEMPLOYED))
+        formal, Employment.FORMAL, np.where(employed, Employment.INFORMAL, Employment.UNEMPLOYED)
+    )
     # past insurance: most of a formal worker's months, a little of an informal one's (assumed)
     insured_share = np.where(formal, 0.5 + 0.5 * u[4], 0.3 * u[4]) * employed
     pop.si_months[rows] = (pop.months_in_city[rows] * insured_share).astype(np.int16)
     pop.unemployed_months[rows] = np.where(employed, 0, 1 + (u[5] * 3).astype(np.int16))
     working = rows[employed]
-    pop.wage[working] = offered_wage(pop, working, formal[employed], world,
-                                     scenario.behaviour.labour, 1.0)
+    pop.wage[working] = offered_wage(
+        pop, working, formal[employed], world, scenario.behaviour.labour, 1.0
+    )
 
     # formal workers start with employee medical insurance and pensions (assumed)
     pop.local_medical[rows] = formal
@@ -88,7 +93,11 @@ def _enrol_initial_pupils(pop: Population, scenario: Scenario, world: World) -> 
 
     rows = np.flatnonzero((pop.city >= 0) & pop.family_with & (pop.children > 0) & pop.permit)
     places = school_places(world, scenario.services).copy()
-    pupils = allocate(rows, pop.city[rows], pop.weight[rows] * pop.children[rows],
-                      pop.months_in_city[rows].astype(np.float64), places)
+    pupils = allocate(
+        rows,
+        pop.city[rows],
+        pop.weight[rows] * pop.children[rows],
+        pop.months_in_city[rows].astype(np.float64),
+        places,
+    )
     pop.schooled[pupils] = True
-

@@ -16,8 +16,19 @@ from model.scenario.types import AgeShares
 from model.world import World
 
 #: The columns `person_traits` draws.
-PERSON_TRAITS = ("birth_year", "female", "education", "poverty", "origin_province", "married",
-                 "children", "ability", "settle_propensity", "land_mu", "identification_rank")
+PERSON_TRAITS = (
+    "birth_year",
+    "female",
+    "education",
+    "poverty",
+    "origin_province",
+    "married",
+    "children",
+    "ability",
+    "settle_propensity",
+    "land_mu",
+    "identification_rank",
+)
 
 
 def origin_province_shares(scenario: Scenario, world: World) -> np.ndarray:
@@ -29,8 +40,9 @@ def origin_province_shares(scenario: Scenario, world: World) -> np.ndarray:
     return region_share * weight / region_total
 
 
-def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world: World,
-                  rng: np.random.Generator) -> dict[str, np.ndarray]:
+def person_traits(
+    n: int, ages: np.ndarray, year: int, scenario: Scenario, world: World, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Fixed personal traits of `n` new people of the given ages."""
     pop = scenario.population
     u = rng.random((10, n), dtype=np.float32)
@@ -39,7 +51,8 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
     has_children = parent & (u[1] < pop.school_age_children_share)
     poverty = np.full(n, PovertyStatus.NOT_POOR, dtype=np.uint8)
     poverty[u[2] < pop.registered_poor_share + pop.minimum_income_share] = (
-        PovertyStatus.MINIMUM_INCOME)
+        PovertyStatus.MINIMUM_INCOME
+    )
     poverty[u[2] < pop.registered_poor_share] = PovertyStatus.REGISTERED_POOR
     sigma = scenario.behaviour.labour.ability_sigma
     z = rng.standard_normal(n, dtype=np.float32)
@@ -48,15 +61,17 @@ def person_traits(n: int, ages: np.ndarray, year: int, scenario: Scenario, world
         "female": u[3] < pop.female_share,
         "education": sample_categories(pop.education_shares.array(), u[4]).astype(np.uint8),
         "poverty": poverty,
-        "origin_province": sample_categories(origin_province_shares(scenario, world),
-                                             u[5]).astype(np.uint8),
+        "origin_province": sample_categories(origin_province_shares(scenario, world), u[5]).astype(
+            np.uint8
+        ),
         "married": married,
         "children": (has_children * (1 + (u[6] < pop.second_child_share))).astype(np.uint8),
         "ability": np.exp(sigma * z - sigma**2 / 2).astype(np.float32),
         "settle_propensity": u[7].astype(np.float32),
         # exponential across households (assumed shape), whole mu
-        "land_mu": np.minimum(np.round(-pop.mean_contract_land_mu * np.log1p(-u[8])),
-                              255).astype(np.uint8),
+        "land_mu": np.minimum(np.round(-pop.mean_contract_land_mu * np.log1p(-u[8])), 255).astype(
+            np.uint8
+        ),
         "identification_rank": (u[9] * 256).astype(np.uint8),
     }
 

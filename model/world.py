@@ -70,16 +70,21 @@ class World:
         names, size_class, province = _layout(provinces, rng)
         region = provinces.region[province]
 
-        wage = (cities.wage_yuan_per_month.array()[size_class]
-                * cities.wage_region_factor.array()[region])
+        wage = (
+            cities.wage_yuan_per_month.array()[size_class]
+            * cities.wage_region_factor.array()[region]
+        )
         living_cost = cities.living_cost_yuan_per_month.array()[size_class]
         # within-class spread of city size, uniform
         spread = cities.size_spread_within_class
-        weight = (cities.migrant_capacity_weight.array()[size_class]
-                  * cities.capacity_region_factor.array()[region]
-                  * rng.uniform(1.0 - spread, 1.0 + spread, size=len(names)))
-        initial_migrants = (scenario.population.represented_people
-                            * scenario.population.in_city_share)
+        weight = (
+            cities.migrant_capacity_weight.array()[size_class]
+            * cities.capacity_region_factor.array()[region]
+            * rng.uniform(1.0 - spread, 1.0 + spread, size=len(names))
+        )
+        initial_migrants = (
+            scenario.population.represented_people * scenario.population.in_city_share
+        )
         capacity = weight / weight.sum() * initial_migrants * cities.capacity_headroom
         return cls(
             names=tuple(names),
@@ -105,8 +110,10 @@ def _layout(provinces: Provinces, rng: np.random.Generator):
         classes.append(SizeClass[row["size_class"].upper()])
         province.append(index[row["province"]])
 
-    counts = {SizeClass[r["size_class"].upper()]: int(r["cities_2020_census"])
-              for r in read_csv("city_classes.csv")}
+    counts = {
+        SizeClass[r["size_class"].upper()]: int(r["cities_2020_census"])
+        for r in read_csv("city_classes.csv")
+    }
     unnamed = [c for c in SizeClass for _ in range(counts[c] - classes.count(c))]
     # every province has at least one city; the rest follow population weights
     share = provinces.population_weight / provinces.population_weight.sum()

@@ -50,10 +50,21 @@ def migrants_in(city: int, n: int, **columns) -> Population:
     return pop
 
 
-def month(pop: Population, world: World, scenario: Scenario, clock: Clock | None = None,
-          rng: np.random.Generator | None = None, flows: Flows | None = None) -> Month:
+def month(
+    pop: Population,
+    world: World,
+    scenario: Scenario,
+    clock: Clock | None = None,
+    rng: np.random.Generator | None = None,
+    flows: Flows | None = None,
+) -> Month:
     """A phase's month for a hand-built world: January 2019, seed 0 and fresh flows unless
     given."""
-    return Month(pop, world, scenario, clock if clock is not None else Clock(2019, 0),
-                 rng if rng is not None else np.random.default_rng(0),
-                 flows if flows is not None else Flows(world.size_class))
+    return Month(
+        pop,
+        world,
+        scenario,
+        clock if clock is not None else Clock(2019, 0),
+        rng if rng is not None else np.random.default_rng(0),
+        flows if flows is not None else Flows(world.size_class),
+    )

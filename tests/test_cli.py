@@ -17,26 +17,63 @@ POLICY = str(SCENARIOS / "policy_2019.yaml")
 
 def test_run_writes_a_complete_results_folder(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", BASELINE, "--migrants", "3000", "--years", "2", "--seed", "3",
-                 "--out", str(out), "--quiet"]) == 0
-    assert {p.name for p in out.iterdir()} >= {"outcomes.parquet", "summary.json",
-                                               "scenario.resolved.yaml", "manifest.json",
-                                               "trajectories.png"}
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--migrants",
+                "3000",
+                "--years",
+                "2",
+                "--seed",
+                "3",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert {p.name for p in out.iterdir()} >= {
+        "outcomes.parquet",
+        "summary.json",
+        "scenario.resolved.yaml",
+        "manifest.json",
+        "trajectories.png",
+    }
     outcomes = pd.read_parquet(out / "outcomes.parquet")
-    assert list(outcomes.columns) == ["scenario", "seed", "year", "outcome", "population",
-                                      "city_class", "value"]
+    assert list(outcomes.columns) == [
+        "scenario",
+        "seed",
+        "year",
+        "outcome",
+        "population",
+        "city_class",
+        "value",
+    ]
     assert sorted(outcomes["year"].unique()) == [2019, 2020]
     assert (outcomes["seed"] == 3).all()
 
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "baseline" and summary["seed"] == 3
-    for name in ("hukou_citizenization_rate_poor", "hukou_citizenization_rate_all",
-                 "settlements_per_year_all", "migrants_in_cities_all",
-                 "return_migration_rate_all", "employment_rate_all",
-                 "residence_permit_share_all", "mean_monthly_income_yuan_all"):
+    for name in (
+        "hukou_citizenization_rate_poor",
+        "hukou_citizenization_rate_all",
+        "settlements_per_year_all",
+        "migrants_in_cities_all",
+        "return_migration_rate_all",
+        "employment_rate_all",
+        "residence_permit_share_all",
+        "mean_monthly_income_yuan_all",
+    ):
         assert name in summary["outcomes"]
-    last = outcomes[(outcomes.year == 2020) & (outcomes.outcome == "hukou_citizenization_rate")
-                    & (outcomes.population == "poor") & (outcomes.city_class == "all")]
+    last = outcomes[
+        (outcomes.year == 2020)
+        & (outcomes.outcome == "hukou_citizenization_rate")
+        & (outcomes.population == "poor")
+        & (outcomes.city_class == "all")
+    ]
     assert summary["outcomes"]["hukou_citizenization_rate_poor"] == last["value"].iloc[0]
 
     resolved = yaml.safe_load((out / "scenario.resolved.yaml").read_text())
@@ -52,8 +89,25 @@ def test_run_writes_a_complete_results_folder(tmp_path, capsys):
 
 def test_compare_writes_paired_results(tmp_path, capsys):
     out = tmp_path / "cmp"
-    assert main(["compare", BASELINE, POLICY, "--seeds", "2", "--migrants", "3000",
-                 "--years", "2", "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                BASELINE,
+                POLICY,
+                "--seeds",
+                "2",
+                "--migrants",
+                "3000",
+                "--years",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "policy_2019 - baseline" in printed and "hukou_citizenization_rate" in printed
     runs = pd.read_parquet(out / "comparison.parquet")
@@ -62,13 +116,19 @@ def test_compare_writes_paired_results(tmp_path, capsys):
     summary = pd.read_parquet(out / "summary.parquet")
     assert set(summary["outcome"]) == {*HEADLINE, "cost_per_additional_citizenized_poor_yuan"}
     # the paired difference is the mean of per-seed differences
-    final = runs[(runs.year == 2020) & (runs.outcome == "hukou_citizenization_rate")
-                 & (runs.population == "all") & (runs.city_class == "all")]
+    final = runs[
+        (runs.year == 2020)
+        & (runs.outcome == "hukou_citizenization_rate")
+        & (runs.population == "all")
+        & (runs.city_class == "all")
+    ]
     wide = final.pivot(index="seed", columns="scenario", values="value")
-    row = summary[(summary.outcome == "hukou_citizenization_rate")
-                  & (summary.population == "all") & (summary.scenario == "policy_2019")]
-    assert abs(row["difference"].iloc[0]
-               - (wide["policy_2019"] - wide["baseline"]).mean()) < 1e-12
+    row = summary[
+        (summary.outcome == "hukou_citizenization_rate")
+        & (summary.population == "all")
+        & (summary.scenario == "policy_2019")
+    ]
+    assert abs(row["difference"].iloc[0] - (wide["policy_2019"] - wide["baseline"]).mean()) < 1e-12
     assert (out / "comparison.png").stat().st_size > 10_000
 
 
@@ -83,8 +143,7 @@ def test_unwritable_out_fails_before_running(tmp_path, capsys):
 
 def test_bad_scenario_in_run_exits_2_without_traceback(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(f"name: bad\ndescription: x\nextends: {BASELINE}\n"
-                   "simulation:\n  years: 0\n")
+    bad.write_text(f"name: bad\ndescription: x\nextends: {BASELINE}\nsimulation:\n  years: 0\n")
     assert main(["run", str(bad), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "simulation.years" in err and "line 5" in err and "Traceback" not in err

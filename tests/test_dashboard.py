@@ -21,28 +21,39 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 def test_levers_default_to_the_scenario_and_override_what_they_name():
     policy = load_scenario(SCENARIOS / "policy_2019.yaml")
-    assert lever_overrides(policy, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, AS_IN_SCENARIO,
-                           AS_IN_SCENARIO) == {}
-    changed = policy.override(lever_overrides(
-        policy, "conditions: 3 years of insurance", "open", 2.0, "off", "off", 1.5, "off"))
+    assert (
+        lever_overrides(policy, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, AS_IN_SCENARIO, AS_IN_SCENARIO)
+        == {}
+    )
+    changed = policy.override(
+        lever_overrides(
+            policy, "conditions: 3 years of insurance", "open", 2.0, "off", "off", 1.5, "off"
+        )
+    )
     assert changed.services.schooling.places_per_1000_capacity == pytest.approx(
-        1.5 * policy.services.schooling.places_per_1000_capacity)
+        1.5 * policy.services.schooling.places_per_1000_capacity
+    )
     assert not changed.services.public_rental_housing.poor_priority
     assert changed.settlement.rules.large_2.kind == "conditions"
     assert changed.settlement.rules.large_2.min_social_insurance_months == 36
     assert changed.settlement.rules.medium.kind == "open"
     assert changed.fiscal.reward.yuan_per_cross_province_settler == (
-        2 * policy.fiscal.reward.yuan_per_cross_province_settler)
+        2 * policy.fiscal.reward.yuan_per_cross_province_settler
+    )
     assert not changed.settlement.priority_groups.poor.enabled
     assert not changed.settlement.rural_rights.protected
     # switching priority groups on in a scenario without them gives the opinion's groups
     baseline = load_scenario(SCENARIOS / "baseline.yaml")
-    on = baseline.override(lever_overrides(baseline, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, "on",
-                                           AS_IN_SCENARIO))
+    on = baseline.override(
+        lever_overrides(baseline, AS_IN_SCENARIO, AS_IN_SCENARIO, 1.0, "on", AS_IN_SCENARIO)
+    )
     assert on.settlement.priority_groups == policy.settlement.priority_groups.model_copy(
-        update={"not_in_classes": on.settlement.priority_groups.not_in_classes,
-                "not_in_cities": on.settlement.priority_groups.not_in_cities,
-                "min_residence_months": on.settlement.priority_groups.min_residence_months})
+        update={
+            "not_in_classes": on.settlement.priority_groups.not_in_classes,
+            "not_in_cities": on.settlement.priority_groups.not_in_cities,
+            "min_residence_months": on.settlement.priority_groups.min_residence_months,
+        }
+    )
     params = model_params()
     assert params["scenario_file"]["values"] == sorted(p.name for p in SCENARIOS.glob("*.yaml"))
 
@@ -66,17 +77,23 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_dashboard_in_a_real_browser(tmp_path):
     if not os.path.exists(CHROMIUM):
-        message = ("Chromium is not installed; install Debian's package to run this test: "
-                   "apt-get install chromium (.ci/run does so in CI)")
+        message = (
+            "Chromium is not installed; install Debian's package to run this test: "
+            "apt-get install chromium (.ci/run does so in CI)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "model", "app", "--port", str(port)],
-                              cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "model", "app", "--port", str(port)],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -89,10 +106,19 @@ def test_dashboard_in_a_real_browser(tmp_path):
                     pytest.fail("the dashboard did not start")
                 time.sleep(0.5)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
             page.wait_for_selector(".citizenization-rate", timeout=120_000)
@@ -102,7 +128,8 @@ def test_dashboard_in_a_real_browser(tmp_path):
                     page.get_by_role("button", name="Step").click()
                     page.wait_for_timeout(250)
                 page.wait_for_function(
-                    f"document.body.innerText.includes('month {months} (')", timeout=60_000)
+                    f"document.body.innerText.includes('month {months} (')", timeout=60_000
+                )
                 return float(page.inner_text(".citizenization-rate"))
 
             assert float(page.inner_text(".citizenization-rate")) == 0.0
@@ -110,8 +137,7 @@ def test_dashboard_in_a_real_browser(tmp_path):
             page.locator(".v-select", has_text="rural rights protected").click()
             page.locator(".v-menu__content:visible .v-list-item", has_text="off").click()
             page.get_by_role("button", name="Reset").click()
-            page.wait_for_function("document.body.innerText.includes('month 0 (')",
-                                   timeout=60_000)
+            page.wait_for_function("document.body.innerText.includes('month 0 (')", timeout=60_000)
             lost = rate_after(12)
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
             browser.close()

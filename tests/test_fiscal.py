@@ -16,22 +16,39 @@ from model.scenario import ScenarioError, load_scenario
 def test_monthly_accounts_add_up_to_unit_costs_and_revenue_shares(baseline, world):
     pf = baseline.fiscal.public_finance
     city = city_of(world, SizeClass.MEDIUM)
-    pop = migrants_in(city, 6, weight=[1, 2, 1, 1, 1, 1], wage=[4000, 3000, 5000, 0, 2000, 0],
-                      employment=[Employment.FORMAL, Employment.INFORMAL, Employment.FORMAL,
-                                  Employment.UNEMPLOYED, Employment.INFORMAL,
-                                  Employment.UNEMPLOYED])
+    pop = migrants_in(
+        city,
+        6,
+        weight=[1, 2, 1, 1, 1, 1],
+        wage=[4000, 3000, 5000, 0, 2000, 0],
+        employment=[
+            Employment.FORMAL,
+            Employment.INFORMAL,
+            Employment.FORMAL,
+            Employment.UNEMPLOYED,
+            Employment.INFORMAL,
+            Employment.UNEMPLOYED,
+        ],
+    )
     pop.hukou[:2] = HukouStatus.SETTLED  # 3 settled people
     pop.permit[2:5] = True  # 3 permit holders
     state = fiscal.FiscalState(world)
     fiscal.step(state, month(pop, world, baseline), np.array([], dtype=np.int64))
     injury = baseline.services.other_insurance  # 3 informal workers' injury cover (prov. 10)
     assert state.accounts.service_spending[city] == pytest.approx(
-        (3 * pf.annual_cost_yuan_per_settler + 3 * pf.annual_cost_yuan_per_permit_holder
-         + 3 * injury.informal_injury_cover_share
-         * injury.annual_injury_cost_yuan_per_informal_covered) / 12)
+        (
+            3 * pf.annual_cost_yuan_per_settler
+            + 3 * pf.annual_cost_yuan_per_permit_holder
+            + 3
+            * injury.informal_injury_cover_share
+            * injury.annual_injury_cost_yuan_per_informal_covered
+        )
+        / 12
+    )
     assert state.accounts.revenue[city] == pytest.approx(
         (4000 + 5000) * pf.revenue_share_of_wage_formal
-        + (2 * 3000 + 2000) * pf.revenue_share_of_wage_informal)
+        + (2 * 3000 + 2000) * pf.revenue_share_of_wage_informal
+    )
     assert state.accounts.service_spending.sum() == state.accounts.service_spending[city]
 
 
@@ -43,12 +60,15 @@ def test_budget_cap_scales_claims_pro_rata():
 
 
 def test_rewards_phase_out_after_the_set_years(baseline):
-    scenario = baseline.override({"fiscal.reward.paid_for_years": 2,
-                                  "fiscal.reward.yuan_per_cross_province_settler": 10,
-                                  "fiscal.reward.yuan_per_in_province_settler": 1,
-                                  "fiscal.reward.extra_yuan_per_poor_settler": 100})
-    year = [np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 2.0, 0.0]]),
-            np.array([[3.0, 0.0, 1.0]])]
+    scenario = baseline.override(
+        {
+            "fiscal.reward.paid_for_years": 2,
+            "fiscal.reward.yuan_per_cross_province_settler": 10,
+            "fiscal.reward.yuan_per_in_province_settler": 1,
+            "fiscal.reward.extra_yuan_per_poor_settler": 100,
+        }
+    )
+    year = [np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 2.0, 0.0]]), np.array([[3.0, 0.0, 1.0]])]
     # only the last two years count: 2 in-province (2 x 1) + 3 cross (3 x 10) + 1 poor (100)
     assert fiscal.reward_claims(scenario, year).tolist() == [2 + 30 + 100]
 
@@ -57,20 +77,28 @@ def test_land_quota_none_in_megacity_cores(policy_2019, world):
     m2 = fiscal.land_m2_per_settler(policy_2019, world)
     land = policy_2019.fiscal.land
     assert m2[city_of(world, SizeClass.SUPER_LARGE)] == land.homestead_quota_m2_per_settler
-    assert m2[city_of(world, SizeClass.MEDIUM)] == (land.construction_m2_per_settler
-                                                    + land.homestead_quota_m2_per_settler)
+    assert m2[city_of(world, SizeClass.MEDIUM)] == (
+        land.construction_m2_per_settler + land.homestead_quota_m2_per_settler
+    )
 
 
 def test_centre_pays_what_cities_receive_and_balances_hold(policy_2019):
-    model = CitizenizationModel(policy_2019.override({"simulation.migrants": 4000,
-                                                      "simulation.years": 3}), seed=1)
+    model = CitizenizationModel(
+        policy_2019.override({"simulation.migrants": 4000, "simulation.years": 3}), seed=1
+    )
     received = {"rewards": 0.0, "infrastructure_subsidy": 0.0}
     for _ in range(model.months):
         model.step()
         accounts = model.fiscal.accounts
-        assert np.allclose(accounts.balance, accounts.revenue + accounts.rewards
-                           + accounts.infrastructure_subsidy + accounts.land_revenue
-                           - accounts.service_spending - accounts.capacity_investment)
+        assert np.allclose(
+            accounts.balance,
+            accounts.revenue
+            + accounts.rewards
+            + accounts.infrastructure_subsidy
+            + accounts.land_revenue
+            - accounts.service_spending
+            - accounts.capacity_investment,
+        )
         if model.clock.month == 12:
             received["rewards"] += accounts.rewards.sum()
             received["infrastructure_subsidy"] += accounts.infrastructure_subsidy.sum()
@@ -84,10 +112,13 @@ def test_a_higher_reward_makes_a_points_city_raise_its_quota(baseline, world):
     city = city_of(world, SizeClass.EXTRA_LARGE)
     quotas = {}
     for name, rate in (("neutral", 3000), ("higher", 9000)):
-        scenario = baseline.override({
-            "simulation.migrants": 500,
-            "fiscal.reward.yuan_per_cross_province_settler": rate,
-            "fiscal.reward.yuan_per_in_province_settler": rate * 2 / 3})
+        scenario = baseline.override(
+            {
+                "simulation.migrants": 500,
+                "fiscal.reward.yuan_per_cross_province_settler": rate,
+                "fiscal.reward.yuan_per_in_province_settler": rate * 2 / 3,
+            }
+        )
         model = CitizenizationModel(scenario, seed=0)
         before = model.quota_people[city]
         decide_all(model, model.fiscal)
@@ -97,10 +128,15 @@ def test_a_higher_reward_makes_a_points_city_raise_its_quota(baseline, world):
     assert quotas["neutral"] == pytest.approx(1.0)  # baseline incentives: quota unchanged
     gain_higher = expected_net_gain(scenario, world, 1.0)[city]
     neutral = gov.neutral_net_gain_yuan_per_settler.extra_large
-    expected = min(gov.max_quota_change_per_year, gov.quota_responsiveness
-                   * (gain_higher - neutral) / (gov.horizon_years * (
-                       pf.annual_cost_yuan_per_settler
-                       - pf.annual_cost_yuan_per_permit_holder)))
+    expected = min(
+        gov.max_quota_change_per_year,
+        gov.quota_responsiveness
+        * (gain_higher - neutral)
+        / (
+            gov.horizon_years
+            * (pf.annual_cost_yuan_per_settler - pf.annual_cost_yuan_per_permit_holder)
+        ),
+    )
     assert quotas["higher"] == pytest.approx(1.0 + expected)
     assert quotas["higher"] > 1.0
 
@@ -125,8 +161,11 @@ def test_subsidy_and_investment_expand_capacity(policy_2019):
     model.run()
     grown = model.world.capacity_people - start
     invested = model.outcomes
-    total = invested[(invested.outcome == "capacity_investment_yuan")
-                     & (invested.population == "all") & (invested.city_class == "all")]
+    total = invested[
+        (invested.outcome == "capacity_investment_yuan")
+        & (invested.population == "all")
+        & (invested.city_class == "all")
+    ]
     cost = scenario.fiscal.public_finance.capacity_cost_yuan_per_person
     assert grown.sum() == pytest.approx(total["value"].sum() / cost)
     assert np.all(grown >= 0) and grown.sum() > 0
@@ -135,12 +174,22 @@ def test_subsidy_and_investment_expand_capacity(policy_2019):
 def test_rewards_move_settlement_in_the_expected_direction(baseline):
     """Directional, on common random numbers: doubled rewards settle more people than none."""
     size = {"simulation.migrants": 8000, "simulation.years": 4}
-    none = baseline.override({**size, "fiscal.reward.yuan_per_cross_province_settler": 0,
-                              "fiscal.reward.yuan_per_in_province_settler": 0,
-                              "fiscal.land.construction_m2_per_settler": 0})
-    doubled = baseline.override({**size, "fiscal.reward.yuan_per_cross_province_settler": 6000,
-                                 "fiscal.reward.yuan_per_in_province_settler": 4000,
-                                 "fiscal.reward.annual_budget_yuan": 6e10})
+    none = baseline.override(
+        {
+            **size,
+            "fiscal.reward.yuan_per_cross_province_settler": 0,
+            "fiscal.reward.yuan_per_in_province_settler": 0,
+            "fiscal.land.construction_m2_per_settler": 0,
+        }
+    )
+    doubled = baseline.override(
+        {
+            **size,
+            "fiscal.reward.yuan_per_cross_province_settler": 6000,
+            "fiscal.reward.yuan_per_in_province_settler": 4000,
+            "fiscal.reward.annual_budget_yuan": 6e10,
+        }
+    )
     settled = {"none": 0.0, "doubled": 0.0}
     for seed in (1, 2):
         for name, scenario in (("none", none), ("doubled", doubled)):
@@ -153,13 +202,15 @@ def test_rewards_move_settlement_in_the_expected_direction(baseline):
 
 def test_cost_per_additional_citizenized_poor_person_is_paired_by_seed():
     rows = []
-    for seed, (spend_a, spend_b, poor_a, poor_b) in enumerate([(100, 160, 10, 13),
-                                                               (100, 150, 10, 12)]):
+    for seed, (spend_a, spend_b, poor_a, poor_b) in enumerate(
+        [(100, 160, 10, 13), (100, 150, 10, 12)]
+    ):
         for scenario, spend, poor in (("a", spend_a, poor_a), ("b", spend_b, poor_b)):
             rows.append((scenario, seed, 2025, "public_spending_yuan", "all", "all", spend))
             rows.append((scenario, seed, 2025, "settled_people", "poor", "all", poor))
-    runs = pd.DataFrame(rows, columns=["scenario", "seed", "year", "outcome", "population",
-                                       "city_class", "value"])
+    runs = pd.DataFrame(
+        rows, columns=["scenario", "seed", "year", "outcome", "population", "city_class", "value"]
+    )
     summary = Comparison(runs, ("a", "b")).summary(outcomes=())
     row = summary[summary.outcome == "cost_per_additional_citizenized_poor_yuan"].iloc[0]
     assert row["difference"] == pytest.approx((60 / 3 + 50 / 2) / 2)
@@ -173,19 +224,23 @@ def test_every_fiscal_scenario_differs_from_the_2019_policy_where_it_says():
     assert fiscal_of("no_rewards").reward.yuan_per_in_province_settler == 0
     doubled = fiscal_of("rewards_doubled").reward
     assert doubled.yuan_per_cross_province_settler == 2 * (
-        policy.reward.yuan_per_cross_province_settler)
+        policy.reward.yuan_per_cross_province_settler
+    )
     assert fiscal_of("land_linkage_off").land.construction_m2_per_settler == 0
     poor_only = load_scenario(SCENARIOS / "rewards_poor_only.yaml").fiscal.reward
     assert poor_only.yuan_per_cross_province_settler == 0 < poor_only.extra_yuan_per_poor_settler
 
 
-@pytest.mark.parametrize("overrides, expected", [
-    ({"fiscal.reward.yuan_per_in_province_settler": -1}, "greater than or equal to 0"),
-    ({"fiscal.reward.annual_budget_yuan": -5}, "greater than or equal to 0"),
-    ({"fiscal.reward.paid_for_years": 0}, "greater than or equal to 1"),
-    ({"fiscal.land.no_construction_land_in": ["mega_large"]}, "'super_large'"),
-    ({"fiscal.land.homestead_m2": 30}, "unknown key; valid keys here: .*homestead_quota_m2"),
-])
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        ({"fiscal.reward.yuan_per_in_province_settler": -1}, "greater than or equal to 0"),
+        ({"fiscal.reward.annual_budget_yuan": -5}, "greater than or equal to 0"),
+        ({"fiscal.reward.paid_for_years": 0}, "greater than or equal to 1"),
+        ({"fiscal.land.no_construction_land_in": ["mega_large"]}, "'super_large'"),
+        ({"fiscal.land.homestead_m2": 30}, "unknown key; valid keys here: .*homestead_quota_m2"),
+    ],
+)
 def test_bad_fiscal_input_is_refused(policy_2019, overrides, expected):
     with pytest.raises(ScenarioError, match=expected):
         policy_2019.override(overrides)
@@ -199,4 +254,5 @@ def test_poor_only_rewards_pay_nothing_for_non_poor_settlers(baseline, world):
     fiscal.record_settlers(state, pop, world, np.arange(2))
     fiscal.close_year(state, world, scenario)
     assert state.accounts.rewards[city] == pytest.approx(
-        scenario.fiscal.reward.extra_yuan_per_poor_settler)
+        scenario.fiscal.reward.extra_yuan_per_poor_settler
+    )

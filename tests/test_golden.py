@@ -14,8 +14,10 @@ spec.loader.exec_module(golden)
 
 def test_outcomes_match_the_saved_baseline():
     moved = golden.moved_outcomes(golden.golden_outcomes(), pd.read_parquet(golden.GOLDEN))
-    assert not moved, (f"{len(moved)} outcomes moved from the golden baseline: {moved[:10]}; "
-                       "if that is intended, run `make update-baseline` and say why in the commit")
+    assert not moved, (
+        f"{len(moved)} outcomes moved from the golden baseline: {moved[:10]}; "
+        "if that is intended, run `make update-baseline` and say why in the commit"
+    )
 
 
 def test_the_comparison_sees_a_moved_value_and_a_missing_outcome():

@@ -14,8 +14,9 @@ SEEDS = (1, 2, 3)
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("which", ["baseline", "policy_2019"])
 def test_run_conserves_people_and_keeps_states_consistent(which, seed, request):
-    scenario = request.getfixturevalue(which).override({"simulation.migrants": 4000,
-                                                       "simulation.years": 3})
+    scenario = request.getfixturevalue(which).override(
+        {"simulation.migrants": 4000, "simulation.years": 3}
+    )
     model = CitizenizationModel(scenario, seed=seed)
     pop = model.population
     total_weight = pop.weight.astype(np.float64).sum()
@@ -34,8 +35,9 @@ def test_run_conserves_people_and_keeps_states_consistent(which, seed, request):
         home = pop.city < 0
         assert not pop.permit[home].any() and not pop.si_months[home].any()
         assert np.all(pop.employment[home] == Employment.AT_ORIGIN)
-        assert np.all((pop.wage > 0) == np.isin(pop.employment,
-                                                (Employment.FORMAL, Employment.INFORMAL)))
+        assert np.all(
+            (pop.wage > 0) == np.isin(pop.employment, (Employment.FORMAL, Employment.INFORMAL))
+        )
         assert np.all(pop.si_months <= pop.months_in_city + 1)  # insurance needs residence
         assert np.all(pop.months_in_city >= 0) and np.all(pop.si_months >= 0)
         assert np.all(model.quota_left >= 0)  # capacities never negative
@@ -45,10 +47,16 @@ def test_run_conserves_people_and_keeps_states_consistent(which, seed, request):
     # nobody ever settles more than once: the settled count equals the settlement flows
     rates = model.outcomes
     assert set(rates["outcome"]) == set(OUTCOMES)
-    settled_people = rates[(rates.outcome == "settled_people") & (rates.population == "all")
-                           & (rates.city_class == "all")]["value"].iloc[-1]
-    flows = rates[(rates.outcome == "settlements_per_year") & (rates.population == "all")
-                  & (rates.city_class == "all")]["value"].sum()
+    settled_people = rates[
+        (rates.outcome == "settled_people")
+        & (rates.population == "all")
+        & (rates.city_class == "all")
+    ]["value"].iloc[-1]
+    flows = rates[
+        (rates.outcome == "settlements_per_year")
+        & (rates.population == "all")
+        & (rates.city_class == "all")
+    ]["value"].sum()
     settled_weight = pop.weight[(pop.hukou == HukouStatus.SETTLED)].astype(float).sum()
     assert np.isclose(settled_people, settled_weight, rtol=1e-5)
     assert np.isclose(flows, settled_people, rtol=1e-5)
@@ -59,20 +67,36 @@ def test_outcomes_are_in_people_not_rows(baseline):
     model = CitizenizationModel(scenario, seed=5)
     model.run()
     rows = model.outcomes
-    in_cities = rows[(rows.outcome == "migrants_in_cities") & (rows.population == "all")
-                     & (rows.city_class == "all")]["value"].iloc[0]
+    in_cities = rows[
+        (rows.outcome == "migrants_in_cities")
+        & (rows.population == "all")
+        & (rows.city_class == "all")
+    ]["value"].iloc[0]
     pop = model.population
     expected = pop.weight[(pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)].astype(float).sum()
     assert np.isclose(in_cities, expected)
     assert in_cities > 1e6  # people (a 2000-row run stands for ~287 million), not rows
     # the class breakdown adds up to the whole
-    by_class = rows[(rows.outcome == "migrants_in_cities") & (rows.population == "all")
-                    & (rows.city_class != "all")]["value"].sum()
+    by_class = rows[
+        (rows.outcome == "migrants_in_cities")
+        & (rows.population == "all")
+        & (rows.city_class != "all")
+    ]["value"].sum()
     assert np.isclose(by_class, in_cities)
-    poor = rows[(rows.outcome == "migrants_in_cities") & (rows.population == "poor")
-                & (rows.city_class == "all")]["value"].iloc[0]
-    expected_poor = pop.weight[(pop.city >= 0) & (pop.hukou == HukouStatus.RURAL)
-                               & (pop.poverty != PovertyStatus.NOT_POOR)].astype(float).sum()
+    poor = rows[
+        (rows.outcome == "migrants_in_cities")
+        & (rows.population == "poor")
+        & (rows.city_class == "all")
+    ]["value"].iloc[0]
+    expected_poor = (
+        pop.weight[
+            (pop.city >= 0)
+            & (pop.hukou == HukouStatus.RURAL)
+            & (pop.poverty != PovertyStatus.NOT_POOR)
+        ]
+        .astype(float)
+        .sum()
+    )
     assert np.isclose(poor, expected_poor)
 
 
@@ -83,10 +107,13 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
     from model.outcomes.settlement import hukou_citizenization_rate
 
     city = city_of(world, SizeClass.MEDIUM)
-    pop = migrants_in(city, 4, months_in_city=[30, 12, 11, 40],
-                      hukou=[HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL,
-                             HukouStatus.RURAL],
-                      weight=[2.0, 1.0, 5.0, 1.0])
+    pop = migrants_in(
+        city,
+        4,
+        months_in_city=[30, 12, 11, 40],
+        hukou=[HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL, HukouStatus.RURAL],
+        weight=[2.0, 1.0, 5.0, 1.0],
+    )
     from model.flows import Flows
     from model.processes.settlement import CityRules
 
@@ -94,8 +121,18 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
     from model.processes.fiscal import Accounts
 
     rules = CityRules.build(baseline.settlement, world)
-    snapshot = Snapshot(pop, world, flows.people, np.zeros((7, 2)), flows.months_at_settlement,
-                        baseline, rules, 2019, Accounts(world.n_cities), rules.quota_people)
+    snapshot = Snapshot(
+        pop,
+        world,
+        flows.people,
+        np.zeros((7, 2)),
+        flows.months_at_settlement,
+        baseline,
+        rules,
+        2019,
+        Accounts(world.n_cities),
+        rules.quota_people,
+    )
     table = hukou_citizenization_rate(snapshot)
     # settled 2 people / (2 settled + 1 + 1 with >= 12 months); the 11-month row is not counted
     assert table[0, 0] == pytest.approx(0.5)
@@ -123,24 +160,26 @@ def test_synthesis_matches_the_marginals(baseline):
     assert in_city.mean() == pytest.approx(spec.in_city_share, abs=0.005)
     assert pop.female.mean() == pytest.approx(spec.female_share, abs=0.005)
     assert (pop.poverty == PovertyStatus.REGISTERED_POOR).mean() == pytest.approx(
-        spec.registered_poor_share, abs=0.003)
+        spec.registered_poor_share, abs=0.003
+    )
     education = np.bincount(pop.education, minlength=5) / len(pop)
     assert np.allclose(education, spec.education_shares.array(), atol=0.005)
     outside = world.province[pop.city[in_city]] != pop.origin_province[in_city]
     assert outside.mean() == pytest.approx(spec.inter_provincial_share, abs=0.005)
     employed = np.isin(pop.employment[in_city], (Employment.FORMAL, Employment.INFORMAL))
     formal = pop.employment[in_city] == Employment.FORMAL
-    assert formal.sum() / employed.sum() == pytest.approx(spec.formal_job_share_initial,
-                                                          abs=0.01)
-    assert pop.permit[in_city].mean() == pytest.approx(spec.residence_permit_share_initial,
-                                                       abs=0.01)
+    assert formal.sum() / employed.sum() == pytest.approx(spec.formal_job_share_initial, abs=0.01)
+    assert pop.permit[in_city].mean() == pytest.approx(
+        spec.residence_permit_share_initial, abs=0.01
+    )
 
 
 def test_model_is_a_mesa_model_stepping_months(baseline):
     import mesa
 
-    model = CitizenizationModel(baseline.override({"simulation.migrants": 500,
-                                                   "simulation.years": 1}), seed=0)
+    model = CitizenizationModel(
+        baseline.override({"simulation.migrants": 500, "simulation.years": 1}), seed=0
+    )
     assert isinstance(model, mesa.Model)
     model.run()
     assert model.steps == 12 and model.clock.month == 12 and model.clock.year == 2019

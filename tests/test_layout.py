@@ -45,14 +45,23 @@ def test_every_phase_declares_valid_columns():
         assert set(module.WRITES) <= names, module.__name__
 
 
-@pytest.mark.parametrize("scenario", ["policy_2019.yaml", "baseline.yaml",
-                                      "full_identification.yaml", "rural_rights_lost.yaml"])
+@pytest.mark.parametrize(
+    "scenario",
+    ["policy_2019.yaml", "baseline.yaml", "full_identification.yaml", "rural_rights_lost.yaml"],
+)
 def test_phases_write_only_the_columns_they_declare(watched, scenario):
     spec = load_scenario(SCENARIOS / scenario).override(
-        {"simulation.migrants": 8000, "simulation.years": 2})
+        {"simulation.migrants": 8000, "simulation.years": 2}
+    )
     CitizenizationModel(spec, seed=5).run()
-    assert set(watched) >= {"demography", "migration", "labour", "permits", "services",
-                            "settlement"}, "every phase that changes rows ran and changed some"
+    assert set(watched) >= {
+        "demography",
+        "migration",
+        "labour",
+        "permits",
+        "services",
+        "settlement",
+    }, "every phase that changes rows ran and changed some"
     for module in PHASES:
         name = module.__name__.rsplit(".", 1)[-1]
         extra = watched.get(name, set()) - set(module.WRITES)
@@ -68,15 +77,38 @@ def test_the_watch_sees_a_write():
 
 #: Which packages each layer may import (model.X); the calendar, runner and the user-facing
 #: layers are above the phases, so a phase never imports them.
-BELOW_PHASES = {"model.model", "model.runner", "model.synthesis", "model.governments",
-                "model.outcomes", "model.experiments", "model.validity", "model.output",
-                "model.dashboard", "model.cli"}
+BELOW_PHASES = {
+    "model.model",
+    "model.runner",
+    "model.synthesis",
+    "model.governments",
+    "model.outcomes",
+    "model.experiments",
+    "model.validity",
+    "model.output",
+    "model.dashboard",
+    "model.cli",
+}
 LAYERS = {
     "processes": BELOW_PHASES,
-    "scenario": BELOW_PHASES | {"model.processes", "model.world", "model.population",
-                                "model.flows", "model.national", "model.traits"},
-    "outcomes": {"model.model", "model.runner", "model.experiments", "model.validity",
-                 "model.output", "model.dashboard", "model.cli"},
+    "scenario": BELOW_PHASES
+    | {
+        "model.processes",
+        "model.world",
+        "model.population",
+        "model.flows",
+        "model.national",
+        "model.traits",
+    },
+    "outcomes": {
+        "model.model",
+        "model.runner",
+        "model.experiments",
+        "model.validity",
+        "model.output",
+        "model.dashboard",
+        "model.cli",
+    },
 }
 
 
@@ -96,6 +128,9 @@ def imported_modules(path: Path) -> set[str]:
 def test_layers_import_downwards_only(layer):
     forbidden = LAYERS[layer]
     for path in sorted((ROOT / "model" / layer).glob("*.py")):
-        bad = {m for m in imported_modules(path)
-               if any(m == f or m.startswith(f + ".") for f in forbidden)}
+        bad = {
+            m
+            for m in imported_modules(path)
+            if any(m == f or m.startswith(f + ".") for f in forbidden)
+        }
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)} from a layer above it"

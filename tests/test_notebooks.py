@@ -27,9 +27,15 @@ def test_notebooks_are_committed_without_outputs():
 def test_notebook_runs(path: Path, tmp_path, monkeypatch):
     monkeypatch.setenv("CITIZENIZATION_NOTEBOOK_OUT", str(tmp_path))
     book = nbformat.read(path, as_version=4)
-    NotebookClient(book, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    NotebookClient(
+        book, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    errors = [
+        o
+        for c in book.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert not errors
     assert any(tmp_path.rglob("*.png")), "each notebook draws at least one figure"

@@ -14,8 +14,9 @@ def test_same_seed_gives_identical_outcomes_parquet(baseline, tmp_path):
     b = run_scenario(baseline, seed=11, migrants=3000, years=2)
     a.to_parquet(tmp_path / "a.parquet", index=False)
     b.to_parquet(tmp_path / "b.parquet", index=False)
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"),
-                                  pd.read_parquet(tmp_path / "b.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a.parquet"), pd.read_parquet(tmp_path / "b.parquet")
+    )
     assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
 
 
@@ -45,5 +46,6 @@ def test_policy_change_leaves_other_phases_draws_alone(baseline, policy_2019):
     b.step()
     left_home_a = a.population.months_in_city == 0
     left_home_b = b.population.months_in_city == 0
-    assert np.array_equal(left_home_a & (a.population.city >= 0),
-                          left_home_b & (b.population.city >= 0))
+    assert np.array_equal(
+        left_home_a & (a.population.city >= 0), left_home_b & (b.population.city >= 0)
+    )

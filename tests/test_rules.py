@@ -18,8 +18,13 @@ def test_permit_needs_the_national_standard_six_months(baseline, world):
 
 
 def test_permit_needs_a_job_a_home_or_a_schooled_child(baseline, world):
-    pop = migrants_in(city_of(world, SizeClass.MEDIUM), 4, months_in_city=12,
-                      employment=Employment.UNEMPLOYED, housing=Housing.WORKSITE)
+    pop = migrants_in(
+        city_of(world, SizeClass.MEDIUM),
+        4,
+        months_in_city=12,
+        employment=Employment.UNEMPLOYED,
+        housing=Housing.WORKSITE,
+    )
     pop.employment[1] = Employment.FORMAL  # a job
     pop.housing[2] = Housing.RENTAL  # a legal home
     pop.children[3], pop.family_with[3], pop.schooled[3] = 1, True, True  # a child in school
@@ -41,8 +46,7 @@ def test_permit_take_up_of_one_gives_every_eligible_migrant_a_permit(baseline, w
 # --- settlement (prov. 14, 16): see also test_settlement.py --------------------------------------
 
 
-def test_open_class_settles_on_residence_while_conditions_class_asks_for_insurance(baseline,
-                                                                                   world):
+def test_open_class_settles_on_residence_while_conditions_class_asks_for_insurance(baseline, world):
     small = migrants_in(city_of(world, SizeClass.SMALL_1), 1, months_in_city=1, si_months=0)
     medium = migrants_in(city_of(world, SizeClass.MEDIUM), 1, months_in_city=24, si_months=11)
     assert settlement.eligible(small, world, baseline, 2019).tolist() == [True]
@@ -61,17 +65,32 @@ def test_conditions_require_a_job_and_a_legal_home(baseline, world):
 def test_priority_group_needs_twelve_months_not_eleven(policy_2019, world):
     # a registered-poor migrant in a large_1 city with no social insurance: the conditions
     # (12 months of insurance) fail, but priority (prov. 2: one year in the city) applies
-    pop = migrants_in(city_of(world, SizeClass.LARGE_1), 2, months_in_city=[11, 12],
-                      si_months=0, poverty=PovertyStatus.REGISTERED_POOR)
+    pop = migrants_in(
+        city_of(world, SizeClass.LARGE_1),
+        2,
+        months_in_city=[11, 12],
+        si_months=0,
+        poverty=PovertyStatus.REGISTERED_POOR,
+    )
     assert settlement.eligible(pop, world, policy_2019, 2019).tolist() == [False, True]
 
 
 def test_priority_does_not_apply_in_the_megacity_exception(policy_2019, world):
-    pop = migrants_in(city_of(world, SizeClass.SUPER_LARGE), 1, months_in_city=120,
-                      si_months=0, poverty=PovertyStatus.REGISTERED_POOR)
+    pop = migrants_in(
+        city_of(world, SizeClass.SUPER_LARGE),
+        1,
+        months_in_city=120,
+        si_months=0,
+        poverty=PovertyStatus.REGISTERED_POOR,
+    )
     assert settlement.eligible(pop, world, policy_2019, 2019).tolist() == [False]
-    extra = migrants_in(city_of(world, SizeClass.EXTRA_LARGE), 1, months_in_city=120,
-                        si_months=0, poverty=PovertyStatus.REGISTERED_POOR)
+    extra = migrants_in(
+        city_of(world, SizeClass.EXTRA_LARGE),
+        1,
+        months_in_city=120,
+        si_months=0,
+        poverty=PovertyStatus.REGISTERED_POOR,
+    )
     assert settlement.eligible(extra, world, policy_2019, 2019).tolist() == [True]
 
 
@@ -83,11 +102,22 @@ def test_each_priority_group_qualifies_on_its_own(policy_2019, world):
     pop.birth_year[3] = 1980  # new generation
     pop.poverty[4] = PovertyStatus.MINIMUM_INCOME  # poor
     assert settlement.eligible(pop, world, policy_2019, 2019).tolist() == [
-        False, True, True, True, True]
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
     no_new_generation = policy_2019.override(
-        {"settlement.priority_groups.new_generation.enabled": False})
+        {"settlement.priority_groups.new_generation.enabled": False}
+    )
     assert settlement.eligible(pop, world, no_new_generation, 2019).tolist() == [
-        False, True, True, False, True]
+        False,
+        True,
+        True,
+        False,
+        True,
+    ]
 
 
 def test_step_settles_exactly_the_eligible_and_willing(baseline, world):
@@ -97,7 +127,11 @@ def test_step_settles_exactly_the_eligible_and_willing(baseline, world):
     pop.housing[2] = Housing.WORKSITE  # the third has no legal home
     rules = settlement.CityRules.build(scenario.settlement, world)
     flows = Flows(world.size_class)
-    settlement.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows), rules, rules.new_year_quotas())
+    settlement.step(
+        month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows),
+        rules,
+        rules.new_year_quotas(),
+    )
     assert pop.hukou.tolist() == [HukouStatus.SETTLED, HukouStatus.RURAL, HukouStatus.RURAL]
     assert flows.people[Flow.SETTLEMENTS, SizeClass.SMALL_1].sum() == 1.0
     assert flows.people[Flow.SETTLED_OPEN].sum() == 1.0
@@ -107,8 +141,12 @@ def test_step_settles_exactly_the_eligible_and_willing(baseline, world):
 
 
 def test_formal_jobs_accrue_social_insurance_months(baseline, world):
-    scenario = baseline.override({"behaviour.labour.separation_formal_monthly": 0.0,
-                                  "behaviour.labour.separation_informal_monthly": 0.0})
+    scenario = baseline.override(
+        {
+            "behaviour.labour.separation_formal_monthly": 0.0,
+            "behaviour.labour.separation_informal_monthly": 0.0,
+        }
+    )
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, si_months=5)
     pop.employment[0] = Employment.FORMAL
     for m in range(3):
@@ -119,9 +157,13 @@ def test_formal_jobs_accrue_social_insurance_months(baseline, world):
 def test_no_hiring_in_a_city_whose_jobs_are_filled(baseline, world):
     city = city_of(world, SizeClass.SMALL_2)
     jobs = world.jobs_people[city]
-    scenario = baseline.override({"behaviour.labour.job_match_monthly_probability": 1.0,
-                                  "behaviour.labour.separation_formal_monthly": 0.0,
-                                  "behaviour.labour.separation_informal_monthly": 0.0})
+    scenario = baseline.override(
+        {
+            "behaviour.labour.job_match_monthly_probability": 1.0,
+            "behaviour.labour.separation_formal_monthly": 0.0,
+            "behaviour.labour.separation_informal_monthly": 0.0,
+        }
+    )
     pop = migrants_in(city, 2, employment=[Employment.FORMAL, Employment.UNEMPLOYED])
     pop.weight[0] = jobs  # one row holds every job in the city
     labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0)))
@@ -136,10 +178,15 @@ def test_no_hiring_in_a_city_whose_jobs_are_filled(baseline, world):
 
 
 def test_return_home_drops_everything_tied_to_the_city(baseline, world):
-    scenario = baseline.override({"behaviour.migration.return_monthly_probability": 1.0,
-                                  "behaviour.migration.outmigration_monthly_probability": 0.0})
-    pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, months_in_city=30, si_months=20,
-                      permit=True)
+    scenario = baseline.override(
+        {
+            "behaviour.migration.return_monthly_probability": 1.0,
+            "behaviour.migration.outmigration_monthly_probability": 0.0,
+        }
+    )
+    pop = migrants_in(
+        city_of(world, SizeClass.MEDIUM), 2, months_in_city=30, si_months=20, permit=True
+    )
     pop.hukou[1] = HukouStatus.SETTLED  # settlers do not return
     flows = Flows(world.size_class)
     migration.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows))

@@ -23,8 +23,11 @@ def write(tmp_path: Path, text: str, name: str = "variant.yaml") -> Path:
 
 def variant(tmp_path: Path, body: str) -> Path:
     """A scenario extending the real baseline with `body` (YAML) as its overrides."""
-    return write(tmp_path, f"name: variant\ndescription: a test variant\n"
-                           f"extends: {BASELINE}\n" + textwrap.dedent(body))
+    return write(
+        tmp_path,
+        f"name: variant\ndescription: a test variant\n"
+        f"extends: {BASELINE}\n" + textwrap.dedent(body),
+    )
 
 
 def check_fails(path: Path, capsys) -> str:
@@ -50,7 +53,8 @@ def test_extends_merges_and_keeps_untouched_values(baseline, policy_2019):
     assert baseline.settlement.rules.large_2.kind == "conditions"
     assert policy_2019.population == baseline.population
     assert policy_2019.settlement.rules.super_large.min_social_insurance_months == (
-        baseline.settlement.rules.super_large.min_social_insurance_months)
+        baseline.settlement.rules.super_large.min_social_insurance_months
+    )
 
 
 def test_resolved_yaml_loads_back_to_the_same_scenario(tmp_path, policy_2019):
@@ -67,12 +71,15 @@ def test_override_is_validated(baseline):
 
 
 def test_unknown_key_names_file_key_line_and_valid_keys(tmp_path, capsys):
-    path = variant(tmp_path, """
+    path = variant(
+        tmp_path,
+        """
         settlement:
           rules:
             medium:
               min_socail_insurance_months: 6
-        """)
+        """,
+    )
     err = check_fails(path, capsys)
     assert "settlement.rules.medium.min_socail_insurance_months" in err
     assert "line 8" in err
@@ -88,8 +95,7 @@ def test_wrong_type(tmp_path, capsys):
 
 
 def test_negative_months(tmp_path, capsys):
-    path = variant(tmp_path, "settlement:\n  rules:\n    medium:\n"
-                             "      min_residence_months: -3\n")
+    path = variant(tmp_path, "settlement:\n  rules:\n    medium:\n      min_residence_months: -3\n")
     err = check_fails(path, capsys)
     assert "greater than or equal to 0" in err and "-3" in err
 
@@ -146,8 +152,13 @@ def test_check_prints_one_line_per_good_file(capsys):
 
 
 def test_python_dash_m_model_runs_the_same_cli():
-    done = subprocess.run([sys.executable, "-m", "model", "check", str(BASELINE)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "model", "check", str(BASELINE)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "scenario 'baseline'" in done.stdout
 

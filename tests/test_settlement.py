@@ -14,12 +14,23 @@ from model.reference import named_cities
 from model.scenario import ScenarioError, load_scenario
 
 POINTS_CITY_RULE = {
-    "kind": "points", "min_residence_months": 0, "min_social_insurance_months": 0,
-    "requires_stable_job": False, "requires_legal_home": False,
-    "points": {"min_score": 50, "items": {
-        "insurance": {"source": "social_insurance_months", "points_per_unit": 1.0,
-                      "max_points": None}}},
-    "annual_quota_people_per_city": 2, "source": "test",
+    "kind": "points",
+    "min_residence_months": 0,
+    "min_social_insurance_months": 0,
+    "requires_stable_job": False,
+    "requires_legal_home": False,
+    "points": {
+        "min_score": 50,
+        "items": {
+            "insurance": {
+                "source": "social_insurance_months",
+                "points_per_unit": 1.0,
+                "max_points": None,
+            }
+        },
+    },
+    "annual_quota_people_per_city": 2,
+    "source": "test",
 }
 
 
@@ -27,18 +38,28 @@ def settle_month(pop, world, scenario, clock, rules=None, quota=None):
     rules = rules or settlement.CityRules.build(scenario.settlement, world)
     quota = rules.new_year_quotas() if quota is None else quota
     flows = Flows(world.size_class)
-    settlement.step(month(pop, world, scenario, clock, np.random.default_rng(0), flows), rules, quota)
+    settlement.step(
+        month(pop, world, scenario, clock, np.random.default_rng(0), flows), rules, quota
+    )
     return flows, quota
 
 
 def test_points_quota_settles_the_best_scores_and_the_rest_wait_a_year(policy_2019, world):
-    scenario = policy_2019.override({
-        "behaviour.settlement_monthly_application_probability": 1.0,
-        "settlement.city_rules": {"Beijing": POINTS_CITY_RULE},
-    })
+    scenario = policy_2019.override(
+        {
+            "behaviour.settlement_monthly_application_probability": 1.0,
+            "settlement.city_rules": {"Beijing": POINTS_CITY_RULE},
+        }
+    )
     beijing = world.names.index(named_cities()["Beijing"])
-    pop = migrants_in(beijing, 3, months_in_city=100, si_months=[80, 90, 70],
-                      settle_propensity=0.0, birth_year=1970)
+    pop = migrants_in(
+        beijing,
+        3,
+        months_in_city=100,
+        si_months=[80, 90, 70],
+        settle_propensity=0.0,
+        birth_year=1970,
+    )
     rules = settlement.CityRules.build(scenario.settlement, world)
     quota = rules.new_year_quotas()
     assert quota[beijing] == 2
@@ -66,9 +87,15 @@ def test_points_below_the_minimum_score_cannot_apply(policy_2019, world):
 
 def test_points_items_are_capped_and_summed(baseline, world):
     rule = baseline.settlement.rules.super_large.points
-    pop = migrants_in(city_of(world, SizeClass.SUPER_LARGE), 2, si_months=[120, 0],
-                      months_in_city=[120, 12], birth_year=[1990, 1960],
-                      education=[4, 0], housing=[Housing.OWNED, Housing.RENTAL])
+    pop = migrants_in(
+        city_of(world, SizeClass.SUPER_LARGE),
+        2,
+        si_months=[120, 0],
+        months_in_city=[120, 12],
+        birth_year=[1990, 1960],
+        education=[4, 0],
+        housing=[Housing.OWNED, Housing.RENTAL],
+    )
     score = settlement.points_score(pop, np.arange(2), rule, 2019)
     # 120 x 0.25 + 120 x 0.083 + min(4 x 3.75, 15) + min(16 x 20, 20) + 10 for the home
     assert score[0] == pytest.approx(30 + 9.96 + 15 + 20 + 10)
@@ -76,9 +103,20 @@ def test_points_items_are_capped_and_summed(baseline, world):
 
 
 def test_city_rule_replaces_its_class_rule_for_that_city_only(policy_2019, world):
-    scenario = policy_2019.override({"settlement.city_rules": {"Shanghai": {
-        "kind": "open", "min_residence_months": 0, "min_social_insurance_months": 0,
-        "requires_stable_job": False, "requires_legal_home": False, "source": "test"}}})
+    scenario = policy_2019.override(
+        {
+            "settlement.city_rules": {
+                "Shanghai": {
+                    "kind": "open",
+                    "min_residence_months": 0,
+                    "min_social_insurance_months": 0,
+                    "requires_stable_job": False,
+                    "requires_legal_home": False,
+                    "source": "test",
+                }
+            }
+        }
+    )
     shanghai = world.names.index(named_cities()["Shanghai"])
     beijing = world.names.index(named_cities()["Beijing"])
     pop = migrants_in(shanghai, 2, months_in_city=1, si_months=0)
@@ -86,21 +124,29 @@ def test_city_rule_replaces_its_class_rule_for_that_city_only(policy_2019, world
     assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False]
 
 
-@pytest.mark.parametrize("group, member", [
-    ("five_years_in_city", {"months_in_city": 60}),
-    ("whole_family", {"married": True, "family_with": True}),
-    ("new_generation", {"birth_year": 1985}),
-    ("poor", {"poverty": PovertyStatus.REGISTERED_POOR}),
-])
+@pytest.mark.parametrize(
+    "group, member",
+    [
+        ("five_years_in_city", {"months_in_city": 60}),
+        ("whole_family", {"married": True, "family_with": True}),
+        ("new_generation", {"birth_year": 1985}),
+        ("poor", {"poverty": PovertyStatus.REGISTERED_POOR}),
+    ],
+)
 def test_each_priority_group_exempts_exactly_its_conditions(policy_2019, world, group, member):
     """A large_1 city asks 12 months of insurance, a job and a legal home; the group exempts
     only social insurance: a member without insurance passes, without a home does not."""
-    off = {f"settlement.priority_groups.{g}.enabled": False
-           for g in ("five_years_in_city", "whole_family", "new_generation", "poor")}
-    scenario = policy_2019.override({**off,
-                                     f"settlement.priority_groups.{group}.enabled": True,
-                                     f"settlement.priority_groups.{group}.exempts":
-                                         ["social_insurance"]})
+    off = {
+        f"settlement.priority_groups.{g}.enabled": False
+        for g in ("five_years_in_city", "whole_family", "new_generation", "poor")
+    }
+    scenario = policy_2019.override(
+        {
+            **off,
+            f"settlement.priority_groups.{group}.enabled": True,
+            f"settlement.priority_groups.{group}.exempts": ["social_insurance"],
+        }
+    )
     city = city_of(world, SizeClass.LARGE_1)
     base = {"months_in_city": 24, "si_months": 0, "birth_year": 1970}
     pop = migrants_in(city, 4, **base)
@@ -108,15 +154,20 @@ def test_each_priority_group_exempts_exactly_its_conditions(policy_2019, world, 
         getattr(pop, name)[:3] = value  # rows 0-2 are members, row 3 is not
     pop.housing[1] = Housing.WORKSITE  # no legal home: not exempted
     pop.employment[2] = Employment.UNEMPLOYED  # no job: not exempted
-    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False, False,
-                                                                       False]
+    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False, False, False]
 
 
 def test_exemptions_are_route_priority_and_plain_passes_keep_their_rule(policy_2019, world):
     scenario = policy_2019.override({"behaviour.settlement_monthly_application_probability": 1.0})
     city = city_of(world, SizeClass.LARGE_1)
-    pop = migrants_in(city, 2, months_in_city=24, si_months=[24, 0],
-                      poverty=PovertyStatus.REGISTERED_POOR, settle_propensity=0.0)
+    pop = migrants_in(
+        city,
+        2,
+        months_in_city=24,
+        si_months=[24, 0],
+        poverty=PovertyStatus.REGISTERED_POOR,
+        settle_propensity=0.0,
+    )
     flows, _ = settle_month(pop, world, scenario, Clock(2019, 0))
     assert (pop.hukou == HukouStatus.SETTLED).all()
     assert flows.people[Flow.SETTLED_CONDITIONS].sum() == 1
@@ -124,13 +175,18 @@ def test_exemptions_are_route_priority_and_plain_passes_keep_their_rule(policy_2
 
 
 def test_megacity_exception_by_named_city(policy_2019, world):
-    scenario = policy_2019.override({"settlement.priority_groups.not_in_classes": [],
-                                     "settlement.priority_groups.not_in_cities": ["Wuhan"]})
+    scenario = policy_2019.override(
+        {
+            "settlement.priority_groups.not_in_classes": [],
+            "settlement.priority_groups.not_in_cities": ["Wuhan"],
+        }
+    )
     wuhan = world.names.index(named_cities()["Wuhan"])
     other = city_of(world, SizeClass.EXTRA_LARGE, k=1)  # Dongguan
     assert other != wuhan
-    pop = migrants_in(wuhan, 2, months_in_city=24, si_months=0,
-                      poverty=PovertyStatus.REGISTERED_POOR)
+    pop = migrants_in(
+        wuhan, 2, months_in_city=24, si_months=0, poverty=PovertyStatus.REGISTERED_POOR
+    )
     pop.city[1] = other
     assert settlement.eligible(pop, world, scenario, 2019).tolist() == [False, True]
 
@@ -158,15 +214,17 @@ def test_baseline_willingness_matches_the_2017_survey(baseline):
     p = settlement.willingness_probability(pop, rows, model.world, baseline)
     assert np.average(p, weights=pop.weight[rows]) == pytest.approx(0.37, abs=0.01)
     assert settlement.willing(pop, rows, model.world, baseline).mean() == pytest.approx(
-        0.37, abs=0.01)
+        0.37, abs=0.01
+    )
 
 
 def test_scenario_variants_move_settlement_the_expected_way(policy_2019):
     """Directional checks over seeds on common random numbers."""
     size = {"simulation.migrants": 6000, "simulation.years": 3}
-    variants = {name: load_scenario(SCENARIOS / f"{name}.yaml").override(size)
-                for name in ("policy_2019", "no_priority_groups", "rural_rights_lost",
-                             "open_below_3m")}
+    variants = {
+        name: load_scenario(SCENARIOS / f"{name}.yaml").override(size)
+        for name in ("policy_2019", "no_priority_groups", "rural_rights_lost", "open_below_3m")
+    }
     settled = {name: [] for name in variants}
     for seed in (1, 2, 3):
         for name, scenario in variants.items():
@@ -181,13 +239,15 @@ def test_scenario_variants_move_settlement_the_expected_way(policy_2019):
 
 
 def test_settlement_outcomes_are_reported(policy_2019):
-    model = CitizenizationModel(policy_2019.override({"simulation.migrants": 5000,
-                                                      "simulation.years": 2}), seed=2)
+    model = CitizenizationModel(
+        policy_2019.override({"simulation.migrants": 5000, "simulation.years": 2}), seed=2
+    )
     rows = model.run()
     whole = rows[(rows.city_class == "all") & (rows.population == "all") & (rows.year == 2020)]
     value = dict(zip(whole.outcome, whole.value, strict=True))
-    by_rule = sum(value[f"settled_by_rule_{r}"] for r in ("open", "conditions", "points",
-                                                          "priority"))
+    by_rule = sum(
+        value[f"settled_by_rule_{r}"] for r in ("open", "conditions", "points", "priority")
+    )
     assert by_rule == pytest.approx(value["settlements_per_year"])
     assert 0 < value["settlement_eligible_share"] < 1
     assert 0 < value["settlement_willing_share"] < 1
@@ -196,28 +256,40 @@ def test_settlement_outcomes_are_reported(policy_2019):
     assert value["median_months_to_settlement"] > 0
 
 
-@pytest.mark.parametrize("overrides, expected", [
-    ({"settlement.rules.large_1.min_social_insurance_months": 72}, "cap it at 60"),
-    ({"settlement.rules.large_2": POINTS_CITY_RULE}, "not allowed in cities under 3 million"),
-    ({"settlement.rules.super_large.points.items.insurance.source": "social_insurance_years"},
-     "social_insurance_months"),
-    ({"settlement.rules.super_large.annual_quota_people_per_city": -5},
-     "greater than or equal to 0"),
-    ({"settlement.priority_groups.not_in_cities": ["Gotham"]}, "unknown city name"),
-    ({"settlement.city_rules": {"Atlantis": POINTS_CITY_RULE}}, "unknown city name"),
-    ({"settlement.priority_groups.new_generaton": {"enabled": True, "exempts": []}},
-     "did you mean 'new_generation'"),
-    ({"settlement.priority_groups.poor.exempts": ["insurance"]}, "'social_insurance'"),
-    ({"settlement.rules.medium.annual_quota_people_per_city": 10}, "belong to kind: points"),
-])
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        ({"settlement.rules.large_1.min_social_insurance_months": 72}, "cap it at 60"),
+        ({"settlement.rules.large_2": POINTS_CITY_RULE}, "not allowed in cities under 3 million"),
+        (
+            {"settlement.rules.super_large.points.items.insurance.source": "insurance_years"},
+            "social_insurance_months",
+        ),
+        (
+            {"settlement.rules.super_large.annual_quota_people_per_city": -5},
+            "greater than or equal to 0",
+        ),
+        ({"settlement.priority_groups.not_in_cities": ["Gotham"]}, "unknown city name"),
+        ({"settlement.city_rules": {"Atlantis": POINTS_CITY_RULE}}, "unknown city name"),
+        (
+            {"settlement.priority_groups.new_generaton": {"enabled": True, "exempts": []}},
+            "did you mean 'new_generation'",
+        ),
+        ({"settlement.priority_groups.poor.exempts": ["insurance"]}, "'social_insurance'"),
+        ({"settlement.rules.medium.annual_quota_people_per_city": 10}, "belong to kind: points"),
+    ],
+)
 def test_bad_settlement_rules_are_refused(policy_2019, overrides, expected):
     with pytest.raises(ScenarioError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         policy_2019.override(overrides)
 
 
 def test_breaching_a_national_cap_must_be_declared(policy_2019):
-    scenario = policy_2019.override({
-        "settlement.rules.medium.kind": "conditions",
-        "settlement.rules.medium.min_social_insurance_months": 48,
-        "settlement.rules.medium.breaches_national_standard": True})
+    scenario = policy_2019.override(
+        {
+            "settlement.rules.medium.kind": "conditions",
+            "settlement.rules.medium.min_social_insurance_months": 48,
+            "settlement.rules.medium.breaches_national_standard": True,
+        }
+    )
     assert scenario.settlement.rules.medium.min_social_insurance_months == 48

@@ -58,8 +58,10 @@ def test_quick_sweep_writes_every_run_with_common_seeds(tmp_path, capsys):
     assert main(["sweep", str(QUICK), "--workers", "2", "--out", str(out), "--quiet"]) == 0
     runs = pd.read_parquet(out / "runs.parquet")
     assert runs["run_id"].nunique() == 16 and len(list((out / "runs").glob("*.parquet"))) == 16
-    assert {"settlement.rules.large_1.min_social_insurance_months",
-            "behaviour.willingness.intercept"} <= set(runs.columns)
+    assert {
+        "settlement.rules.large_1.min_social_insurance_months",
+        "behaviour.willingness.intercept",
+    } <= set(runs.columns)
     # common random numbers: one seed per replication, shared by every point and scenario
     seeds = runs.groupby("replication")["seed"].nunique()
     assert (seeds == 1).all()
@@ -70,14 +72,19 @@ def test_quick_sweep_writes_every_run_with_common_seeds(tmp_path, capsys):
     # a run's rows are exactly what run_scenario gives for its scenario and seed
     one = runs[runs["run_id"] == "policy_2019__p00003__r0001"]
     experiment_ = load_experiment(QUICK)
-    scenario = experiment_.scenarios[1].override({
-        "settlement.rules.large_1.min_social_insurance_months": 36,
-        "behaviour.willingness.intercept": 1.0})
+    scenario = experiment_.scenarios[1].override(
+        {
+            "settlement.rules.large_1.min_social_insurance_months": 36,
+            "behaviour.willingness.intercept": 1.0,
+        }
+    )
     direct = run_scenario(scenario, int(one["seed"].iloc[0]))
     direct = direct[direct["outcome"].isin(experiment_.spec.outcomes)]
     merged = one.merge(direct, on=["year", "outcome", "population", "city_class"])
-    assert len(merged) == len(one) and (merged["value_x"].fillna(-1)
-                                        == merged["value_y"].fillna(-1)).all()
+    assert (
+        len(merged) == len(one)
+        and (merged["value_x"].fillna(-1) == merged["value_y"].fillna(-1)).all()
+    )
 
 
 @pytest.mark.slow
@@ -86,10 +93,12 @@ def test_one_worker_two_workers_and_dask_give_identical_runs(tmp_path):
 
     sweep(QUICK, out=tmp_path / "one", workers=1, progress=False)
     sweep(QUICK, out=tmp_path / "two", workers=2, progress=False)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        summary = sweep(QUICK, out=tmp_path / "dask", scheduler=cluster.scheduler_address,
-                        progress=False)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        summary = sweep(
+            QUICK, out=tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False
+        )
     assert summary.done == 16 and summary.failed == 0
     one = (tmp_path / "one" / "runs.parquet").read_bytes()
     assert one == (tmp_path / "two" / "runs.parquet").read_bytes()
@@ -101,9 +110,23 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     path = experiment(tmp_path, MEDIUM)
     killed = tmp_path / "killed"
     process = subprocess.Popen(
-        [sys.executable, "-m", "model", "sweep", str(path), "--workers", "2", "--out",
-         str(killed), "--quiet"], cwd=ROOT, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "model",
+            "sweep",
+            str(path),
+            "--workers",
+            "2",
+            "--out",
+            str(killed),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if len(list((killed / "runs").glob("*.parquet"))) >= 4:
@@ -114,8 +137,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     finished = len(list((killed / "runs").glob("*.parquet")))
     assert 4 <= finished < 24, "the sweep should have been killed in the middle"
 
-    assert main(["sweep", str(path), "--resume", str(killed), "--workers", "1",
-                 "--quiet"]) == 0
+    assert main(["sweep", str(path), "--resume", str(killed), "--workers", "1", "--quiet"]) == 0
     whole = tmp_path / "whole"
     sweep(path, out=whole, workers=1, progress=False)
     assert (killed / "runs.parquet").read_bytes() == (whole / "runs.parquet").read_bytes()
@@ -154,7 +176,9 @@ def test_corrupt_run_files_are_redone(tmp_path):
 
 
 def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
-    path = experiment(tmp_path, """
+    path = experiment(
+        tmp_path,
+        """
         name: screening
         description: a tiny Morris screening
         scenarios: [{scenarios}/policy_2019.yaml]
@@ -166,7 +190,8 @@ def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
         seed: 5
         simulation: {migrants: 1500, years: 1}
         outcomes: [hukou_citizenization_rate]
-        """)
+        """,
+    )
     out = tmp_path / "screening"
     sweep(path, out=out, workers=1, progress=False)
     indices = analysis.sensitivity(out, "hukou_citizenization_rate")
@@ -203,23 +228,36 @@ def test_sweep_memory_does_not_grow_with_finished_runs(baseline):
     assert after_many - after_few < 2 * 3000 * 37, (after_few, after_many)
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("levers:\n  settlement.rules.large_1.min_socail_insurance_months: {range: [0, 5]}\n",
-     "no key 'settlement.rules.large_1.min_socail_insurance_months'"),
-    ("levers:\n  settlement.rules: {range: [0, 5]}\n", "whole section"),
-    ("outcomes: [hukou_citizenisation_rate]\n", "unknown outcome"),
-    ("levers:\n  behaviour.willingness.intercept: {range: [0.5, 0.5]}\n", "empty range"),
-    ("levers:\n  behaviour.willingness.intercept: {range: [0.2, 0.5]}\n"
-     "design: {kind: sobol, samples: 10}\n", "power of 2"),
-    ("levers:\n  settlement.rules.medium.min_residence_months: {range: [-6, 12]}\n",
-     "greater than or equal to 0"),
-    ("replications: 0\n", "greater than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            "levers:\n  settlement.rules.large_1.min_socail_insurance_months: {range: [0, 5]}\n",
+            "no key 'settlement.rules.large_1.min_socail_insurance_months'",
+        ),
+        ("levers:\n  settlement.rules: {range: [0, 5]}\n", "whole section"),
+        ("outcomes: [hukou_citizenisation_rate]\n", "unknown outcome"),
+        ("levers:\n  behaviour.willingness.intercept: {range: [0.5, 0.5]}\n", "empty range"),
+        (
+            "levers:\n  behaviour.willingness.intercept: {range: [0.2, 0.5]}\n"
+            "design: {kind: sobol, samples: 10}\n",
+            "power of 2",
+        ),
+        (
+            "levers:\n  settlement.rules.medium.min_residence_months: {range: [-6, 12]}\n",
+            "greater than or equal to 0",
+        ),
+        ("replications: 0\n", "greater than or equal to 1"),
+    ],
+)
 def test_bad_experiment_is_refused_before_any_run(tmp_path, capsys, body, expected):
     base = {
-        "name": "bad", "description": "x",
+        "name": "bad",
+        "description": "x",
         "scenarios": [str(SCENARIOS / "baseline.yaml")],
-        "design": {"kind": "grid", "levels": 2}, "replications": 1, "seed": 1,
+        "design": {"kind": "grid", "levels": 2},
+        "replications": 1,
+        "seed": 1,
         "outcomes": ["hukou_citizenization_rate"],
     }
     import yaml
@@ -236,8 +274,12 @@ def test_bad_experiment_is_refused_before_any_run(tmp_path, capsys, body, expect
 
 def test_unreachable_scheduler_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["sweep", str(QUICK), "--scheduler", "tcp://127.0.0.1:9", "--out", str(out),
-                 "--quiet"]) == 2
+    assert (
+        main(
+            ["sweep", str(QUICK), "--scheduler", "tcp://127.0.0.1:9", "--out", str(out), "--quiet"]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "No Dask scheduler answered" in err and "Traceback" not in err
     assert not list((out / "runs").glob("*.parquet")) if out.exists() else True

@@ -29,9 +29,10 @@ def golden_outcomes() -> pd.DataFrame:
     sys.path.insert(0, str(ROOT))
     from model import load_scenario, run_scenario
 
-    frames = [run_scenario(load_scenario(ROOT / "scenarios" / name), seed, migrants=rows,
-                           years=years)
-              for name, seed, rows, years in CASES]
+    frames = [
+        run_scenario(load_scenario(ROOT / "scenarios" / name), seed, migrants=rows, years=years)
+        for name, seed, rows, years in CASES
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -53,8 +54,11 @@ def moved_outcomes(now: pd.DataFrame, saved: pd.DataFrame) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true",
-                        help=f"rewrite {GOLDEN.relative_to(ROOT)} from the current code")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help=f"rewrite {GOLDEN.relative_to(ROOT)} from the current code",
+    )
     args = parser.parse_args(argv)
     table = golden_outcomes()
     if args.update:

@@ -28,11 +28,16 @@ AS_IN_SCENARIO = "as in scenario"
 #: Settlement rules a planner can pick for a group of classes: label -> rule overrides.
 RULE_CHOICES = {
     "open": {"kind": "open", "min_social_insurance_months": 0, "requires_stable_job": False},
-    "conditions: 1 year of insurance": {"kind": "conditions", "min_social_insurance_months": 12,
-                                        "requires_stable_job": True},
-    "conditions: 3 years of insurance": {"kind": "conditions",
-                                         "min_social_insurance_months": 36,
-                                         "requires_stable_job": True},
+    "conditions: 1 year of insurance": {
+        "kind": "conditions",
+        "min_social_insurance_months": 12,
+        "requires_stable_job": True,
+    },
+    "conditions: 3 years of insurance": {
+        "kind": "conditions",
+        "min_social_insurance_months": 36,
+        "requires_stable_job": True,
+    },
 }
 LARGE = ("large_1", "large_2")
 MEDIUM_AND_SMALL = ("medium", "small_1", "small_2")
@@ -45,17 +50,26 @@ def opinion_priority_groups():
     return load_scenario(SCENARIOS / "policy_2019.yaml").settlement.priority_groups
 
 
-def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_multiplier: float,
-                    priority_groups: str, rural_rights: str, school_places_multiplier: float = 1.0,
-                    public_rental_poor_priority: str = AS_IN_SCENARIO) -> dict:
+def lever_overrides(
+    scenario,
+    large_rule: str,
+    medium_small_rule: str,
+    reward_multiplier: float,
+    priority_groups: str,
+    rural_rights: str,
+    school_places_multiplier: float = 1.0,
+    public_rental_poor_priority: str = AS_IN_SCENARIO,
+) -> dict:
     """The dashboard's lever choices as dotted-key scenario overrides."""
     overrides: dict = {}
     if school_places_multiplier != 1.0:
         overrides["services.schooling.places_per_1000_capacity"] = (
-            scenario.services.schooling.places_per_1000_capacity * school_places_multiplier)
+            scenario.services.schooling.places_per_1000_capacity * school_places_multiplier
+        )
     if SWITCH[public_rental_poor_priority] is not None:
         overrides["services.public_rental_housing.poor_priority"] = SWITCH[
-            public_rental_poor_priority]
+            public_rental_poor_priority
+        ]
     for classes, choice in ((LARGE, large_rule), (MEDIUM_AND_SMALL, medium_small_rule)):
         if choice != AS_IN_SCENARIO:
             for size_class in classes:
@@ -66,12 +80,16 @@ def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_mu
                     overrides[f"settlement.rules.{size_class}.annual_quota_people_per_city"] = None
     reward = scenario.fiscal.reward
     if reward_multiplier != 1.0:
-        for key in ("yuan_per_cross_province_settler", "yuan_per_in_province_settler",
-                    "extra_yuan_per_poor_settler"):
+        for key in (
+            "yuan_per_cross_province_settler",
+            "yuan_per_in_province_settler",
+            "extra_yuan_per_poor_settler",
+        ):
             overrides[f"fiscal.reward.{key}"] = getattr(reward, key) * reward_multiplier
         if reward.annual_budget_yuan is not None:
-            overrides["fiscal.reward.annual_budget_yuan"] = (reward.annual_budget_yuan
-                                                             * reward_multiplier)
+            overrides["fiscal.reward.annual_budget_yuan"] = (
+                reward.annual_budget_yuan * reward_multiplier
+            )
     if SWITCH[priority_groups] is not None:
         # "on": each group as the 2019 opinion defines it (policy_2019.yaml), so the dashboard
         # holds no settlement rule of its own
@@ -80,13 +98,15 @@ def lever_overrides(scenario, large_rule: str, medium_small_rule: str, reward_mu
             overrides[f"settlement.priority_groups.{group}.enabled"] = SWITCH[priority_groups]
             if SWITCH[priority_groups]:
                 overrides[f"settlement.priority_groups.{group}.exempts"] = list(
-                    getattr(opinion, group).exempts)
+                    getattr(opinion, group).exempts
+                )
     if SWITCH[rural_rights] is not None:
         overrides["settlement.rural_rights.protected"] = SWITCH[rural_rights]
     return overrides
 
 
 # --- monthly measures (the dashboard's DataCollector) -----------------------------------------
+
 
 def citizenization_rate_all(model: CitizenizationModel) -> float:
     return float(OUTCOMES["hukou_citizenization_rate"](model.snapshot())[0, 0])
@@ -121,18 +141,35 @@ class DashboardModel(CitizenizationModel):
     """The model built from a scenario file and the dashboard's levers (SolaraViz re-creates it
     with these keyword arguments on Reset); collects the monthly measures."""
 
-    def __init__(self, scenario_file: str = DEFAULT_SCENARIO, migrants: int = 20_000,
-                 seed: int = 1, large_rule: str = AS_IN_SCENARIO,
-                 medium_small_rule: str = AS_IN_SCENARIO, reward_multiplier: float = 1.0,
-                 priority_groups: str = AS_IN_SCENARIO, rural_rights: str = AS_IN_SCENARIO,
-                 school_places_multiplier: float = 1.0,
-                 public_rental_poor_priority: str = AS_IN_SCENARIO):
+    def __init__(
+        self,
+        scenario_file: str = DEFAULT_SCENARIO,
+        migrants: int = 20_000,
+        seed: int = 1,
+        large_rule: str = AS_IN_SCENARIO,
+        medium_small_rule: str = AS_IN_SCENARIO,
+        reward_multiplier: float = 1.0,
+        priority_groups: str = AS_IN_SCENARIO,
+        rural_rights: str = AS_IN_SCENARIO,
+        school_places_multiplier: float = 1.0,
+        public_rental_poor_priority: str = AS_IN_SCENARIO,
+    ):
         base = load_scenario(SCENARIOS / scenario_file)
-        scenario = base.override({
-            "simulation.migrants": int(migrants),
-            **lever_overrides(base, large_rule, medium_small_rule, reward_multiplier,
-                              priority_groups, rural_rights, school_places_multiplier,
-                              public_rental_poor_priority)})
+        scenario = base.override(
+            {
+                "simulation.migrants": int(migrants),
+                **lever_overrides(
+                    base,
+                    large_rule,
+                    medium_small_rule,
+                    reward_multiplier,
+                    priority_groups,
+                    rural_rights,
+                    school_places_multiplier,
+                    public_rental_poor_priority,
+                ),
+            }
+        )
         super().__init__(scenario, seed=int(seed))
         self.datacollector = mesa.DataCollector(model_reporters=MEASURES)
         self.datacollector.collect(self)
@@ -151,10 +188,14 @@ def Headline(model: DashboardModel):
     rate = citizenization_rate_all(model)
     poor = citizenization_rate_poor(model)
     # plain HTML: solara's Markdown would load a diagram library from a CDN
-    solara.HTML(tag="div", unsafe_innerHTML=(
-        f"<b>{model.spec.name}</b>, month {model.steps} ({clock.year}-{clock.month:02d}): "
-        f"citizenization rate <span class='citizenization-rate'>{rate:.4f}</span> "
-        f"(poor {poor:.4f})"))
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f"<b>{model.spec.name}</b>, month {model.steps} ({clock.year}-{clock.month:02d}): "
+            f"citizenization rate <span class='citizenization-rate'>{rate:.4f}</span> "
+            f"(poor {poor:.4f})"
+        ),
+    )
 
 
 @solara.component
@@ -172,32 +213,67 @@ def model_params() -> dict:
     """SolaraViz inputs; defaults are 'as in scenario' (the scenario files hold the values)."""
     files = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
     return {
-        "scenario_file": {"type": "Select", "value": DEFAULT_SCENARIO, "values": files,
-                          "label": "scenario"},
-        "migrants": {"type": "SliderInt", "value": 20_000, "min": 5_000, "max": 200_000,
-                     "step": 5_000, "label": "agent rows"},
-        "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 20, "step": 1,
-                 "label": "seed"},
-        "large_rule": {"type": "Select", "value": AS_IN_SCENARIO,
-                       "values": [AS_IN_SCENARIO, *RULE_CHOICES],
-                       "label": "settlement rule, large cities (1-5 M)"},
-        "medium_small_rule": {"type": "Select", "value": AS_IN_SCENARIO,
-                              "values": [AS_IN_SCENARIO, "open",
-                                         "conditions: 1 year of insurance"],
-                              "label": "settlement rule, medium and small cities"},
-        "reward_multiplier": {"type": "SliderFloat", "value": 1.0, "min": 0.0, "max": 3.0,
-                              "step": 0.25, "label": "reward per settler (x scenario)"},
-        "priority_groups": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(SWITCH),
-                            "label": "priority groups (prov. 14)"},
-        "rural_rights": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(SWITCH),
-                         "label": "rural rights protected (prov. 16)"},
-        "school_places_multiplier": {"type": "SliderFloat", "value": 1.0, "min": 0.0,
-                                     "max": 3.0, "step": 0.25,
-                                     "label": "school places (x scenario)"},
-        "public_rental_poor_priority": {"type": "Select", "value": AS_IN_SCENARIO,
-                                        "values": list(SWITCH),
-                                        "label": "public rental priority for the poor "
-                                                 "(prov. 12)"},
+        "scenario_file": {
+            "type": "Select",
+            "value": DEFAULT_SCENARIO,
+            "values": files,
+            "label": "scenario",
+        },
+        "migrants": {
+            "type": "SliderInt",
+            "value": 20_000,
+            "min": 5_000,
+            "max": 200_000,
+            "step": 5_000,
+            "label": "agent rows",
+        },
+        "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 20, "step": 1, "label": "seed"},
+        "large_rule": {
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": [AS_IN_SCENARIO, *RULE_CHOICES],
+            "label": "settlement rule, large cities (1-5 M)",
+        },
+        "medium_small_rule": {
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": [AS_IN_SCENARIO, "open", "conditions: 1 year of insurance"],
+            "label": "settlement rule, medium and small cities",
+        },
+        "reward_multiplier": {
+            "type": "SliderFloat",
+            "value": 1.0,
+            "min": 0.0,
+            "max": 3.0,
+            "step": 0.25,
+            "label": "reward per settler (x scenario)",
+        },
+        "priority_groups": {
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": list(SWITCH),
+            "label": "priority groups (prov. 14)",
+        },
+        "rural_rights": {
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": list(SWITCH),
+            "label": "rural rights protected (prov. 16)",
+        },
+        "school_places_multiplier": {
+            "type": "SliderFloat",
+            "value": 1.0,
+            "min": 0.0,
+            "max": 3.0,
+            "step": 0.25,
+            "label": "school places (x scenario)",
+        },
+        "public_rental_poor_priority": {
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": list(SWITCH),
+            "label": "public rental priority for the poor (prov. 12)",
+        },
     }
 
 
@@ -205,12 +281,20 @@ def make_page():
     """The SolaraViz page (built on demand: importing this module builds nothing)."""
     return SolaraViz(
         DashboardModel(),
-        components=[Headline, Funnel,
-                    make_plot_component({"citizenization rate, all": "tab:blue",
-                                         "citizenization rate, poor": "tab:orange",
-                                         "service citizenization rate": "tab:purple"}),
-                    make_plot_component({"residence permit share": "tab:green",
-                                         "willing to settle": "tab:red"})],
+        components=[
+            Headline,
+            Funnel,
+            make_plot_component(
+                {
+                    "citizenization rate, all": "tab:blue",
+                    "citizenization rate, poor": "tab:orange",
+                    "service citizenization rate": "tab:purple",
+                }
+            ),
+            make_plot_component(
+                {"residence permit share": "tab:green", "willing to settle": "tab:red"}
+            ),
+        ],
         model_params=model_params(),
         name="Citizenization of rural poor migrants",
         play_interval=150,

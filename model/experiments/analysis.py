@@ -39,104 +39,172 @@ def factor_columns(runs: pd.DataFrame) -> list[str]:
     return [c for c in runs.columns if c not in fixed]
 
 
-def _select(runs: pd.DataFrame, outcome: str, population: str, city_class: str,
-            year: int | None) -> pd.DataFrame:
+def _select(
+    runs: pd.DataFrame, outcome: str, population: str, city_class: str, year: int | None
+) -> pd.DataFrame:
     if outcome not in set(runs["outcome"]):
-        raise ExperimentError(f"Outcome '{outcome}' is not in these results; they hold "
-                              f"{sorted(runs['outcome'].unique())}.")
+        raise ExperimentError(
+            f"Outcome '{outcome}' is not in these results; they hold "
+            f"{sorted(runs['outcome'].unique())}."
+        )
     year = int(runs["year"].max()) if year is None else year
-    rows = runs[(runs["outcome"] == outcome) & (runs["population"] == population)
-                & (runs["city_class"] == city_class) & (runs["year"] == year)]
+    rows = runs[
+        (runs["outcome"] == outcome)
+        & (runs["population"] == population)
+        & (runs["city_class"] == city_class)
+        & (runs["year"] == year)
+    ]
     if rows.empty:
-        raise ExperimentError(f"No rows for {outcome}, population {population}, city class "
-                              f"{city_class}, year {year}.")
+        raise ExperimentError(
+            f"No rows for {outcome}, population {population}, city class {city_class}, year {year}."
+        )
     return rows
 
 
-def point_means(runs: pd.DataFrame, outcome: str, population: str = "all",
-                city_class: str = "all", year: int | None = None) -> pd.DataFrame:
+def point_means(
+    runs: pd.DataFrame,
+    outcome: str,
+    population: str = "all",
+    city_class: str = "all",
+    year: int | None = None,
+) -> pd.DataFrame:
     """Per scenario and design point: the factor values, mean, 95 % CI and replications."""
     rows = _select(runs, outcome, population, city_class, year)
     factors = factor_columns(runs)
     records = []
     for (scenario, point), block in rows.groupby(["scenario", "point"], sort=True):
         mean, low, high = mean_ci(block["value"].to_numpy())
-        records.append({"scenario": scenario, "point": point,
-                        **block.iloc[0][factors].to_dict(), "mean": mean, "ci_low": low,
-                        "ci_high": high, "replications": len(block)})
+        records.append(
+            {
+                "scenario": scenario,
+                "point": point,
+                **block.iloc[0][factors].to_dict(),
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "replications": len(block),
+            }
+        )
     return pd.DataFrame.from_records(records)
 
 
-def paired_differences(runs: pd.DataFrame, reference: str, outcome: str,
-                       population: str = "all", city_class: str = "all",
-                       year: int | None = None) -> pd.DataFrame:
+def paired_differences(
+    runs: pd.DataFrame,
+    reference: str,
+    outcome: str,
+    population: str = "all",
+    city_class: str = "all",
+    year: int | None = None,
+) -> pd.DataFrame:
     """Per design point and scenario: mean of (scenario - reference) over replications, paired
     by replication seed, with a 95 % CI."""
     rows = _select(runs, outcome, population, city_class, year)
     if reference not in set(rows["scenario"]):
-        raise ExperimentError(f"Reference scenario '{reference}' is not in these results; "
-                              f"they hold {sorted(rows['scenario'].unique())}.")
+        raise ExperimentError(
+            f"Reference scenario '{reference}' is not in these results; "
+            f"they hold {sorted(rows['scenario'].unique())}."
+        )
     wide = rows.pivot_table(index=["point", "replication"], columns="scenario", values="value")
     records = []
     for scenario in wide.columns.drop(reference):
         diff = (wide[scenario] - wide[reference]).groupby(level="point")
         for point, values in diff:
             mean, low, high = mean_ci(values.dropna().to_numpy())
-            records.append({"scenario": scenario, "reference": reference, "point": point,
-                            "difference": mean, "ci_low": low, "ci_high": high})
+            records.append(
+                {
+                    "scenario": scenario,
+                    "reference": reference,
+                    "point": point,
+                    "difference": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     return pd.DataFrame.from_records(records)
 
 
-def sensitivity(folder: str | Path, outcome: str, scenario: str | None = None,
-                population: str = "all", city_class: str = "all",
-                year: int | None = None) -> pd.DataFrame:
+def sensitivity(
+    folder: str | Path,
+    outcome: str,
+    scenario: str | None = None,
+    population: str = "all",
+    city_class: str = "all",
+    year: int | None = None,
+) -> pd.DataFrame:
     """Sobol or Morris indices per factor for one scenario (default: the first), from the
     replication means at each design point. Needs a sobol or morris design."""
     folder = Path(folder)
     spec = read_spec(folder / "experiment.yaml")
     kind = spec.design.kind
     if kind not in ("sobol", "morris"):
-        raise ExperimentError(f"Sensitivity indices need a sobol or morris design; this sweep "
-                              f"used a {kind} design. Its point means and response surfaces "
-                              "still apply.")
+        raise ExperimentError(
+            f"Sensitivity indices need a sobol or morris design; this sweep "
+            f"used a {kind} design. Its point means and response surfaces "
+            "still apply."
+        )
     runs = load_runs(folder)
     means = point_means(runs, outcome, population, city_class, year)
     scenario = scenario or sorted(means["scenario"].unique())[0]
     means = means[means["scenario"] == scenario].sort_values("point")
     expected = len(SweepStore(folder).design())
     if len(means) != expected:
-        raise ExperimentError(f"Sensitivity indices need every design point; {len(means)} of "
-                              f"{expected} have results. Finish the sweep with --resume.")
+        raise ExperimentError(
+            f"Sensitivity indices need every design point; {len(means)} of "
+            f"{expected} have results. Finish the sweep with --resume."
+        )
     problem = salib_problem(spec.factors)
     y = means["mean"].to_numpy()
     if kind == "sobol":
-        result = sobol_analysis.analyze(problem, y, calc_second_order=spec.design.second_order,
-                                        seed=spec.design.seed)
-        table = pd.DataFrame({"S1": result["S1"], "S1_conf": result["S1_conf"],
-                              "ST": result["ST"], "ST_conf": result["ST_conf"]},
-                             index=problem["names"])
+        result = sobol_analysis.analyze(
+            problem, y, calc_second_order=spec.design.second_order, seed=spec.design.seed
+        )
+        table = pd.DataFrame(
+            {
+                "S1": result["S1"],
+                "S1_conf": result["S1_conf"],
+                "ST": result["ST"],
+                "ST_conf": result["ST_conf"],
+            },
+            index=problem["names"],
+        )
     else:
         x = means[problem["names"]].to_numpy(dtype=float)
-        result = morris_analysis.analyze(problem, x, y,
-                                         num_levels=spec.design.levels or MORRIS_DEFAULT_LEVELS,
-                                         seed=spec.design.seed)
-        table = pd.DataFrame({"mu_star": result["mu_star"],
-                              "mu_star_conf": result["mu_star_conf"],
-                              "sigma": result["sigma"]}, index=problem["names"])
+        result = morris_analysis.analyze(
+            problem,
+            x,
+            y,
+            num_levels=spec.design.levels or MORRIS_DEFAULT_LEVELS,
+            seed=spec.design.seed,
+        )
+        table = pd.DataFrame(
+            {
+                "mu_star": result["mu_star"],
+                "mu_star_conf": result["mu_star_conf"],
+                "sigma": result["sigma"],
+            },
+            index=problem["names"],
+        )
     table.index.name = "factor"
     kinds = {k: "lever" for k in spec.levers} | {k: "uncertainty" for k in spec.uncertainties}
     table.insert(0, "kind", [kinds[k] for k in table.index])
     return table
 
 
-def to_ema(runs: pd.DataFrame, outcomes: list[str] | None = None, population: str = "all",
-           city_class: str = "all", year: int | None = None
-           ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def to_ema(
+    runs: pd.DataFrame,
+    outcomes: list[str] | None = None,
+    population: str = "all",
+    city_class: str = "all",
+    year: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The EMA Workbench's result format: an experiments table (one row per run: factor
     values, scenario as `policy`, replication, seed) and `{outcome: array}` in the same order."""
     year = int(runs["year"].max()) if year is None else year
-    rows = runs[(runs["population"] == population) & (runs["city_class"] == city_class)
-                & (runs["year"] == year)]
+    rows = runs[
+        (runs["population"] == population)
+        & (runs["city_class"] == city_class)
+        & (runs["year"] == year)
+    ]
     wide = rows.pivot_table(index="run_id", columns="outcome", values="value")
     first = rows.drop_duplicates("run_id").set_index("run_id").loc[wide.index]
     experiments = first[factor_columns(runs) + ["replication", "seed"]].copy()

@@ -26,8 +26,7 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     mean = float(values.mean()) if values.size else float("nan")
     if values.size < 2:
         return mean, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(
-        values.size)
+    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
     return mean, mean - half, mean + half
 
 
@@ -46,15 +45,23 @@ class Comparison:
     def final_year(self) -> int:
         return int(self.runs["year"].max())
 
-    def summary(self, outcomes: Sequence[str] = HEADLINE,
-                populations: Sequence[str] = ("all", "poor"), city_class: str = "all",
-                year: int | None = None) -> pd.DataFrame:
+    def summary(
+        self,
+        outcomes: Sequence[str] = HEADLINE,
+        populations: Sequence[str] = ("all", "poor"),
+        city_class: str = "all",
+        year: int | None = None,
+    ) -> pd.DataFrame:
         """Per outcome and population: each scenario's mean and CI, and the paired difference
         of each scenario from the first (the reference) with its CI."""
         year = self.final_year if year is None else year
         rows = self.runs[(self.runs["year"] == year) & (self.runs["city_class"] == city_class)]
-        wide = rows.pivot_table(index=["outcome", "population", "seed"], columns="scenario",
-                                values="value", dropna=False)
+        wide = rows.pivot_table(
+            index=["outcome", "population", "seed"],
+            columns="scenario",
+            values="value",
+            dropna=False,
+        )
         reference = self.scenarios[0]
         records = []
         for outcome in outcomes:
@@ -64,14 +71,25 @@ class Comparison:
                 block = wide.loc[(outcome, population)]
                 for name in self.scenarios:
                     mean, low, high = mean_ci(block[name].to_numpy())
-                    diff = (mean_ci((block[name] - block[reference]).to_numpy())
-                            if name != reference else (np.nan, np.nan, np.nan))
-                    records.append({
-                        "outcome": outcome, "population": population, "scenario": name,
-                        "year": year, "mean": mean, "ci_low": low, "ci_high": high,
-                        "difference": diff[0], "difference_ci_low": diff[1],
-                        "difference_ci_high": diff[2],
-                    })
+                    diff = (
+                        mean_ci((block[name] - block[reference]).to_numpy())
+                        if name != reference
+                        else (np.nan, np.nan, np.nan)
+                    )
+                    records.append(
+                        {
+                            "outcome": outcome,
+                            "population": population,
+                            "scenario": name,
+                            "year": year,
+                            "mean": mean,
+                            "ci_low": low,
+                            "ci_high": high,
+                            "difference": diff[0],
+                            "difference_ci_low": diff[1],
+                            "difference_ci_high": diff[2],
+                        }
+                    )
         records.extend(self._cost_per_additional_settler(reference))
         return pd.DataFrame.from_records(records)
 
@@ -80,14 +98,17 @@ class Comparison:
         the whole run (services and capacity investment) / the extra poor people settled by
         the final year, against the reference; mean and 95 % CI over seeds."""
         runs = self.runs[(self.runs["city_class"] == "all")]
-        spending = runs[(runs["outcome"] == "public_spending_yuan")
-                        & (runs["population"] == "all")]
-        settled = runs[(runs["outcome"] == "settled_people") & (runs["population"] == "poor")
-                       & (runs["year"] == self.final_year)]
+        spending = runs[(runs["outcome"] == "public_spending_yuan") & (runs["population"] == "all")]
+        settled = runs[
+            (runs["outcome"] == "settled_people")
+            & (runs["population"] == "poor")
+            & (runs["year"] == self.final_year)
+        ]
         if spending.empty or settled.empty:
             return []
-        spend = spending.pivot_table(index="seed", columns="scenario", values="value",
-                                     aggfunc="sum")
+        spend = spending.pivot_table(
+            index="seed", columns="scenario", values="value", aggfunc="sum"
+        )
         poor = settled.pivot_table(index="seed", columns="scenario", values="value")
         records = []
         for name in self.scenarios:
@@ -96,18 +117,32 @@ class Comparison:
             extra_poor = poor[name] - poor[reference]
             ratio = ((spend[name] - spend[reference]) / extra_poor)[extra_poor > 0]
             mean, low, high = mean_ci(ratio.to_numpy())
-            records.append({"outcome": "cost_per_additional_citizenized_poor_yuan",
-                            "population": "poor", "scenario": name, "year": self.final_year,
-                            "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                            "difference": mean, "difference_ci_low": low,
-                            "difference_ci_high": high})
+            records.append(
+                {
+                    "outcome": "cost_per_additional_citizenized_poor_yuan",
+                    "population": "poor",
+                    "scenario": name,
+                    "year": self.final_year,
+                    "mean": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "difference": mean,
+                    "difference_ci_low": low,
+                    "difference_ci_high": high,
+                }
+            )
         return records
 
 
-def compare_scenarios(scenarios: Sequence[Scenario], seeds: Sequence[int], *,
-                      migrants: int | None = None, years: int | None = None,
-                      on_run_done: Callable[[], None] | None = None,
-                      progress: bool = False) -> Comparison:
+def compare_scenarios(
+    scenarios: Sequence[Scenario],
+    seeds: Sequence[int],
+    *,
+    migrants: int | None = None,
+    years: int | None = None,
+    on_run_done: Callable[[], None] | None = None,
+    progress: bool = False,
+) -> Comparison:
     """Run every scenario on every seed (common random numbers) and collect the outcomes."""
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
@@ -115,8 +150,9 @@ def compare_scenarios(scenarios: Sequence[Scenario], seeds: Sequence[int], *,
     frames = []
     for scenario in scenarios:
         for seed in seeds:
-            frames.append(run_scenario(scenario, seed, migrants=migrants, years=years,
-                                       progress=progress))
+            frames.append(
+                run_scenario(scenario, seed, migrants=migrants, years=years, progress=progress)
+            )
             if on_run_done is not None:
                 on_run_done()
     return Comparison(pd.concat(frames, ignore_index=True), tuple(names))
@@ -138,8 +174,12 @@ def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
     """The summary as a plain-text table: each scenario, then each difference from the first."""
     reference = comparison.scenarios[0]
     others = comparison.scenarios[1:]
-    header = ["outcome", "population", *comparison.scenarios,
-              *(f"{name} - {reference}" for name in others)]
+    header = [
+        "outcome",
+        "population",
+        *comparison.scenarios,
+        *(f"{name} - {reference}" for name in others),
+    ]
     lines = []
     for (outcome, population), block in summary.groupby(["outcome", "population"], sort=False):
         if block[["mean", "difference"]].isna().all().all():
@@ -151,20 +191,28 @@ def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
                 cells.append("")
                 continue
             r = block.loc[name]
-            cells.append(f"{format_value(outcome, r['mean'])} "
-                         f"[{format_value(outcome, r['ci_low'])}, "
-                         f"{format_value(outcome, r['ci_high'])}]")
+            cells.append(
+                f"{format_value(outcome, r['mean'])} "
+                f"[{format_value(outcome, r['ci_low'])}, "
+                f"{format_value(outcome, r['ci_high'])}]"
+            )
         for name in others:
             r = block.loc[name]
             sign = "+" if r["difference"] >= 0 else ""
-            cells.append(f"{sign}{format_value(outcome, r['difference'])} "
-                         f"[{format_value(outcome, r['difference_ci_low'])}, "
-                         f"{format_value(outcome, r['difference_ci_high'])}]")
+            cells.append(
+                f"{sign}{format_value(outcome, r['difference'])} "
+                f"[{format_value(outcome, r['difference_ci_low'])}, "
+                f"{format_value(outcome, r['difference_ci_high'])}]"
+            )
         lines.append(cells)
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+
     def fmt(row):
         return "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-    title = (f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random "
-             "numbers: mean [95% CI]; differences are paired by seed. M = million people, "
-             "bn = billion yuan.")
+
+    title = (
+        f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random "
+        "numbers: mean [95% CI]; differences are paired by seed. M = million people, "
+        "bn = billion yuan."
+    )
     return "\n".join([title, fmt(header), fmt(["-" * w for w in widths]), *map(fmt, lines)])

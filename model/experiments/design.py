@@ -22,8 +22,11 @@ MORRIS_DEFAULT_LEVELS = 4
 
 def salib_problem(factors: dict[str, Factor]) -> dict:
     """The SALib problem: names and bounds of the range factors."""
-    return {"num_vars": len(factors), "names": list(factors),
-            "bounds": [list(f.range) for f in factors.values()]}
+    return {
+        "num_vars": len(factors),
+        "names": list(factors),
+        "bounds": [list(f.range) for f in factors.values()],
+    }
 
 
 def design_points(spec: Experiment) -> pd.DataFrame:
@@ -38,9 +41,11 @@ def design_points(spec: Experiment) -> pd.DataFrame:
         if design.kind in ("sobol", "morris"):
             lists = [k for k, f in factors.items() if f.range is None]
             if lists:
-                raise ExperimentError(f"A {design.kind} design needs a range for every factor; "
-                                      f"{lists} give values or nothing. Use a grid, lhs or table "
-                                      "design, or give ranges.")
+                raise ExperimentError(
+                    f"A {design.kind} design needs a range for every factor; "
+                    f"{lists} give values or nothing. Use a grid, lhs or table "
+                    "design, or give ranges."
+                )
         frame = _sampled(factors, design)
     for key, factor in factors.items():
         frame[key] = [as_type(key, factor, v) for v in frame[key]]
@@ -55,33 +60,43 @@ def _grid(factors: dict[str, Factor], levels: int | None) -> pd.DataFrame:
             axes.append(list(factor.values))
         elif factor.range is not None:
             if levels is None:
-                raise ExperimentError(f"A grid design over the range of '{key}' needs 'levels' "
-                                      "(points per range, at least 2).")
+                raise ExperimentError(
+                    f"A grid design over the range of '{key}' needs 'levels' "
+                    "(points per range, at least 2)."
+                )
             axes.append(list(np.linspace(*factor.range, levels)))
         else:
-            raise ExperimentError(f"'{key}' gives neither a range nor values; only a table "
-                                  "design can leave them out.")
+            raise ExperimentError(
+                f"'{key}' gives neither a range nor values; only a table design can leave them out."
+            )
     return pd.DataFrame(list(itertools.product(*axes)), columns=list(factors))
 
 
 def _sampled(factors: dict[str, Factor], design) -> pd.DataFrame:
     # list factors become index ranges [0, n) for sampling, mapped back to values below
-    ranges = {k: (f if f.range is not None
-                  else Factor(range=(0.0, float(len(f.values or ())))))
-              for k, f in factors.items()}
+    ranges = {
+        k: (f if f.range is not None else Factor(range=(0.0, float(len(f.values or ())))))
+        for k, f in factors.items()
+    }
     missing = [k for k, f in factors.items() if f.range is None and f.values is None]
     if missing:
-        raise ExperimentError(f"{missing} give neither a range nor values; only a table "
-                              "design can leave them out.")
+        raise ExperimentError(
+            f"{missing} give neither a range nor values; only a table design can leave them out."
+        )
     problem = salib_problem(ranges)
     if design.kind == "lhs":
         x = latin.sample(problem, design.samples, seed=design.seed)
     elif design.kind == "sobol":
-        x = sobol.sample(problem, design.samples, calc_second_order=design.second_order,
-                         seed=design.seed)
+        x = sobol.sample(
+            problem, design.samples, calc_second_order=design.second_order, seed=design.seed
+        )
     else:
-        x = morris.sample(problem, design.samples,
-                          num_levels=design.levels or MORRIS_DEFAULT_LEVELS, seed=design.seed)
+        x = morris.sample(
+            problem,
+            design.samples,
+            num_levels=design.levels or MORRIS_DEFAULT_LEVELS,
+            seed=design.seed,
+        )
     frame = pd.DataFrame(x, columns=list(factors))
     for key, factor in factors.items():
         if factor.values is not None:

@@ -41,8 +41,9 @@ class LocalExecutor:
     def __init__(self, workers: int):
         self.workers = workers
         self.name = f"local pool of {workers} processes"
-        self._pool = ProcessPoolExecutor(max_workers=workers,
-                                         mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
 
     def run(self, fn: Callable, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
         # keep a bounded window of runs in flight so memory does not grow with the sweep
@@ -82,7 +83,8 @@ class DaskExecutor:
                 f"No Dask scheduler answered at {address!r} within {timeout_seconds:.0f} s "
                 f"({type(err).__name__}: {err}). Start one (`dask scheduler`, or a "
                 "dask-jobqueue cluster) and pass its address, e.g. tcp://127.0.0.1:8786; "
-                "nothing has been run.") from None
+                "nothing has been run."
+            ) from None
         workers = len(self._client.scheduler_info().get("workers", {}))
         self.name = f"Dask cluster at {address} ({workers} workers)"
 

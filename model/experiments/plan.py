@@ -52,9 +52,17 @@ def plan_runs(experiment: LoadedExperiment, points: pd.DataFrame) -> list[RunTas
     for s, scenario in enumerate(experiment.scenarios):
         for point, overrides in enumerate(records):
             for replication, seed in enumerate(seeds):
-                tasks.append(RunTask(
-                    run_id=run_id(scenario.name, point, replication), scenario_index=s,
-                    scenario=scenario, point=point, replication=replication, seed=seed,
-                    overrides=dict(overrides), outcomes=tuple(spec.outcomes),
-                    resolution=spec.resolution))
+                tasks.append(
+                    RunTask(
+                        run_id=run_id(scenario.name, point, replication),
+                        scenario_index=s,
+                        scenario=scenario,
+                        point=point,
+                        replication=replication,
+                        seed=seed,
+                        overrides=dict(overrides),
+                        outcomes=tuple(spec.outcomes),
+                        resolution=spec.resolution,
+                    )
+                )
     return tasks

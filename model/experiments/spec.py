@@ -64,25 +64,32 @@ class Factor(StrictModel):
         if self.range is not None and self.values is not None:
             raise ValueError("give either range or values, not both")
         if self.range is not None and not self.range[0] < self.range[1]:
-            raise ValueError(f"empty range {list(self.range)}: the low end must be below the "
-                             "high end")
+            raise ValueError(
+                f"empty range {list(self.range)}: the low end must be below the high end"
+            )
         return self
 
 
 class Design(StrictModel):
     kind: Literal["grid", "lhs", "sobol", "morris", "table"] = Field(
         description="grid: every combination; lhs: Latin hypercube; sobol: Saltelli/Sobol "
-                    "sequence for Sobol indices; morris: elementary-effects trajectories; "
-                    "table: the rows given")
-    levels: int | None = Field(None, ge=2, le=1000,
-                               description="grid: points per range; morris: grid levels")
-    samples: int | None = Field(None, ge=1, le=1_000_000,
-                                description="lhs: points; sobol: base samples N (a power of "
-                                            "2); morris: trajectories")
+        "sequence for Sobol indices; morris: elementary-effects trajectories; "
+        "table: the rows given"
+    )
+    levels: int | None = Field(
+        None, ge=2, le=1000, description="grid: points per range; morris: grid levels"
+    )
+    samples: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000,
+        description="lhs: points; sobol: base samples N (a power of 2); morris: trajectories",
+    )
     second_order: bool = Field(False, description="sobol: also second-order indices")
     seed: int = Field(0, ge=0, description="seed of the design's own sampling")
-    table: list[dict[str, Scalar]] | None = Field(None, min_length=1,
-                                                  description="table: one mapping per point")
+    table: list[dict[str, Scalar]] | None = Field(
+        None, min_length=1, description="table: one mapping per point"
+    )
 
     @model_validator(mode="after")
     def _sizes(self) -> Design:
@@ -90,14 +97,15 @@ class Design(StrictModel):
         if self.kind in needs and getattr(self, needs[self.kind]) is None:
             raise ValueError(f"a {self.kind} design needs '{needs[self.kind]}'")
         if self.kind == "sobol" and self.samples & (self.samples - 1):
-            raise ValueError(f"a sobol design needs samples (N) to be a power of 2 for the "
-                             f"Sobol sequence's balance properties (SALib), got {self.samples}; "
-                             "valid: 2, 4, 8, 16, ...")
+            raise ValueError(
+                f"a sobol design needs samples (N) to be a power of 2 for the "
+                f"Sobol sequence's balance properties (SALib), got {self.samples}; "
+                "valid: 2, 4, 8, 16, ..."
+            )
         if self.kind == "morris" and self.samples < 2:
             raise ValueError("a morris design needs at least 2 trajectories (samples)")
         if self.kind == "morris" and self.levels is not None and self.levels % 2:
-            raise ValueError(f"a morris design needs an even number of levels, got "
-                             f"{self.levels}")
+            raise ValueError(f"a morris design needs an even number of levels, got {self.levels}")
         return self
 
 
@@ -109,21 +117,30 @@ class Size(StrictModel):
 class Experiment(StrictModel):
     name: str = Field(min_length=1, description="short name, used in result folders")
     description: str = Field(description="one sentence: what the experiment asks")
-    scenarios: list[str] = Field(min_length=1, description="scenario files, relative to the "
-                                 "experiment file; every design point runs on each")
-    levers: dict[str, Factor] = Field(default_factory=dict,
-                                      description="scenario key path -> range or values")
-    uncertainties: dict[str, Factor] = Field(default_factory=dict,
-                                             description="scenario key path -> range or values")
+    scenarios: list[str] = Field(
+        min_length=1,
+        description="scenario files, relative to the "
+        "experiment file; every design point runs on each",
+    )
+    levers: dict[str, Factor] = Field(
+        default_factory=dict, description="scenario key path -> range or values"
+    )
+    uncertainties: dict[str, Factor] = Field(
+        default_factory=dict, description="scenario key path -> range or values"
+    )
     design: Design
     replications: int = Field(ge=1, le=100_000, description="runs per point and scenario")
-    seed: int = Field(ge=0, description="master seed; one seed per replication is spawned "
-                                        "from it and shared by every point (common random "
-                                        "numbers)")
+    seed: int = Field(
+        ge=0,
+        description="master seed; one seed per replication is spawned "
+        "from it and shared by every point (common random "
+        "numbers)",
+    )
     simulation: Size = Field(default_factory=Size, description="size of every run")
     outcomes: list[str] = Field(min_length=1, description="outcome names from outcomes.py")
     resolution: Literal["final_year", "yearly"] = Field(
-        "final_year", description="keep the final year only, or every year")
+        "final_year", description="keep the final year only, or every year"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
@@ -134,8 +151,7 @@ class Experiment(StrictModel):
         if both:
             raise ValueError(f"{sorted(both)} listed as both lever and uncertainty")
         if not self.factors and self.design.kind != "grid":
-            raise ValueError(f"a {self.design.kind} design needs at least one lever or "
-                             "uncertainty")
+            raise ValueError(f"a {self.design.kind} design needs at least one lever or uncertainty")
         return self
 
     @property
@@ -167,15 +183,16 @@ class LoadedExperiment:
 
     def hash(self) -> str:
         """Identity of the experiment: its settings and the resolved scenarios it runs."""
-        content = {"experiment": self.spec.model_dump(mode="json"),
-                   "scenarios": [s.hash() for s in self.scenarios]}
+        content = {
+            "experiment": self.spec.model_dump(mode="json"),
+            "scenarios": [s.hash() for s in self.scenarios],
+        }
         text = json.dumps(content, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _read(path: Path) -> tuple[Experiment, LineMap]:
-    data, lines = read_yaml(path, "Experiment file", ExperimentError,
-                            "experiments/quick.yaml")
+    data, lines = read_yaml(path, "Experiment file", ExperimentError, "experiments/quick.yaml")
     return validate(Experiment, data, lines, str(path), "Experiment", ExperimentError), lines
 
 
@@ -198,14 +215,17 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
             scenario = load_scenario(scenario_path)
         except ScenarioError as err:
             file, line = where(("scenarios", i), lines, str(path))
-            raise ExperimentError(f"Experiment file {path}, line {line}, key 'scenarios.{i}': "
-                                  f"{err}") from None
+            raise ExperimentError(
+                f"Experiment file {path}, line {line}, key 'scenarios.{i}': {err}"
+            ) from None
         scenarios.append(_sized(scenario, spec))
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise ExperimentError(f"Experiment file {path}, key 'scenarios': the scenarios' names "
-                              f"{names} repeat; each scenario in an experiment needs its own "
-                              "name.")
+        raise ExperimentError(
+            f"Experiment file {path}, key 'scenarios': the scenarios' names "
+            f"{names} repeat; each scenario in an experiment needs its own "
+            "name."
+        )
     _check_design_table(spec, lines, path)
     for scenario in scenarios:
         _check_values(spec, scenario, lines, path)
@@ -213,8 +233,7 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
 
 
 def _sized(scenario: Scenario, spec: Experiment) -> Scenario:
-    size = {f"simulation.{k}": v for k, v in spec.simulation.model_dump().items()
-            if v is not None}
+    size = {f"simulation.{k}": v for k, v in spec.simulation.model_dump().items() if v is not None}
     return scenario.override(size) if size else scenario
 
 
@@ -236,7 +255,8 @@ def _check_key_path(key: str, loc: tuple, lines: LineMap, path: Path) -> None:
         why = f"the scenario has no key '{key}'"
     raise ExperimentError(
         f"Experiment file {path}, line {line}, key '{loc[0]}.{key}': {why}. Valid keys under "
-        f"'{'.'.join(known) or '(top level)'}': {', '.join(prefix + v for v in valid)}.")
+        f"'{'.'.join(known) or '(top level)'}': {', '.join(prefix + v for v in valid)}."
+    )
 
 
 def _check_design_table(spec: Experiment, lines: LineMap, path: Path) -> None:
@@ -249,7 +269,8 @@ def _check_design_table(spec: Experiment, lines: LineMap, path: Path) -> None:
             raise ExperimentError(
                 f"Experiment file {path}, line {line}, key 'design.table.{i}': a table row "
                 f"must give exactly the declared levers and uncertainties {sorted(declared)}; "
-                f"it gives {sorted(row)}.")
+                f"it gives {sorted(row)}."
+            )
 
 
 def _check_values(spec: Experiment, scenario: Scenario, lines: LineMap, path: Path) -> None:
@@ -270,4 +291,5 @@ def _check_values(spec: Experiment, scenario: Scenario, lines: LineMap, path: Pa
             raise ExperimentError(
                 f"Experiment file {path}, line {line}, key '{'.'.join(map(str, loc))}': the "
                 f"value(s) {overrides} do not make a valid scenario '{scenario.name}': "
-                f"{err}") from None
+                f"{err}"
+            ) from None

@@ -43,21 +43,25 @@ class SweepStore:
     # --- creating and reopening ------------------------------------------------------------
 
     @classmethod
-    def create(cls, root: Path, experiment: LoadedExperiment,
-               points: pd.DataFrame) -> SweepStore:
+    def create(cls, root: Path, experiment: LoadedExperiment, points: pd.DataFrame) -> SweepStore:
         if (root / "experiment.json").exists():
-            raise ExperimentError(f"Folder {root} already holds a sweep; continue it with "
-                                  f"--resume {root}, or choose another --out.")
+            raise ExperimentError(
+                f"Folder {root} already holds a sweep; continue it with "
+                f"--resume {root}, or choose another --out."
+            )
         results.prepare_folder(root)
         store = cls(root)
         store.runs_dir.mkdir(exist_ok=True)
         shutil.copyfile(experiment.path, root / "experiment.yaml")
-        results.write_json({
-            "name": experiment.spec.name,
-            "experiment_file": str(experiment.path),
-            "experiment_hash": experiment.hash(),
-            "scenarios": {s.name: s.hash() for s in experiment.scenarios},
-        }, root / "experiment.json")
+        results.write_json(
+            {
+                "name": experiment.spec.name,
+                "experiment_file": str(experiment.path),
+                "experiment_hash": experiment.hash(),
+                "scenarios": {s.name: s.hash() for s in experiment.scenarios},
+            },
+            root / "experiment.json",
+        )
         results.write_parquet(points.reset_index(), root / "design.parquet")
         return store
 
@@ -65,15 +69,18 @@ class SweepStore:
     def reopen(cls, root: Path, experiment: LoadedExperiment) -> SweepStore:
         info_path = root / "experiment.json"
         if not info_path.is_file():
-            raise ExperimentError(f"--resume {root}: no sweep there (no experiment.json). "
-                                  "Valid: a folder written by `citizenization sweep`.")
+            raise ExperimentError(
+                f"--resume {root}: no sweep there (no experiment.json). "
+                "Valid: a folder written by `citizenization sweep`."
+            )
         info = json.loads(info_path.read_text())
         if info.get("experiment_hash") != experiment.hash():
             raise ExperimentError(
                 f"--resume {root}: that sweep was made by a different experiment (its hash "
                 f"{info.get('experiment_hash')} from {info.get('experiment_file')}; this one is "
                 f"{experiment.hash()} from {experiment.path}): the experiment file or one of "
-                "its scenarios changed. Resuming would mix results; start a new sweep instead.")
+                "its scenarios changed. Resuming would mix results; start a new sweep instead."
+            )
         results.prepare_folder(root)
         store = cls(root)
         store.runs_dir.mkdir(exist_ok=True)
@@ -82,8 +89,10 @@ class SweepStore:
     @classmethod
     def open_existing(cls, root: Path) -> SweepStore:
         if not (root / "experiment.json").is_file():
-            raise ExperimentError(f"{root} is not a sweep folder (no experiment.json). Valid: "
-                                  "a folder written by `citizenization sweep`.")
+            raise ExperimentError(
+                f"{root} is not a sweep folder (no experiment.json). Valid: "
+                "a folder written by `citizenization sweep`."
+            )
         return cls(root)
 
     @cached_property
@@ -107,21 +116,32 @@ class SweepStore:
         frame.insert(2, "point", task.point)
         frame.insert(3, "replication", task.replication)
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        meta = {"experiment_hash": self.info["experiment_hash"], "run_id": task.run_id,
-                "seed": task.seed, "scenario_hash": result.scenario_hash,
-                "wall_seconds": round(result.wall_seconds, 4)}
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
-                                               METADATA_KEY: json.dumps(meta).encode()})
+        meta = {
+            "experiment_hash": self.info["experiment_hash"],
+            "run_id": task.run_id,
+            "seed": task.seed,
+            "scenario_hash": result.scenario_hash,
+            "wall_seconds": round(result.wall_seconds, 4),
+        }
+        table = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(meta).encode()}
+        )
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         results.write_atomic(self.run_path(task.run_id), buffer.getvalue())
         self.failure_path(task.run_id).unlink(missing_ok=True)
 
     def write_failure(self, task: RunTask, result: RunResult) -> None:
-        results.write_json({"run_id": task.run_id, "seed": task.seed,
-                            "scenario_hash": result.scenario_hash,
-                            "wall_seconds": round(result.wall_seconds, 4),
-                            "error": result.error}, self.failure_path(task.run_id))
+        results.write_json(
+            {
+                "run_id": task.run_id,
+                "seed": task.seed,
+                "scenario_hash": result.scenario_hash,
+                "wall_seconds": round(result.wall_seconds, 4),
+                "error": result.error,
+            },
+            self.failure_path(task.run_id),
+        )
 
     def read_run(self, run_id: str) -> tuple[pd.DataFrame, dict] | None:
         """A finished run's rows and metadata, or None if missing, partial or not ours."""
@@ -134,7 +154,8 @@ class SweepStore:
         except (OSError, pa.ArrowException, KeyError, TypeError, ValueError):
             return None
         if meta.get("run_id") != run_id or (
-                meta.get("experiment_hash") != self.info["experiment_hash"]):
+            meta.get("experiment_hash") != self.info["experiment_hash"]
+        ):
             return None
         return table.to_pandas(), meta
 
@@ -153,31 +174,52 @@ class SweepStore:
     # --- manifest and collection -------------------------------------------------------------
 
     def run_record(self, task: RunTask) -> dict:
-        record = {"run_id": task.run_id, "scenario": task.scenario.name, "point": task.point,
-                  "replication": task.replication, "seed": task.seed, "status": "pending",
-                  "scenario_hash": None, "wall_seconds": None, "error": None}
+        record = {
+            "run_id": task.run_id,
+            "scenario": task.scenario.name,
+            "point": task.point,
+            "replication": task.replication,
+            "seed": task.seed,
+            "status": "pending",
+            "scenario_hash": None,
+            "wall_seconds": None,
+            "error": None,
+        }
         finished = self.read_run(task.run_id)
         if finished is not None:
             meta = finished[1]
-            record.update(status="done", scenario_hash=meta["scenario_hash"],
-                          wall_seconds=meta["wall_seconds"])
+            record.update(
+                status="done",
+                scenario_hash=meta["scenario_hash"],
+                wall_seconds=meta["wall_seconds"],
+            )
         elif self.failure_path(task.run_id).is_file():
             failure = json.loads(self.failure_path(task.run_id).read_text())
-            record.update(status="failed", scenario_hash=failure["scenario_hash"],
-                          wall_seconds=failure["wall_seconds"], error=failure["error"])
+            record.update(
+                status="failed",
+                scenario_hash=failure["scenario_hash"],
+                wall_seconds=failure["wall_seconds"],
+                error=failure["error"],
+            )
         return record
 
-    def write_manifest(self, experiment: LoadedExperiment, tasks: list[RunTask],
-                       executor: str, wall_seconds: float) -> dict:
+    def write_manifest(
+        self, experiment: LoadedExperiment, tasks: list[RunTask], executor: str, wall_seconds: float
+    ) -> dict:
         records = [self.run_record(t) for t in tasks]
-        counts = {s: sum(r["status"] == s for r in records) for s in ("done", "failed",
-                                                                      "pending")}
+        counts = {s: sum(r["status"] == s for r in records) for s in ("done", "failed", "pending")}
         manifest = results.manifest(
-            experiment=experiment.spec.name, experiment_file=str(experiment.path),
-            experiment_hash=experiment.hash(), design=experiment.spec.design.model_dump(),
-            replications=experiment.spec.replications, master_seed=experiment.spec.seed,
-            executor=executor, wall_time_seconds=round(wall_seconds, 3), counts=counts,
-            runs=records)
+            experiment=experiment.spec.name,
+            experiment_file=str(experiment.path),
+            experiment_hash=experiment.hash(),
+            design=experiment.spec.design.model_dump(),
+            replications=experiment.spec.replications,
+            master_seed=experiment.spec.seed,
+            executor=executor,
+            wall_time_seconds=round(wall_seconds, 3),
+            counts=counts,
+            runs=records,
+        )
         results.write_json(manifest, self.root / "manifest.json")
         return manifest
 
@@ -196,8 +238,11 @@ class SweepStore:
         if not frames:
             raise ExperimentError(f"No finished runs in {self.root} to collect yet.")
         runs = pd.concat(frames, ignore_index=True)
-        runs = runs.sort_values(["scenario", "point", "replication", "outcome", "population",
-                                 "city_class", "year"], kind="stable", ignore_index=True)
+        runs = runs.sort_values(
+            ["scenario", "point", "replication", "outcome", "population", "city_class", "year"],
+            kind="stable",
+            ignore_index=True,
+        )
         runs = runs.join(design, on="point")
         results.write_parquet(runs, self.root / "runs.parquet")
         return runs, missing

@@ -41,9 +41,16 @@ class SweepSummary:
     runs: pd.DataFrame | None
 
 
-def sweep(experiment_file: str | Path, *, out: Path | None = None, resume: Path | None = None,
-          workers: int | None = None, scheduler: str | None = None, progress: bool = True,
-          run: Callable[[RunTask], RunResult] = execute) -> SweepSummary:
+def sweep(
+    experiment_file: str | Path,
+    *,
+    out: Path | None = None,
+    resume: Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    run: Callable[[RunTask], RunResult] = execute,
+) -> SweepSummary:
     """Run (or resume) every run of an experiment; gather them into `runs.parquet`."""
     experiment = load_experiment(experiment_file)
     points = design_points(experiment.spec)
@@ -53,8 +60,9 @@ def sweep(experiment_file: str | Path, *, out: Path | None = None, resume: Path 
     else:
         from model.output.folders import results_root
 
-        folder = out or (results_root() / "sweeps"
-                         / f"{experiment.spec.name}-{results.timestamp()}")
+        folder = out or (
+            results_root() / "sweeps" / f"{experiment.spec.name}-{results.timestamp()}"
+        )
         store = SweepStore.create(folder, experiment, points)
     finished = store.finished(tasks)
     todo = [t for t in tasks if t.run_id not in finished]
@@ -64,13 +72,20 @@ def sweep(experiment_file: str | Path, *, out: Path | None = None, resume: Path 
 
     started = last_manifest = time.perf_counter()
     done = failed = 0
-    bar = tqdm(total=len(tasks), initial=len(finished), desc=experiment.spec.name, unit="run",
-               disable=not progress, dynamic_ncols=True)
+    bar = tqdm(
+        total=len(tasks),
+        initial=len(finished),
+        desc=experiment.spec.name,
+        unit="run",
+        disable=not progress,
+        dynamic_ncols=True,
+    )
     try:
         for task, result in executor.run(run, todo):
             if isinstance(result, BaseException):
-                result = RunResult(task.run_id, "failed", None, 0.0, "",
-                                   f"{type(result).__name__}: {result}")
+                result = RunResult(
+                    task.run_id, "failed", None, 0.0, "", f"{type(result).__name__}: {result}"
+                )
             if result.status == "done":
                 store.write_run(task, result)
                 done += 1
@@ -81,13 +96,15 @@ def sweep(experiment_file: str | Path, *, out: Path | None = None, resume: Path 
             bar.update(1)
             bar.set_postfix(failed=failed, refresh=False)
             if time.perf_counter() - last_manifest > MANIFEST_EVERY_SECONDS:
-                store.write_manifest(experiment, tasks, executor.name,
-                                     time.perf_counter() - started)
+                store.write_manifest(
+                    experiment, tasks, executor.name, time.perf_counter() - started
+                )
                 last_manifest = time.perf_counter()
     finally:
         bar.close()
         executor.close()
         store.write_manifest(experiment, tasks, executor.name, time.perf_counter() - started)
     runs = store.collect()[0] if done + len(finished) else None
-    return SweepSummary(store.root, len(tasks), len(finished), done, failed,
-                        time.perf_counter() - started, runs)
+    return SweepSummary(
+        store.root, len(tasks), len(finished), done, failed, time.perf_counter() - started, runs
+    )

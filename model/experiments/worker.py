@@ -42,8 +42,15 @@ def execute(task: RunTask) -> RunResult:
         scenario = task.scenario.override(task.overrides) if task.overrides else task.scenario
         scenario_hash = scenario.hash()
         outcomes = select(run_scenario(scenario, task.seed), task.outcomes, task.resolution)
-        return RunResult(task.run_id, "done", outcomes, time.perf_counter() - started,
-                         scenario_hash)
+        return RunResult(
+            task.run_id, "done", outcomes, time.perf_counter() - started, scenario_hash
+        )
     except Exception:  # noqa: BLE001 - any error in a run is that run's failure, recorded
-        return RunResult(task.run_id, "failed", None, time.perf_counter() - started,
-                         scenario_hash, traceback.format_exc())
+        return RunResult(
+            task.run_id,
+            "failed",
+            None,
+            time.perf_counter() - started,
+            scenario_hash,
+            traceback.format_exc(),
+        )

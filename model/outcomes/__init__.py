@@ -24,11 +24,33 @@ from model.outcomes.settlement import FUNNEL
 from model.outcomes.snapshot import Snapshot
 
 #: The outcomes a comparison leads with.
-HEADLINE = ("hukou_citizenization_rate", "service_citizenization_rate", "settlements_per_year",
-            "migrants_in_cities", "children_schooled_locally_share",
-            "residence_permit_share", "settlement_willing_share", "flowing_not_settling",
-            "return_migration_rate", "employment_rate", "mean_monthly_income_yuan",
-            "public_spending_yuan", "central_reward_spend_yuan", "city_net_fiscal_cost_yuan")
+HEADLINE = (
+    "hukou_citizenization_rate",
+    "service_citizenization_rate",
+    "settlements_per_year",
+    "migrants_in_cities",
+    "children_schooled_locally_share",
+    "residence_permit_share",
+    "settlement_willing_share",
+    "flowing_not_settling",
+    "return_migration_rate",
+    "employment_rate",
+    "mean_monthly_income_yuan",
+    "public_spending_yuan",
+    "central_reward_spend_yuan",
+    "city_net_fiscal_cost_yuan",
+)
 
-__all__ = ["CITY_CLASSES", "FUNNEL", "HEADLINE", "OUTCOMES", "POPULATIONS", "THEMES", "Outcome",
-           "Snapshot", "headline_values", "outcome", "record"]
+__all__ = [
+    "CITY_CLASSES",
+    "FUNNEL",
+    "HEADLINE",
+    "OUTCOMES",
+    "POPULATIONS",
+    "THEMES",
+    "Outcome",
+    "Snapshot",
+    "headline_values",
+    "outcome",
+    "record",
+]

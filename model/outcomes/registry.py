@@ -77,13 +77,15 @@ def record(s: Snapshot, year: int) -> pd.DataFrame:
     names = list(OUTCOMES)
     values = np.stack([OUTCOMES[name](s) for name in names])  # (outcome, population, class)
     per_outcome = len(POPULATIONS) * len(CITY_CLASSES)
-    return pd.DataFrame({
-        "year": year,
-        "outcome": np.repeat(names, per_outcome),
-        "population": np.tile(np.repeat(POPULATIONS, len(CITY_CLASSES)), len(names)),
-        "city_class": np.tile(CITY_CLASSES, len(POPULATIONS) * len(names)),
-        "value": values.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "year": year,
+            "outcome": np.repeat(names, per_outcome),
+            "population": np.tile(np.repeat(POPULATIONS, len(CITY_CLASSES)), len(names)),
+            "city_class": np.tile(CITY_CLASSES, len(POPULATIONS) * len(names)),
+            "value": values.ravel(),
+        }
+    )
 
 
 def headline_values(outcomes: pd.DataFrame, year: int | None = None) -> dict[str, float]:

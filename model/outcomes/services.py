@@ -54,8 +54,13 @@ def service_citizenization_rate(s: Snapshot) -> np.ndarray:
     with the full basic package: a residence permit or hukou, children (if any) in a local
     school, local medical insurance, pension cover and a legal stable home (DESIGN §6)."""
     pop = s.population
-    package = ((s.settled | pop.permit) & ((pop.children == 0) | (pop.family_with & pop.schooled))
-               & pop.local_medical & pop.pension & IS_LEGAL_HOME[pop.housing])
+    package = (
+        (s.settled | pop.permit)
+        & ((pop.children == 0) | (pop.family_with & pop.schooled))
+        & pop.local_medical
+        & pop.pension
+        & IS_LEGAL_HOME[pop.housing]
+    )
     return ratio(tally(s, s.target_group & package), tally(s, s.target_group))
 
 
@@ -64,8 +69,9 @@ def identified_poor_share(s: Snapshot) -> np.ndarray:
     """Poor migrants in cities identified as poor at their destination / poor migrants in
     cities (prov. 19); the same figure in both population rows."""
     pop = s.population
-    identified = identified_poor(pop, np.arange(len(pop)),
-                                 s.scenario.services.identified_poor_share)
+    identified = identified_poor(
+        pop, np.arange(len(pop)), s.scenario.services.identified_poor_share
+    )
     return poor_only(ratio(tally(s, identified), tally(s, pop.poor())))
 
 
@@ -102,8 +108,11 @@ def schooling_eligible(s: Snapshot) -> np.ndarray:
     a local school, in a school or not (children)."""
     pop = s.population
     need = pop.family_with & (pop.children > 0)
-    return tally(s, _with_access(s, need, s.scenario.services.schooling.access)
-                 | (need & pop.schooled), _children(s))
+    return tally(
+        s,
+        _with_access(s, need, s.scenario.services.schooling.access) | (need & pop.schooled),
+        _children(s),
+    )
 
 
 @outcome(unit="children", theme="services")
@@ -120,10 +129,12 @@ def schooling_places_used_share(s: Snapshot) -> np.ndarray:
     """Pupils / school places for migrants' children, by the cities' class."""
     pop = s.population
     in_city = pop.city >= 0
-    pupils = np.bincount(pop.city[in_city], services.pupils(pop)[in_city],
-                         minlength=s.world.n_cities)
-    return ratio(per_city(s, pupils),
-                 per_city(s, services.school_places(s.world, s.scenario.services)))
+    pupils = np.bincount(
+        pop.city[in_city], services.pupils(pop)[in_city], minlength=s.world.n_cities
+    )
+    return ratio(
+        per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))
+    )
 
 
 # --- public rental housing (prov. 12) ---------------------------------------------------------
@@ -142,8 +153,13 @@ def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
     sheds, or already have a flat."""
     pop = s.population
     tenants = pop.housing == Housing.PUBLIC_RENTAL
-    return tally(s, _with_access(s, NEEDS_HOUSING[pop.housing],
-                                 s.scenario.services.public_rental_housing.access) | tenants)
+    return tally(
+        s,
+        _with_access(
+            s, NEEDS_HOUSING[pop.housing], s.scenario.services.public_rental_housing.access
+        )
+        | tenants,
+    )
 
 
 @outcome(unit="people", theme="services")
@@ -167,8 +183,9 @@ def public_rental_places_used_share(s: Snapshot) -> np.ndarray:
     pop = s.population
     tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
     used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)
-    return ratio(per_city(s, used),
-                 per_city(s, services.housing_places(s.world, s.scenario.services)))
+    return ratio(
+        per_city(s, used), per_city(s, services.housing_places(s.world, s.scenario.services))
+    )
 
 
 # --- insurance (prov. 7-10) -------------------------------------------------------------------
@@ -209,7 +226,8 @@ def work_injury_cover_share(s: Snapshot) -> np.ndarray:
     pop = s.population
     share = s.scenario.services.other_insurance.informal_injury_cover_share
     covered = tally(s, s.unsettled & (pop.employment == Employment.FORMAL)) + share * tally(
-        s, s.unsettled & (pop.employment == Employment.INFORMAL))
+        s, s.unsettled & (pop.employment == Employment.INFORMAL)
+    )
     return ratio(covered, tally(s, s.unsettled & s.employed))
 
 
@@ -222,8 +240,11 @@ def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
     poor job-seekers in cities, year end (prov. 3); the same figure in both rows."""
     pop = s.population
     seeking = (pop.employment == Employment.UNEMPLOYED) & pop.poor()
-    served = seeking & s.scenario.services.employment_services.enabled & identified_poor(
-        pop, np.arange(len(pop)), s.scenario.services.identified_poor_share)
+    served = (
+        seeking
+        & s.scenario.services.employment_services.enabled
+        & identified_poor(pop, np.arange(len(pop)), s.scenario.services.identified_poor_share)
+    )
     return poor_only(ratio(tally(s, served), tally(s, seeking)))
 
 

@@ -94,8 +94,7 @@ def points_applicants(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="settlement")
 def points_success_rate(s: Snapshot) -> np.ndarray:
     """People admitted in the year's points rounds / points applicants (NaN with none)."""
-    return ratio(by_group(s.flows[Flow.POINTS_ADMITTED]),
-                 by_group(s.flows[Flow.POINTS_APPLICANTS]))
+    return ratio(by_group(s.flows[Flow.POINTS_ADMITTED]), by_group(s.flows[Flow.POINTS_APPLICANTS]))
 
 
 @outcome(unit="months", theme="settlement")
@@ -130,8 +129,7 @@ def funnel_masks(s: Snapshot) -> dict[str, np.ndarray]:
     pop = s.population
     settled = s.settled
     eligible, willing = s.settlement_position
-    stage = settled | (s.unsettled & (pop.city >= 0)
-                       & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+    stage = settled | (s.unsettled & (pop.city >= 0) & (pop.months_in_city >= TARGET_GROUP_MONTHS))
     stages = {"in_city_12_months": stage}
     stage = stage & (settled | pop.permit)
     stages["with_permit"] = stage
@@ -168,5 +166,10 @@ def funnel_willing(s: Snapshot) -> np.ndarray:
 
 
 #: The funnel's stages in order; the last is the settled stock.
-FUNNEL = ("funnel_in_city_12_months", "funnel_with_permit", "funnel_eligible", "funnel_willing",
-          "settled_people")
+FUNNEL = (
+    "funnel_in_city_12_months",
+    "funnel_with_permit",
+    "funnel_eligible",
+    "funnel_willing",
+    "settled_people",
+)

@@ -90,7 +90,7 @@ def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN where the denominator is empty."""
+    """Numerator / denominator, NaN where the denominator is empty."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(denominator > 0, numerator / denominator, np.nan)
 

@@ -40,26 +40,49 @@ def default_folder(*parts: str) -> Path:
     return results_root().joinpath(*parts, results.timestamp())
 
 
-def write_run(out: Path, scenario: Scenario, seed: int, outcomes: pd.DataFrame,
-              wall_seconds: float, scenario_file: Path | None = None) -> dict:
+def write_run(
+    out: Path,
+    scenario: Scenario,
+    seed: int,
+    outcomes: pd.DataFrame,
+    wall_seconds: float,
+    scenario_file: Path | None = None,
+) -> dict:
     """A single run's folder; returns its summary (headline outcomes of the last year)."""
-    summary = {"scenario": scenario.name, "seed": seed, "year": int(outcomes["year"].max()),
-               "outcomes": headline_values(outcomes)}
+    summary = {
+        "scenario": scenario.name,
+        "seed": seed,
+        "year": int(outcomes["year"].max()),
+        "outcomes": headline_values(outcomes),
+    }
     results.write_parquet(outcomes, out / "outcomes.parquet")
     results.write_json(summary, out / "summary.json")
     results.write_text(scenario.to_yaml(), out / "scenario.resolved.yaml")
     plots.plot_trajectories(outcomes, out / "trajectories.png", f"{scenario.name}, seed {seed}")
-    results.write_json(results.manifest(
-        scenario=scenario.name, scenario_file=str(scenario_file) if scenario_file else None,
-        scenario_hash=scenario.hash(), seed=seed, migrants=scenario.simulation.migrants,
-        years=scenario.simulation.years, wall_time_seconds=round(wall_seconds, 3)),
-        out / "manifest.json")
+    results.write_json(
+        results.manifest(
+            scenario=scenario.name,
+            scenario_file=str(scenario_file) if scenario_file else None,
+            scenario_hash=scenario.hash(),
+            seed=seed,
+            migrants=scenario.simulation.migrants,
+            years=scenario.simulation.years,
+            wall_time_seconds=round(wall_seconds, 3),
+        ),
+        out / "manifest.json",
+    )
     return summary
 
 
-def write_comparison(out: Path, comparison, scenarios: Sequence[Scenario], seeds: Sequence[int],
-                     wall_seconds: float, scenario_files: Sequence[Path] | None = None,
-                     report: bool = False) -> pd.DataFrame:
+def write_comparison(
+    out: Path,
+    comparison,
+    scenarios: Sequence[Scenario],
+    seeds: Sequence[int],
+    wall_seconds: float,
+    scenario_files: Sequence[Path] | None = None,
+    report: bool = False,
+) -> pd.DataFrame:
     """A paired comparison's folder (`comparison` from `compare_scenarios`); returns the
     summary table."""
     summary = comparison.summary()
@@ -69,40 +92,66 @@ def write_comparison(out: Path, comparison, scenarios: Sequence[Scenario], seeds
         results.write_text(scenario.to_yaml(), out / f"{scenario.name}.resolved.yaml")
     title = f"{' vs '.join(s.name for s in scenarios)}: {len(seeds)} seeds"
     runs = comparison.runs
+    trajectories = "Citizenization over time (bands: min-max over seeds) and by city class"
     figures = {
-        "Citizenization over time (bands: min-max over seeds) and by city class":
-            plots.plot_trajectories(runs, out / "comparison.png", f"{title} (bands: min-max)"),
-        "The citizenization funnel, all migrants":
-            plots.plot_funnel(runs, out / "funnel.png", f"{title}: all migrants"),
-        "The citizenization funnel, poor migrants":
-            plots.plot_funnel(runs, out / "funnel_poor.png", f"{title}: poor migrants",
-                              population="poor"),
+        trajectories: plots.plot_trajectories(
+            runs, out / "comparison.png", f"{title} (bands: min-max)"
+        ),
+        "The citizenization funnel, all migrants": plots.plot_funnel(
+            runs, out / "funnel.png", f"{title}: all migrants"
+        ),
+        "The citizenization funnel, poor migrants": plots.plot_funnel(
+            runs, out / "funnel_poor.png", f"{title}: poor migrants", population="poor"
+        ),
         "Fiscal flows (prov. 15)": plots.plot_fiscal(runs, out / "fiscal.png", title),
     }
     if report:
         from model.output.report import write_report
 
-        write_report(comparison, summary, figures, out / "report.html",
-                     {s.name: s.description for s in scenarios})
+        write_report(
+            comparison,
+            summary,
+            figures,
+            out / "report.html",
+            {s.name: s.description for s in scenarios},
+        )
     files = scenario_files or [None] * len(scenarios)
-    results.write_json(results.manifest(
-        scenarios={s.name: {"file": str(f) if f else None, "hash": s.hash()}
-                   for s, f in zip(scenarios, files, strict=True)},
-        seeds=list(seeds), migrants=[s.simulation.migrants for s in scenarios],
-        years=[s.simulation.years for s in scenarios], wall_time_seconds=round(wall_seconds, 3)),
-        out / "manifest.json")
+    results.write_json(
+        results.manifest(
+            scenarios={
+                s.name: {"file": str(f) if f else None, "hash": s.hash()}
+                for s, f in zip(scenarios, files, strict=True)
+            },
+            seeds=list(seeds),
+            migrants=[s.simulation.migrants for s in scenarios],
+            years=[s.simulation.years for s in scenarios],
+            wall_time_seconds=round(wall_seconds, 3),
+        ),
+        out / "manifest.json",
+    )
     return summary
 
 
-def write_validation(out: Path, scenario: Scenario, seeds: Sequence[int],
-                     simulated: pd.DataFrame, table: pd.DataFrame,
-                     targets: pd.DataFrame) -> None:
+def write_validation(
+    out: Path,
+    scenario: Scenario,
+    seeds: Sequence[int],
+    simulated: pd.DataFrame,
+    table: pd.DataFrame,
+    targets: pd.DataFrame,
+) -> None:
     """A validation's folder: simulated targets, the comparison table and its plot."""
     from model.validity import validation
 
     results.write_text(simulated.to_csv(index=False), out / "simulated.csv")
     results.write_text(table.to_csv(index=False), out / "against_targets.csv")
     validation.plot_against_targets(simulated, targets, out / "validation.png")
-    results.write_json(results.manifest(scenario=scenario.name, scenario_hash=scenario.hash(),
-                                        seeds=list(seeds), migrants=scenario.simulation.migrants),
-                       out / "manifest.json")
+    results.write_json(
+        results.manifest(
+            scenario=scenario.name,
+            scenario_hash=scenario.hash(),
+            seeds=list(seeds),
+            migrants=scenario.simulation.migrants,
+        ),
+        out / "manifest.json",
+    )

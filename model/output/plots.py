@@ -24,16 +24,23 @@ PANELS = (
 )
 
 
-def _grouped_bars(ax: plt.Axes, labels: list[str] | tuple[str, ...],
-                  series: dict[str, np.ndarray], rotation: int = 0) -> None:
+def _grouped_bars(
+    ax: plt.Axes,
+    labels: list[str] | tuple[str, ...],
+    series: dict[str, np.ndarray],
+    rotation: int = 0,
+) -> None:
     """Bars for each category, one colour per scenario, side by side."""
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     width = 0.8 / max(len(series), 1)
     for i, (name, values) in enumerate(series.items()):
-        ax.bar(np.arange(len(labels)) + i * width, values, width, color=colours[i % 10],
-               label=name)
-    ax.set_xticks(np.arange(len(labels)) + width * (len(series) - 1) / 2, labels,
-                  rotation=rotation, fontsize=8)
+        ax.bar(np.arange(len(labels)) + i * width, values, width, color=colours[i % 10], label=name)
+    ax.set_xticks(
+        np.arange(len(labels)) + width * (len(series) - 1) / 2,
+        labels,
+        rotation=rotation,
+        fontsize=8,
+    )
     ax.grid(alpha=0.3, axis="y")
     ax.tick_params(labelsize=8)
 
@@ -61,32 +68,54 @@ def plot_trajectories(runs: pd.DataFrame, path: Path, title: str) -> Path:
     whole = runs[runs["city_class"] == "all"]
     for ax, (outcome, population, label, scale) in zip(axes.flat, PANELS, strict=False):
         for i, name in enumerate(scenarios):
-            rows = whole[(whole["scenario"] == name) & (whole["outcome"] == outcome)
-                         & (whole["population"] == population)]
+            rows = whole[
+                (whole["scenario"] == name)
+                & (whole["outcome"] == outcome)
+                & (whole["population"] == population)
+            ]
             by_year = rows.groupby("year")["value"]
             mean, low, high = by_year.mean() * scale, by_year.min() * scale, by_year.max() * scale
             ax.plot(mean.index, mean.values, marker="o", ms=3, color=colours[i % 10], label=name)
             if rows["seed"].nunique() > 1:
-                ax.fill_between(mean.index, low.values, high.values, alpha=0.2,
-                                color=colours[i % 10])
+                ax.fill_between(
+                    mean.index, low.values, high.values, alpha=0.2, color=colours[i % 10]
+                )
         _style(ax, label)
     axes.flat[0].legend(fontsize=8)
 
     ax = axes.flat[-1]
-    final = runs[(runs["year"] == runs["year"].max())
-                 & (runs["outcome"] == "hukou_citizenization_rate")
-                 & (runs["population"] == "all") & (runs["city_class"] != "all")]
+    final = runs[
+        (runs["year"] == runs["year"].max())
+        & (runs["outcome"] == "hukou_citizenization_rate")
+        & (runs["population"] == "all")
+        & (runs["city_class"] != "all")
+    ]
     classes = [c.key for c in SizeClass]
-    _grouped_bars(ax, classes, {
-        name: final[final["scenario"] == name].groupby("city_class")["value"].mean()
-        .reindex(classes).to_numpy() for name in scenarios}, rotation=30)
+    _grouped_bars(
+        ax,
+        classes,
+        {
+            name: final[final["scenario"] == name]
+            .groupby("city_class")["value"]
+            .mean()
+            .reindex(classes)
+            .to_numpy()
+            for name in scenarios
+        },
+        rotation=30,
+    )
     ax.set_ylabel(f"citizenization rate {int(runs['year'].max())}, by city class", fontsize=8)
     fig.suptitle(title, fontsize=11)
     return _save(fig, path)
 
 
-FUNNEL_LABELS = ("in city\n>= 12 months", "with residence\npermit", "eligible\nto settle",
-                 "eligible and\nwilling", "settled")
+FUNNEL_LABELS = (
+    "in city\n>= 12 months",
+    "with residence\npermit",
+    "eligible\nto settle",
+    "eligible and\nwilling",
+    "settled",
+)
 
 
 def draw_funnel(ax: plt.Axes, people: list[float]) -> None:
@@ -103,27 +132,41 @@ def plot_funnel(runs: pd.DataFrame, path: Path, title: str, population: str = "a
     >= 12 months -> residence permit -> eligible to settle -> willing -> settled."""
     from model.outcomes import FUNNEL
 
-    final = runs[(runs["year"] == runs["year"].max()) & (runs["city_class"] == "all")
-                 & (runs["population"] == population) & (runs["outcome"].isin(FUNNEL))]
+    final = runs[
+        (runs["year"] == runs["year"].max())
+        & (runs["city_class"] == "all")
+        & (runs["population"] == population)
+        & (runs["outcome"].isin(FUNNEL))
+    ]
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    _grouped_bars(ax, FUNNEL_LABELS, {
-        name: final[final["scenario"] == name].groupby("outcome")["value"].mean()
-        .reindex(list(FUNNEL)).to_numpy() / 1e6
-        for name in dict.fromkeys(runs["scenario"])})
-    ax.set_ylabel(f"million people ({population} migrants), {int(runs['year'].max())}",
-                  fontsize=8)
+    _grouped_bars(
+        ax,
+        FUNNEL_LABELS,
+        {
+            name: final[final["scenario"] == name]
+            .groupby("outcome")["value"]
+            .mean()
+            .reindex(list(FUNNEL))
+            .to_numpy()
+            / 1e6
+            for name in dict.fromkeys(runs["scenario"])
+        },
+    )
+    ax.set_ylabel(f"million people ({population} migrants), {int(runs['year'].max())}", fontsize=8)
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=10)
     return _save(fig, path)
 
 
 #: (outcome, label) of the fiscal panels.
-FISCAL = (("public_spending_yuan", "public spending on migrants and settlers"),
-          ("central_reward_spend_yuan", "central citizenization rewards"),
-          ("infrastructure_subsidy_yuan", "infrastructure subsidy"),
-          ("capacity_investment_yuan", "cities' capacity investment"),
-          ("city_net_fiscal_cost_yuan", "cities' net fiscal cost"),
-          ("land_quota_m2", "land quota (million m2)"))
+FISCAL = (
+    ("public_spending_yuan", "public spending on migrants and settlers"),
+    ("central_reward_spend_yuan", "central citizenization rewards"),
+    ("infrastructure_subsidy_yuan", "infrastructure subsidy"),
+    ("capacity_investment_yuan", "cities' capacity investment"),
+    ("city_net_fiscal_cost_yuan", "cities' net fiscal cost"),
+    ("land_quota_m2", "land quota (million m2)"),
+)
 
 
 def plot_fiscal(runs: pd.DataFrame, path: Path, title: str) -> Path:
@@ -137,16 +180,24 @@ def plot_fiscal(runs: pd.DataFrame, path: Path, title: str) -> Path:
         for i, name in enumerate(scenarios):
             rows = whole[(whole["scenario"] == name) & (whole["outcome"] == outcome)]
             series = rows.groupby("year")["value"].mean() * scale
-            ax.plot(series.index, series.values, marker="o", ms=3, color=colours[i % 10],
-                    label=name)
+            ax.plot(
+                series.index, series.values, marker="o", ms=3, color=colours[i % 10], label=name
+            )
         _style(ax, label + ("" if outcome.endswith("_m2") else " (billion yuan)"))
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(title, fontsize=11)
     return _save(fig, path)
 
 
-def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path: Path,
-                          scenario: str | None = None, population: str = "all") -> Path:
+def plot_response_surface(
+    runs: pd.DataFrame,
+    x: str,
+    y: str,
+    outcome: str,
+    path: Path,
+    scenario: str | None = None,
+    population: str = "all",
+) -> Path:
     """Mean outcome over two factors (replications averaged; other factors averaged)."""
     from model.experiments.analysis import point_means
 
@@ -156,8 +207,13 @@ def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path
     grid = means.groupby([y, x])["mean"].mean().unstack(x)
     fig, ax = plt.subplots(figsize=(6.5, 5))
     if grid.shape[0] > 1 and grid.shape[1] > 1 and not grid.isna().any().any():
-        mesh = ax.contourf(grid.columns.astype(float), grid.index.astype(float),
-                           grid.to_numpy(), levels=12, cmap="viridis")
+        mesh = ax.contourf(
+            grid.columns.astype(float),
+            grid.index.astype(float),
+            grid.to_numpy(),
+            levels=12,
+            cmap="viridis",
+        )
     else:
         mesh = ax.scatter(means[x], means[y], c=means["mean"], cmap="viridis", s=60)
     fig.colorbar(mesh, ax=ax, label=f"{outcome} ({population})")
@@ -169,7 +225,7 @@ def plot_response_surface(runs: pd.DataFrame, x: str, y: str, outcome: str, path
 
 def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
     """Horizontal bars of total-order Sobol indices or Morris mu*, with confidence."""
-    column, conf = (("ST", "ST_conf") if "ST" in indices else ("mu_star", "mu_star_conf"))
+    column, conf = ("ST", "ST_conf") if "ST" in indices else ("mu_star", "mu_star_conf")
     order = indices.sort_values(column)
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(order) + 1.5))
     colours = ["tab:blue" if k == "lever" else "tab:orange" for k in order["kind"]]
@@ -178,4 +234,3 @@ def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=10)
     return _save(fig, path)
-

@@ -19,8 +19,16 @@ import pandas as pd
 from model.scenario.inputs import InputError
 
 #: Packages whose versions every manifest records.
-RECORDED_PACKAGES = ("citizenization", "mesa", "numpy", "pandas", "pyarrow", "pydantic",
-                     "scipy", "matplotlib")
+RECORDED_PACKAGES = (
+    "citizenization",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "scipy",
+    "matplotlib",
+)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,9 +60,11 @@ def prepare_folder(path: Path) -> Path:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
             pass
     except OSError as err:
-        raise OutputError(f"Output folder {path} cannot be written ({err.strerror or err}). "
-                          "Choose another with --out, one you may create files in; nothing "
-                          "has been run.") from None
+        raise OutputError(
+            f"Output folder {path} cannot be written ({err.strerror or err}). "
+            "Choose another with --out, one you may create files in; nothing "
+            "has been run."
+        ) from None
     return path
 
 
@@ -88,11 +98,21 @@ def write_text(text: str, path: Path) -> None:
 def git_commit() -> str:
     """The project's git commit (with `+dirty` if changed), or `unknown` outside a checkout."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, text=True,
-                                capture_output=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=PROJECT_ROOT, text=True, capture_output=True,
-                               timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=PROJECT_ROOT,
+            text=True,
+            capture_output=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            text=True,
+            capture_output=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("+dirty" if dirty else "")

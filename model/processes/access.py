@@ -27,5 +27,4 @@ def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:
 def identified_poor(pop: Population, rows: np.ndarray, identified_share: float) -> np.ndarray:
     """For `rows`, poor migrants the destination has identified as poor (prov. 19): those
     whose fixed identification rank falls below the identified share."""
-    return IS_POOR[pop.poverty[rows]] & (
-        pop.identification_rank[rows] < identified_share * 256)
+    return IS_POOR[pop.poverty[rows]] & (pop.identification_rank[rows] < identified_share * 256)

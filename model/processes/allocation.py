@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def allocate(rows: np.ndarray, city: np.ndarray, demand: np.ndarray, rank: np.ndarray,
-             capacity_left: np.ndarray, lottery: np.ndarray | None = None) -> np.ndarray:
+def allocate(
+    rows: np.ndarray,
+    city: np.ndarray,
+    demand: np.ndarray,
+    rank: np.ndarray,
+    capacity_left: np.ndarray,
+    lottery: np.ndarray | None = None,
+) -> np.ndarray:
     """The `rows` that get a place, city by city, highest `rank` first (ties in row order),
     while `capacity_left[city]` lasts; each row takes `demand` places. Updates
     `capacity_left` (never below 0).

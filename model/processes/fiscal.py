@@ -103,8 +103,9 @@ class FiscalState:
         self.settlers[:] = 0.0
 
 
-def record_settlers(state: FiscalState, pop: Population, world: World,
-                    settlers: np.ndarray) -> None:
+def record_settlers(
+    state: FiscalState, pop: Population, world: World, settlers: np.ndarray
+) -> None:
     """Tally the month's settlers by city: cross- or in-province, and poor."""
     if settlers.size == 0:
         return
@@ -118,8 +119,12 @@ def record_settlers(state: FiscalState, pop: Population, world: World,
     state.settlers[:, POOR] += np.bincount(city[poor], weight[poor], minlength=n)
 
 
-def step(state: FiscalState, month: Month, settlers: np.ndarray,
-         served: dict[str, np.ndarray] | None = None) -> None:
+def step(
+    state: FiscalState,
+    month: Month,
+    settlers: np.ndarray,
+    served: dict[str, np.ndarray] | None = None,
+) -> None:
     """The month's service spending and revenue, and its settlers; `served`: the rows that
     started training or were assisted this month. Writes no population column."""
     pop, world, scenario = month.pop, month.world, month.scenario
@@ -139,54 +144,79 @@ def step(state: FiscalState, month: Month, settlers: np.ndarray,
     pupils = pop.children[in_city] * pop.schooled[in_city] * pop.family_with[in_city]
     costs: dict[str, np.ndarray] = {
         # general costs of settlers and permit holders (F10; assumed)
-        "general": (per_city(weight * settled) * pf.annual_cost_yuan_per_settler
-                    + per_city(unsettled_weight * pop.permit[in_city])
-                    * pf.annual_cost_yuan_per_permit_holder) / 12,
+        "general": (
+            per_city(weight * settled) * pf.annual_cost_yuan_per_settler
+            + per_city(unsettled_weight * pop.permit[in_city])
+            * pf.annual_cost_yuan_per_permit_holder
+        )
+        / 12,
         # the services of prov. 3-12, per user, on top of them
-        "schooling_cost": (per_city(weight * pupils) * svc.schooling.annual_cost_yuan_per_user
-                           + per_city(poor_weight * pupils)
-                           * svc.student_aid_yuan_per_poor_pupil) / 12,
+        "schooling_cost": (
+            per_city(weight * pupils) * svc.schooling.annual_cost_yuan_per_user
+            + per_city(poor_weight * pupils) * svc.student_aid_yuan_per_poor_pupil
+        )
+        / 12,
         "public_rental_housing_cost": per_city(
-            weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL))
-        * svc.public_rental_housing.annual_cost_yuan_per_user / 12,
+            weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL)
+        )
+        * svc.public_rental_housing.annual_cost_yuan_per_user
+        / 12,
     }
     if svc.rent_subsidy_yuan_per_month > 0:  # prov. 12: the alternative to a flat
-        waiting = services_access.has_access(pop, in_city, svc.public_rental_housing.access) & (
-            services_access.NEEDS_HOUSING[pop.housing[in_city]])
-        costs["public_rental_housing_cost"] = costs["public_rental_housing_cost"] + per_city(
-            weight * waiting) * svc.rent_subsidy_yuan_per_month
+        waiting = (
+            services_access.has_access(pop, in_city, svc.public_rental_housing.access)
+            & (services_access.NEEDS_HOUSING[pop.housing[in_city]])
+        )
+        costs["public_rental_housing_cost"] = (
+            costs["public_rental_housing_cost"]
+            + per_city(weight * waiting) * svc.rent_subsidy_yuan_per_month
+        )
     other = svc.other_insurance  # prov. 10
     newly_subsidised = pop.subsidised[in_city] & (pop.unemployed_months[in_city] == 1)
     costs["other_insurance_cost"] = (
         per_city(weight * newly_subsidised) * other.living_subsidy_yuan
         + per_city(weight * (employment == Employment.INFORMAL))
-        * other.informal_injury_cover_share * other.annual_injury_cost_yuan_per_informal_covered
-        / 12)
-    for name, column, cover in (("medical_insurance_cost", pop.local_medical,
-                                 svc.medical_insurance),
-                                ("pension_cost", pop.pension, svc.pension)):
+        * other.informal_injury_cover_share
+        * other.annual_injury_cost_yuan_per_informal_covered
+        / 12
+    )
+    for name, column, cover in (
+        ("medical_insurance_cost", pop.local_medical, svc.medical_insurance),
+        ("pension_cost", pop.pension, svc.pension),
+    ):
         users = column[in_city]  # settlers' cover is in the settler cost
-        costs[name] = (per_city(unsettled_weight * users) * cover.annual_cost_yuan_per_user
-                       + per_city(poor_weight * users)
-                       * cover.annual_subsidy_yuan_per_poor_user) / 12
+        costs[name] = (
+            per_city(unsettled_weight * users) * cover.annual_cost_yuan_per_user
+            + per_city(poor_weight * users) * cover.annual_subsidy_yuan_per_poor_user
+        ) / 12
     if svc.employment_services.enabled:
-        costs["employment_services_cost"] = per_city(
-            poor_weight * (employment == Employment.UNEMPLOYED)
-            * services_access.identified_poor(pop, in_city, svc.identified_poor_share)) * svc.employment_services.cost_yuan_per_user_month
-    for name, key, unit in (("training_cost", "trainees", svc.training.cost_yuan_per_trainee),
-                            ("assistance_cost", "assisted",
-                             svc.assistance.cost_yuan_per_case)):
+        costs["employment_services_cost"] = (
+            per_city(
+                poor_weight
+                * (employment == Employment.UNEMPLOYED)
+                * services_access.identified_poor(pop, in_city, svc.identified_poor_share)
+            )
+            * svc.employment_services.cost_yuan_per_user_month
+        )
+    for name, key, unit in (
+        ("training_cost", "trainees", svc.training.cost_yuan_per_trainee),
+        ("assistance_cost", "assisted", svc.assistance.cost_yuan_per_case),
+    ):
         rows = (served or {}).get(key, np.array([], dtype=np.int64))
         rows = rows[pop.city[rows] >= 0]  # a trainee hit by hardship may have gone home since
-        costs[name] = np.bincount(pop.city[rows], pop.weight[rows].astype(np.float64),
-                                  minlength=n) * unit
+        costs[name] = (
+            np.bincount(pop.city[rows], pop.weight[rows].astype(np.float64), minlength=n) * unit
+        )
     accounts = state.accounts
     for name, cost in costs.items():
         if name != "general":
             setattr(accounts, name, getattr(accounts, name) + cost)
         accounts.service_spending += cost
-    share = np.where(employment == Employment.FORMAL, pf.revenue_share_of_wage_formal,
-                     pf.revenue_share_of_wage_informal)
+    share = np.where(
+        employment == Employment.FORMAL,
+        pf.revenue_share_of_wage_formal,
+        pf.revenue_share_of_wage_informal,
+    )
     accounts.revenue += per_city(weight * pop.wage[in_city] * share * IS_EMPLOYED[employment])
     record_settlers(state, pop, world, settlers)
 
@@ -194,9 +224,14 @@ def step(state: FiscalState, month: Month, settlers: np.ndarray,
 def reward_claims(scenario: Scenario, ledger: list[np.ndarray]) -> np.ndarray:
     """Each city's reward claim for the year just closed (the last ledger entry)."""
     reward = scenario.fiscal.reward
-    rates = np.array([reward.yuan_per_cross_province_settler,
-                      reward.yuan_per_in_province_settler, reward.extra_yuan_per_poor_settler])
-    recent = ledger[-reward.paid_for_years:]
+    rates = np.array(
+        [
+            reward.yuan_per_cross_province_settler,
+            reward.yuan_per_in_province_settler,
+            reward.extra_yuan_per_poor_settler,
+        ]
+    )
+    recent = ledger[-reward.paid_for_years :]
     return sum(tally @ rates for tally in recent)
 
 
@@ -212,10 +247,12 @@ def land_m2_per_settler(scenario: Scenario, world: World) -> np.ndarray:
     """Quota (m2) one settler brings each city: construction land (not in excluded classes)
     plus homestead-reclamation quota."""
     land = scenario.fiscal.land
-    excluded = np.isin(world.size_class, [SizeClass[c.upper()] for c in
-                                          land.no_construction_land_in])
+    excluded = np.isin(
+        world.size_class, [SizeClass[c.upper()] for c in land.no_construction_land_in]
+    )
     return np.where(excluded, 0.0, land.construction_m2_per_settler) + (
-        land.homestead_quota_m2_per_settler)
+        land.homestead_quota_m2_per_settler
+    )
 
 
 def close_year(state: FiscalState, world: World, scenario: Scenario) -> None:
@@ -226,13 +263,16 @@ def close_year(state: FiscalState, world: World, scenario: Scenario) -> None:
     state.reward_scale = budget_scale(claims, fiscal.reward.annual_budget_yuan)
     state.accounts.rewards += claims * state.reward_scale
     state.centre_paid["rewards"] += (
-        float(claims.sum()) * state.reward_scale if fiscal.reward.annual_budget_yuan is None
-        else min(float(claims.sum()), fiscal.reward.annual_budget_yuan))
+        float(claims.sum()) * state.reward_scale
+        if fiscal.reward.annual_budget_yuan is None
+        else min(float(claims.sum()), fiscal.reward.annual_budget_yuan)
+    )
 
     settled = state.settlers[:, CROSS_PROVINCE] + state.settlers[:, IN_PROVINCE]
     subsidy = fiscal.infrastructure_subsidy
     paid = subsidy.yuan_per_settler_above_threshold * np.maximum(
-        settled - subsidy.threshold_settlers_per_year, 0.0)
+        settled - subsidy.threshold_settlers_per_year, 0.0
+    )
     state.accounts.infrastructure_subsidy += paid
     state.centre_paid["infrastructure_subsidy"] += float(paid.sum())
     m2 = settled * land_m2_per_settler(scenario, world)

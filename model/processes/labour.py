@@ -31,8 +31,15 @@ def wage_index(scenario: Scenario, clock: Clock) -> float:
     return (1.0 + scenario.cities.wage_growth_per_year) ** clock.years_elapsed
 
 
-def offered_wage(pop: Population, rows: np.ndarray, formal: np.ndarray, world: World,
-                 labour: Labour, level: float, training_wage_gain: float = 0.0) -> np.ndarray:
+def offered_wage(
+    pop: Population,
+    rows: np.ndarray,
+    formal: np.ndarray,
+    world: World,
+    labour: Labour,
+    level: float,
+    training_wage_gain: float = 0.0,
+) -> np.ndarray:
     """Monthly wage (yuan) offered to `rows` in their city for a formal or informal job
     (trained workers earn `training_wage_gain` more, prov. 4)."""
     wage = world.wage_yuan[pop.city[rows]] * level
@@ -56,33 +63,39 @@ def step(month: Month) -> None:
 
     employment = pop.employment
     employed = IS_EMPLOYED[employment]
-    separation = np.where(employment == Employment.FORMAL,
-                          np.float32(labour.separation_formal_monthly),
-                          np.float32(labour.separation_informal_monthly))
+    separation = np.where(
+        employment == Employment.FORMAL,
+        np.float32(labour.separation_formal_monthly),
+        np.float32(labour.separation_informal_monthly),
+    )
     losing = employed & (u_separation < separation)
     searching = np.flatnonzero(employment == Employment.UNEMPLOYED)
 
     # per-city vacancies and searchers; those who lose a job this month search from next month
     staying = np.flatnonzero(employed & ~losing)
-    employed_people = np.bincount(pop.city[staying], weights=pop.weight[staying],
-                                  minlength=world.n_cities)
-    searchers_people = np.bincount(pop.city[searching], weights=pop.weight[searching],
-                                   minlength=world.n_cities)
+    employed_people = np.bincount(
+        pop.city[staying], weights=pop.weight[staying], minlength=world.n_cities
+    )
+    searchers_people = np.bincount(
+        pop.city[searching], weights=pop.weight[searching], minlength=world.n_cities
+    )
     vacancies = np.maximum(world.jobs_people - employed_people, 0.0)
     p_find = labour.job_match_monthly_probability * np.minimum(
-        1.0, vacancies / np.maximum(searchers_people, 1e-9))
+        1.0, vacancies / np.maximum(searchers_people, 1e-9)
+    )
     # employment services raise identified poor job-seekers' chances (prov. 3)
     employment_services = scenario.services.employment_services
     p_searcher = p_find[pop.city[searching]]
     if employment_services.enabled:
         served = identified_poor(pop, searching, scenario.services.identified_poor_share)
-        p_searcher = np.minimum(p_searcher * (1.0 + employment_services.match_gain * served),
-                                1.0)
+        p_searcher = np.minimum(p_searcher * (1.0 + employment_services.match_gain * served), 1.0)
     hired = searching[u_match[searching] < p_searcher]
     training = scenario.services.training
     formal = u_formal[hired] < np.minimum(
         labour.formal_job_probability.array()[pop.education[hired]]
-        + training.formal_job_gain * pop.trained[hired], 1.0)
+        + training.formal_job_gain * pop.trained[hired],
+        1.0,
+    )
 
     losing_rows = np.flatnonzero(losing)
     employment[losing_rows] = Employment.UNEMPLOYED
@@ -92,13 +105,13 @@ def step(month: Month) -> None:
         pop.subsidised[losing_rows] = pop.work_months[losing_rows] >= 12
     pop.subsidised[hired] = False
     employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
-    pop.wage[hired] = offered_wage(pop, hired, formal, world, labour,
-                                   wage_index(scenario, clock), training.wage_gain)
+    pop.wage[hired] = offered_wage(
+        pop, hired, formal, world, labour, wage_index(scenario, clock), training.wage_gain
+    )
 
     # clocks: a month of social insurance for formal workers (prov. 14 conditions read it)
     formal_now = employment == Employment.FORMAL
     pop.si_months += formal_now
     pop.work_months = np.where(IS_EMPLOYED[employment], pop.work_months + 1, 0).astype(np.int16)
     unemployed_now = employment == Employment.UNEMPLOYED
-    pop.unemployed_months = np.where(unemployed_now, pop.unemployed_months + 1, 0).astype(
-        np.int16)
+    pop.unemployed_months = np.where(unemployed_now, pop.unemployed_months + 1, 0).astype(np.int16)

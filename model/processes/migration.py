@@ -36,32 +36,50 @@ from model.world import World
 
 #: The city-bound state a migrant loses on going home (`send_home`; phases that send people
 #: home write these too).
-CITY_BOUND = ("city", "months_in_city", "si_months", "unemployed_months", "permit",
-              "family_with", "housing", "employment", "wage", "schooled", "local_medical",
-              "pension", "work_months", "subsidised")
+CITY_BOUND = (
+    "city",
+    "months_in_city",
+    "si_months",
+    "unemployed_months",
+    "permit",
+    "family_with",
+    "housing",
+    "employment",
+    "wage",
+    "schooled",
+    "local_medical",
+    "pension",
+    "work_months",
+    "subsidised",
+)
 #: Columns this phase writes (a test checks it writes no other).
 WRITES = CITY_BOUND
 
 #: Housing of arrivals, in the order of `InitialHousingShares.array()`.
-ARRIVAL_HOUSING = np.array([Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL, Housing.OWNED],
-                           dtype=np.uint8)
+ARRIVAL_HOUSING = np.array(
+    [Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL, Housing.OWNED], dtype=np.uint8
+)
 
 
-def return_probability(pop: Population, age: np.ndarray, p: Migration,
-                       subsidy_return_reduction: float = 0.0) -> np.ndarray:
+def return_probability(
+    pop: Population, age: np.ndarray, p: Migration, subsidy_return_reduction: float = 0.0
+) -> np.ndarray:
     """Monthly probability of returning home, for every row (used only for unsettled migrants)."""
     spell = np.minimum(pop.unemployed_months, 12).astype(np.float32)
     # the living subsidy of prov. 10 softens the unemployment term
     spell *= 1.0 - np.float32(subsidy_return_reduction) * pop.subsidised
     left_behind = (pop.children > 0) & ~(pop.family_with & pop.schooled)
-    return (np.float32(p.return_monthly_probability)
-            + np.float32(p.return_per_unemployed_month) * spell
-            + np.float32(p.return_age_50_plus) * (age >= 50)
-            + np.float32(p.return_left_behind_children) * left_behind)
+    return (
+        np.float32(p.return_monthly_probability)
+        + np.float32(p.return_per_unemployed_month) * spell
+        + np.float32(p.return_age_50_plus) * (age >= 50)
+        + np.float32(p.return_left_behind_children) * left_behind
+    )
 
 
-def destination_utility(pop: Population, world: World, scenario: Scenario,
-                        clock: Clock) -> np.ndarray:
+def destination_utility(
+    pop: Population, world: World, scenario: Scenario, clock: Clock
+) -> np.ndarray:
     """Utility U[origin province, city] of the city-choice logit (see module docstring)."""
     p = scenario.behaviour.migration
     n_cities, n_provinces = world.n_cities, len(world.provinces)
@@ -72,21 +90,30 @@ def destination_utility(pop: Population, world: World, scenario: Scenario,
     employed = np.bincount(city[working], weights=weight[working], minlength=n_cities)
     # a city nobody lives in yet is judged by its job capacity alone
     employment_rate = np.where(people > 0, employed / np.maximum(people, 1e-9), 1.0)
-    expected_income = world.wage_yuan * wage_index(scenario, clock) * np.maximum(
-        employment_rate, 0.05)
+    expected_income = (
+        world.wage_yuan * wage_index(scenario, clock) * np.maximum(employment_rate, 0.05)
+    )
 
-    network = np.bincount(pop.origin_province[in_city].astype(np.int64) * n_cities + city,
-                          weights=weight, minlength=n_provinces * n_cities)
+    network = np.bincount(
+        pop.origin_province[in_city].astype(np.int64) * n_cities + city,
+        weights=weight,
+        minlength=n_provinces * n_cities,
+    )
     network = network.reshape(n_provinces, n_cities)
     share = network / np.maximum(network.sum(axis=1, keepdims=True), 1e-9)
 
     load = people / world.capacity_people
-    city_part = (p.income_weight * np.log(expected_income)
-                 - p.living_cost_weight_per_1000_yuan * world.living_cost_yuan / 1000.0
-                 - p.crowding_weight * load**p.crowding_exponent)
+    city_part = (
+        p.income_weight * np.log(expected_income)
+        - p.living_cost_weight_per_1000_yuan * world.living_cost_yuan / 1000.0
+        - p.crowding_weight * load**p.crowding_exponent
+    )
     same_province = world.province[None, :] == np.arange(n_provinces)[:, None]
-    return (city_part[None, :] + p.same_province_bonus * same_province
-            + p.network_weight * np.log1p(1000.0 * share))
+    return (
+        city_part[None, :]
+        + p.same_province_bonus * same_province
+        + p.network_weight * np.log1p(1000.0 * share)
+    )
 
 
 def choice_probabilities(utility: np.ndarray) -> np.ndarray:
@@ -127,12 +154,12 @@ def step(month: Month) -> None:
     working_age = age < scenario.population.retirement_age
     migrant = pop.migrants()
     reduction = scenario.services.other_insurance.subsidy_return_reduction
-    returning = np.flatnonzero(migrant & (u_return < return_probability(pop, age, p,
-                                                                          reduction)))
-    leave_probability = np.where(age >= 50,
-                                 np.float32(p.outmigration_monthly_probability
-                                            * p.outmigration_age_50_plus_factor),
-                                 np.float32(p.outmigration_monthly_probability))
+    returning = np.flatnonzero(migrant & (u_return < return_probability(pop, age, p, reduction)))
+    leave_probability = np.where(
+        age >= 50,
+        np.float32(p.outmigration_monthly_probability * p.outmigration_age_50_plus_factor),
+        np.float32(p.outmigration_monthly_probability),
+    )
     leaving = np.flatnonzero((pop.city < 0) & working_age & (u_leave < leave_probability))
 
     # the choice sees the cities as they were at the start of the month
@@ -150,5 +177,6 @@ def step(month: Month) -> None:
     shares = scenario.population.initial_housing_shares.array()
     pop.housing[leaving] = ARRIVAL_HOUSING[sample_categories(shares, u_housing[leaving])]
     pop.family_with[leaving] = pop.married[leaving] & (
-        u_family[leaving] < scenario.population.whole_family_share)
+        u_family[leaving] < scenario.population.whole_family_share
+    )
     flows.add(Flow.ARRIVALS, pop, leaving)

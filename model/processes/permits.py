@@ -28,8 +28,13 @@ def eligible_rows(pop: Population, rule: ResidencePermit, rows: np.ndarray) -> n
         basis |= IS_LEGAL_HOME[pop.housing[rows]]
     if rule.accepts_child_in_school:
         basis |= pop.family_with[rows] & (pop.children[rows] > 0) & pop.schooled[rows]
-    return ((pop.city[rows] >= 0) & (pop.hukou[rows] == HukouStatus.RURAL) & ~pop.permit[rows]
-            & (pop.months_in_city[rows] >= rule.min_residence_months) & basis)
+    return (
+        (pop.city[rows] >= 0)
+        & (pop.hukou[rows] == HukouStatus.RURAL)
+        & ~pop.permit[rows]
+        & (pop.months_in_city[rows] >= rule.min_residence_months)
+        & basis
+    )
 
 
 def eligible(pop: Population, rule: ResidencePermit) -> np.ndarray:

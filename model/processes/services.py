@@ -48,8 +48,11 @@ from model.world import World
 
 #: Columns this phase writes (a test checks it writes no other): places and cover, training,
 #: poverty caused by uninsured illness (prov. 7), and everything a household going home loses.
-WRITES = tuple(dict.fromkeys(("schooled", "local_medical", "pension", "housing", "trained",
-                              "poverty", *CITY_BOUND)))
+WRITES = tuple(
+    dict.fromkeys(
+        ("schooled", "local_medical", "pension", "housing", "trained", "poverty", *CITY_BOUND)
+    )
+)
 
 
 def identified_poor(pop: Population, rows: np.ndarray, services: Services) -> np.ndarray:
@@ -78,8 +81,9 @@ def needs_flat(pop: Population, rows: np.ndarray) -> np.ndarray:
     return access.NEEDS_HOUSING[pop.housing[rows]]
 
 
-def _queue_rank(pop: Population, rows: np.ndarray, services: Services,
-                poor_priority: bool) -> np.ndarray:
+def _queue_rank(
+    pop: Population, rows: np.ndarray, services: Services, poor_priority: bool
+) -> np.ndarray:
     rank = pop.months_in_city[rows].astype(np.float64)
     if poor_priority:
         rank = rank + 10_000.0 * identified_poor(pop, rows, services)
@@ -93,8 +97,9 @@ def _drawn(pop: Population, u: np.ndarray, p: float) -> np.ndarray:
     return rows[pop.city[rows] >= 0]
 
 
-def _free_places(places: np.ndarray, city: np.ndarray, used: np.ndarray,
-                 n_cities: int) -> np.ndarray:
+def _free_places(
+    places: np.ndarray, city: np.ndarray, used: np.ndarray, n_cities: int
+) -> np.ndarray:
     return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
 
 
@@ -119,10 +124,19 @@ def step(month: Month) -> dict[str, np.ndarray]:
     rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
     if rows.size:
         schooled = np.flatnonzero(pop.schooled & (pop.city >= 0))
-        free = _free_places(school_places(world, services), pop.city[schooled],
-                            pupils(pop)[schooled], world.n_cities)
-        admitted = allocate(rows, pop.city[rows], (pop.weight[rows] * pop.children[rows]),
-                            _queue_rank(pop, rows, services, school.poor_priority), free)
+        free = _free_places(
+            school_places(world, services),
+            pop.city[schooled],
+            pupils(pop)[schooled],
+            world.n_cities,
+        )
+        admitted = allocate(
+            rows,
+            pop.city[rows],
+            (pop.weight[rows] * pop.children[rows]),
+            _queue_rank(pop, rows, services, school.poor_priority),
+            free,
+        )
         pop.schooled[admitted] = True
 
     # public rental housing (prov. 12)
@@ -132,18 +146,29 @@ def step(month: Month) -> dict[str, np.ndarray]:
     rows = rows[needs_flat(pop, rows) & access.has_access(pop, rows, flats.access)]
     if rows.size:
         tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
-        free = _free_places(housing_places(world, services), pop.city[tenants],
-                            pop.weight[tenants].astype(np.float64), world.n_cities)
-        housed = allocate(rows, pop.city[rows], pop.weight[rows],
-                          _queue_rank(pop, rows, services, flats.poor_priority), free)
+        free = _free_places(
+            housing_places(world, services),
+            pop.city[tenants],
+            pop.weight[tenants].astype(np.float64),
+            world.n_cities,
+        )
+        housed = allocate(
+            rows,
+            pop.city[rows],
+            pop.weight[rows],
+            _queue_rank(pop, rows, services, flats.poor_priority),
+            free,
+        )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
     formal = pop.employment == Employment.FORMAL  # only in a city
     pop.local_medical |= formal
     pop.pension |= formal
-    for column, cover, u in ((pop.local_medical, services.medical_insurance, u_medical),
-                             (pop.pension, services.pension, u_pension)):
+    for column, cover, u in (
+        (pop.local_medical, services.medical_insurance, u_medical),
+        (pop.pension, services.pension, u_pension),
+    ):
         rows = _drawn(pop, u, cover.monthly_take_up * services.awareness)
         rows = rows[~column[rows]]
         column[rows[access.has_access(pop, rows, cover.access)]] = True
@@ -154,11 +179,13 @@ def step(month: Month) -> dict[str, np.ndarray]:
     ill = ill[(pop.hukou[ill] == HukouStatus.RURAL) & ~pop.local_medical[ill]]
     v = u_illness[ill] / max(health.major_illness_monthly_probability, 1e-12)  # uniform
     forced = ill[v < health.uninsured_return_probability]
-    impoverished = ill[(v >= health.uninsured_return_probability)
-                       & (v < health.uninsured_return_probability
-                          + health.uninsured_impoverishment_probability)]
+    impoverished = ill[
+        (v >= health.uninsured_return_probability)
+        & (v < health.uninsured_return_probability + health.uninsured_impoverishment_probability)
+    ]
     pop.poverty[impoverished[pop.poverty[impoverished] == PovertyStatus.NOT_POOR]] = (
-        PovertyStatus.MINIMUM_INCOME)
+        PovertyStatus.MINIMUM_INCOME
+    )
     flows.add(Flow.RETURNS, pop, forced)
     send_home(pop, forced)
 
@@ -168,8 +195,13 @@ def step(month: Month) -> dict[str, np.ndarray]:
     rows = _drawn(pop, u_training, p)
     rows = rows[~pop.trained[rows] & access.has_access(pop, rows, training.access)]
     places = training.places_per_1000_capacity_per_year * world.capacity_people / 1000 / 12
-    trainees = allocate(rows, pop.city[rows], pop.weight[rows],
-                        _queue_rank(pop, rows, services, training.poor_priority), places)
+    trainees = allocate(
+        rows,
+        pop.city[rows],
+        pop.weight[rows],
+        _queue_rank(pop, rows, services, training.poor_priority),
+        places,
+    )
     pop.trained[trainees] = True
 
     # sudden hardship: assistance keeps a household in the city, or it may go home (prov. 11)
@@ -177,10 +209,16 @@ def step(month: Month) -> dict[str, np.ndarray]:
     rows = _drawn(pop, u_hardship, assistance.hardship_monthly_probability)
     rows = rows[pop.hukou[rows] == HukouStatus.RURAL]
     helped = access.has_access(pop, rows, assistance.access) & (
-        u_assist[rows] < assistance.take_up * services.awareness)
+        u_assist[rows] < assistance.take_up * services.awareness
+    )
     assisted = rows[helped]
-    leaving = rows[~helped & (u_hardship[rows] < assistance.hardship_monthly_probability
-                              * assistance.unassisted_return_probability)]
+    leaving = rows[
+        ~helped
+        & (
+            u_hardship[rows]
+            < assistance.hardship_monthly_probability * assistance.unassisted_return_probability
+        )
+    ]
     flows.add(Flow.RETURNS, pop, leaving)
     send_home(pop, leaving)
     return {"trainees": trainees, "assisted": assisted}

@@ -77,11 +77,16 @@ class Route(IntEnum):
 
 
 ROUTE_OF_KIND = {"open": Route.OPEN, "conditions": Route.CONDITIONS, "points": Route.POINTS}
-SETTLED_FLOW = {Route.OPEN: Flow.SETTLED_OPEN, Route.CONDITIONS: Flow.SETTLED_CONDITIONS,
-                Route.POINTS: Flow.SETTLED_POINTS, Route.PRIORITY: Flow.SETTLED_PRIORITY}
+SETTLED_FLOW = {
+    Route.OPEN: Flow.SETTLED_OPEN,
+    Route.CONDITIONS: Flow.SETTLED_CONDITIONS,
+    Route.POINTS: Flow.SETTLED_POINTS,
+    Route.PRIORITY: Flow.SETTLED_PRIORITY,
+}
 
 
 # --- points items: what each source counts for `rows` -----------------------------------------
+
 
 def _social_insurance_months(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
     return pop.si_months[rows]
@@ -115,9 +120,19 @@ def _children_in_city(pop: Population, rows: np.ndarray, year: int) -> np.ndarra
     return pop.children[rows] * pop.family_with[rows]
 
 
-ITEM_SOURCES = {f.__name__.lstrip("_"): f for f in (
-    _social_insurance_months, _residence_months, _education_level, _years_under_45, _owns_home,
-    _formal_job, _whole_family, _children_in_city)}
+ITEM_SOURCES = {
+    f.__name__.lstrip("_"): f
+    for f in (
+        _social_insurance_months,
+        _residence_months,
+        _education_level,
+        _years_under_45,
+        _owns_home,
+        _formal_job,
+        _whole_family,
+        _children_in_city,
+    )
+}
 
 
 def points_score(pop: Population, rows: np.ndarray, rule: PointsRule, year: int) -> np.ndarray:
@@ -133,6 +148,7 @@ def points_score(pop: Population, rows: np.ndarray, rule: PointsRule, year: int)
 
 
 # --- each city's rule as arrays ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CityRules:
@@ -169,24 +185,36 @@ class CityRules:
 
         groups = settlement.priority_groups
         excluded = np.isin(world.size_class, [SizeClass[c.upper()] for c in groups.not_in_classes])
-        excluded |= np.isin(np.arange(world.n_cities),
-                            [index[full[n]] for n in groups.not_in_cities])
-        exemptions = {name: frozenset(getattr(groups, name).exempts)
-                      for name in ("five_years_in_city", "whole_family", "new_generation", "poor")
-                      if getattr(groups, name).enabled}
+        excluded |= np.isin(
+            np.arange(world.n_cities), [index[full[n]] for n in groups.not_in_cities]
+        )
+        exemptions = {
+            name: frozenset(getattr(groups, name).exempts)
+            for name in ("five_years_in_city", "whole_family", "new_generation", "poor")
+            if getattr(groups, name).enabled
+        }
         return cls(
-            rules=tuple(rules), rule_id=rule_id,
+            rules=tuple(rules),
+            rule_id=rule_id,
             kind=per_city([ROUTE_OF_KIND[r.kind] for r in rules], np.int8),
             min_residence_months=per_city([r.min_residence_months for r in rules], np.int16),
-            min_social_insurance_months=per_city([r.min_social_insurance_months for r in rules],
-                                                 np.int16),
+            min_social_insurance_months=per_city(
+                [r.min_social_insurance_months for r in rules], np.int16
+            ),
             requires_stable_job=per_city([r.requires_stable_job for r in rules], bool),
             requires_legal_home=per_city([r.requires_legal_home for r in rules], bool),
-            min_score=per_city([r.points.min_score if r.points else 0.0 for r in rules],
-                               np.float64),
-            quota_people=per_city([np.inf if r.annual_quota_people_per_city is None
-                                   else r.annual_quota_people_per_city for r in rules],
-                                  np.float64),
+            min_score=per_city(
+                [r.points.min_score if r.points else 0.0 for r in rules], np.float64
+            ),
+            quota_people=per_city(
+                [
+                    np.inf
+                    if r.annual_quota_people_per_city is None
+                    else r.annual_quota_people_per_city
+                    for r in rules
+                ],
+                np.float64,
+            ),
             priority_applies=~excluded,
             exemptions=exemptions,
         )
@@ -196,11 +224,13 @@ class CityRules:
         `factor` (governments' response to incentives; 1 = as written)."""
         if np.all(factor == 1.0):
             return self
-        return replace(self,
-                       min_residence_months=np.floor(self.min_residence_months * factor).astype(
-                           np.int16),
-                       min_social_insurance_months=np.floor(
-                           self.min_social_insurance_months * factor).astype(np.int16))
+        return replace(
+            self,
+            min_residence_months=np.floor(self.min_residence_months * factor).astype(np.int16),
+            min_social_insurance_months=np.floor(self.min_social_insurance_months * factor).astype(
+                np.int16
+            ),
+        )
 
     def new_year_quotas(self) -> np.ndarray:
         """Each city's points quota for a new calendar year (people; inf where none)."""
@@ -208,6 +238,7 @@ class CityRules:
 
 
 # --- eligibility ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -238,8 +269,14 @@ def group_members(pop: Population, rows: np.ndarray, group: str) -> np.ndarray:
     raise ValueError(f"unknown priority group {group!r}")
 
 
-def assess(pop: Population, world: World, scenario: Scenario, rules: CityRules, year: int,
-           rows: np.ndarray | None = None) -> Assessment:
+def assess(
+    pop: Population,
+    world: World,
+    scenario: Scenario,
+    rules: CityRules,
+    year: int,
+    rows: np.ndarray | None = None,
+) -> Assessment:
     """Who may settle now, by which route, and who must queue for points; among `rows`
     (candidates: in a city with rural hukou), all candidates by default."""
     rows = candidates(pop) if rows is None else rows
@@ -262,7 +299,8 @@ def assess(pop: Population, world: World, scenario: Scenario, rules: CityRules, 
         "points": (kind != Route.POINTS) | (score >= rules.min_score[city]),
     }
     counts = rules.priority_applies[city] & (
-        months >= scenario.settlement.priority_groups.min_residence_months)
+        months >= scenario.settlement.priority_groups.min_residence_months
+    )
     exempt = {condition: np.zeros(len(rows), dtype=bool) for condition in passes}
     for group, conditions in rules.exemptions.items():
         member = group_members(pop, rows, group) & counts
@@ -286,16 +324,20 @@ def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np
 
 # --- willingness (prov. 16) -------------------------------------------------------------------
 
-def willingness_probability(pop: Population, rows: np.ndarray, world: World,
-                            scenario: Scenario) -> np.ndarray:
+
+def willingness_probability(
+    pop: Population, rows: np.ndarray, world: World, scenario: Scenario
+) -> np.ndarray:
     """For `rows` (living in a city), the probability of wanting local hukou."""
     w = scenario.behaviour.willingness
     rights = scenario.settlement.rural_rights
     family = pop.family_with[rows]
-    utility = (w.intercept + w.whole_family_value * family
-               + w.children_in_city_value * (family & (pop.children[rows] > 0)
-                                             & pop.schooled[rows])
-               + w.city_class_value.array()[world.size_class[pop.city[rows]]])
+    utility = (
+        w.intercept
+        + w.whole_family_value * family
+        + w.children_in_city_value * (family & (pop.children[rows] > 0) & pop.schooled[rows])
+        + w.city_class_value.array()[world.size_class[pop.city[rows]]]
+    )
     if not rights.protected:
         land = max(0.0, w.land_value_yuan_per_mu - rights.paid_exit_yuan_per_mu)
         homestead = max(0.0, w.homestead_value_yuan - rights.paid_exit_yuan_per_homestead)
@@ -309,6 +351,7 @@ def willing(pop: Population, rows: np.ndarray, world: World, scenario: Scenario)
 
 
 # --- the month's settlements ------------------------------------------------------------------
+
 
 def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     """The month's settlements; returns the indices of the new settlers."""
@@ -332,8 +375,14 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
         applying = wants & queued & (u_apply[rows] < p_year)
         flows.add(Flow.POINTS_APPLICANTS, pop, rows[applying])
         queue = rows[applying]
-        admitted = allocate(queue, pop.city[queue], pop.weight[queue], score[applying],
-                            quota_left, u_apply[queue] / p_year)
+        admitted = allocate(
+            queue,
+            pop.city[queue],
+            pop.weight[queue],
+            score[applying],
+            quota_left,
+            u_apply[queue] / p_year,
+        )
         kept = np.isin(rows[applying], admitted)
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
         settlers.append(rows[applying][kept])

@@ -22,6 +22,16 @@ from model.scenario.population import PopulationMargins
 from model.scenario.root import Scenario
 from model.scenario.simulation import Simulation
 
-__all__ = ["Behaviour", "Cities", "Labour", "Migration", "PopulationMargins",
-           "ResidencePermit", "Scenario", "ScenarioError", "Simulation", "Willingness",
-           "load_scenario"]
+__all__ = [
+    "Behaviour",
+    "Cities",
+    "Labour",
+    "Migration",
+    "PopulationMargins",
+    "ResidencePermit",
+    "Scenario",
+    "ScenarioError",
+    "Simulation",
+    "Willingness",
+    "load_scenario",
+]

@@ -18,66 +18,87 @@ from model.scenario.types import (
 
 class Migration(StrictModel):
     outmigration_monthly_probability: Probability = uncertainty(
-        "monthly probability that a rural worker aged 16-49 leaves for a city")
+        "monthly probability that a rural worker aged 16-49 leaves for a city"
+    )
     outmigration_age_50_plus_factor: NonNegative = uncertainty(
-        "relative propensity to leave for workers aged 50 or more")
+        "relative propensity to leave for workers aged 50 or more"
+    )
     income_weight: NonNegative = uncertainty(
-        "weight of log expected monthly income (wage x job chance) in the city-choice logit")
+        "weight of log expected monthly income (wage x job chance) in the city-choice logit"
+    )
     living_cost_weight_per_1000_yuan: NonNegative = uncertainty(
-        "disutility per 1000 yuan of monthly living cost in the city-choice logit")
+        "disutility per 1000 yuan of monthly living cost in the city-choice logit"
+    )
     same_province_bonus: float = uncertainty(
-        "utility of a city in the home province (distance and the province border)")
+        "utility of a city in the home province (distance and the province border)"
+    )
     network_weight: NonNegative = uncertainty(
-        "weight of log(1 + share of the origin province's migrants in the city, per mille)")
+        "weight of log(1 + share of the origin province's migrants in the city, per mille)"
+    )
     crowding_weight: NonNegative = uncertainty(
-        "disutility of (migrants / carrying capacity)^crowding_exponent as a city fills")
+        "disutility of (migrants / carrying capacity)^crowding_exponent as a city fills"
+    )
     crowding_exponent: Positive = uncertainty(
-        "how sharply crowding bites as a city nears its carrying capacity (the power of its "
-        "load)")
+        "how sharply crowding bites as a city nears its carrying capacity (the power of its load)"
+    )
     return_monthly_probability: Probability = uncertainty(
-        "baseline monthly probability that an unsettled migrant returns home")
+        "baseline monthly probability that an unsettled migrant returns home"
+    )
     return_per_unemployed_month: Probability = uncertainty(
-        "added monthly return probability per month of the current unemployment spell (to 12)")
+        "added monthly return probability per month of the current unemployment spell (to 12)"
+    )
     return_age_50_plus: Probability = uncertainty(
-        "added monthly return probability for migrants aged 50 or more")
+        "added monthly return probability for migrants aged 50 or more"
+    )
     return_left_behind_children: Probability = uncertainty(
-        "added monthly return probability for migrants whose children are left behind")
+        "added monthly return probability for migrants whose children are left behind"
+    )
 
 
 class Labour(StrictModel):
     job_match_monthly_probability: Probability = uncertainty(
-        "monthly chance a searcher finds a job when vacancies are plentiful")
+        "monthly chance a searcher finds a job when vacancies are plentiful"
+    )
     formal_job_probability: SharesByEducation = uncertainty(
-        "chance a new job is formal (with social insurance), by education")
+        "chance a new job is formal (with social insurance), by education"
+    )
     separation_formal_monthly: Probability = uncertainty("monthly job-loss chance, formal job")
-    separation_informal_monthly: Probability = uncertainty(
-        "monthly job-loss chance, informal job")
+    separation_informal_monthly: Probability = uncertainty("monthly job-loss chance, informal job")
     wage_education_factor: PositiveByEducation = uncertainty(
-        "wage multiplier by education (junior secondary = 1)")
+        "wage multiplier by education (junior secondary = 1)"
+    )
     formal_wage_premium: Positive = uncertainty("wage multiplier of a formal job")
-    poor_wage_factor: Positive = uncertainty("wage multiplier for registered-poor and "
-                                             "minimum-income workers")
+    poor_wage_factor: Positive = uncertainty(
+        "wage multiplier for registered-poor and minimum-income workers"
+    )
     ability_sigma: NonNegative = uncertainty(
-        "standard deviation of log individual wage ability (lognormal, mean 1)")
+        "standard deviation of log individual wage ability (lognormal, mean 1)"
+    )
 
 
 class Willingness(StrictModel):
     """The decision to want local hukou (prov. 16): a logit on what hukou is worth to the
     household against the rural rights settling would cost."""
 
-    intercept: float = uncertainty("logit intercept (calibrated to P1: 37% willing in 2017)",
-                                   calibration_range=(-2.0, 2.0))
+    intercept: float = uncertainty(
+        "logit intercept (calibrated to P1: 37% willing in 2017)", calibration_range=(-2.0, 2.0)
+    )
     whole_family_value: float = uncertainty("utility when the whole family lives in the city")
     children_in_city_value: float = uncertainty(
-        "utility when school-age children live in the city (schooling and exams)")
+        "utility when school-age children live in the city (schooling and exams)"
+    )
     city_class_value: RealByClass = uncertainty(
-        "utility of the hukou of a city of each class (services, schooling, housing)")
+        "utility of the hukou of a city of each class (services, schooling, housing)"
+    )
     rural_loss_weight_per_10000_yuan: NonNegative = uncertainty(
-        "disutility per 10,000 yuan of rural rights lost by settling, net of any paid exit")
+        "disutility per 10,000 yuan of rural rights lost by settling, net of any paid exit"
+    )
     land_value_yuan_per_mu: NonNegative = uncertainty(
-        "what a migrant's household values a mu of contract land at (yuan)")
+        "what a migrant's household values a mu of contract land at (yuan)"
+    )
     homestead_value_yuan: NonNegative = uncertainty(
-        "what a household values its homestead and collective income at (yuan)")
+        "what a household values its homestead and collective income at (yuan)"
+    )
 
 
 class Behaviour(StrictModel):
@@ -85,8 +106,11 @@ class Behaviour(StrictModel):
     labour: Labour
     permit_monthly_take_up: Probability = uncertainty(
         "monthly chance an eligible migrant without a residence permit obtains one (awareness "
-        "and paperwork, prov. 14 and 21)", calibration_range=(0.005, 0.2))
+        "and paperwork, prov. 14 and 21)",
+        calibration_range=(0.005, 0.2),
+    )
     willingness: Willingness
     settlement_monthly_application_probability: Probability = uncertainty(
-        "monthly chance a willing, eligible migrant applies (and is processed)")
+        "monthly chance a willing, eligible migrant applies (and is processed)"
+    )
     government: Government

@@ -27,8 +27,10 @@ class InputError(Exception):
 def read_yaml(path: Path, what: str, error: type[InputError], example: str) -> tuple[dict, LineMap]:
     """A YAML mapping and the line of every key in it; `what` names the kind of file."""
     if not path.is_file():
-        raise error(f"{what} {path} does not exist or is not a file (looked in "
-                    f"{path.resolve()}). Valid: a path to a YAML file such as {example}.")
+        raise error(
+            f"{what} {path} does not exist or is not a file (looked in "
+            f"{path.resolve()}). Valid: a path to a YAML file such as {example}."
+        )
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -36,26 +38,32 @@ def read_yaml(path: Path, what: str, error: type[InputError], example: str) -> t
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise error(f"{what} {path}{line}: not valid YAML ({err.problem}). Check indentation "
-                    "and that every 'key: value' has a space after the colon.") from None
+        raise error(
+            f"{what} {path}{line}: not valid YAML ({err.problem}). Check indentation "
+            "and that every 'key: value' has a space after the colon."
+        ) from None
     if not isinstance(data, dict):
-        raise error(f"{what} {path}: the file must be a YAML mapping of keys, not "
-                    f"{type(data).__name__}.")
+        raise error(
+            f"{what} {path}: the file must be a YAML mapping of keys, not {type(data).__name__}."
+        )
     lines: LineMap = {}
     _collect_lines(node, (), lines, path, what, error)
     return data, lines
 
 
-def _collect_lines(node: yaml.Node, prefix: tuple, lines: LineMap, path: Path, what: str,
-                   error: type[InputError]) -> None:
+def _collect_lines(
+    node: yaml.Node, prefix: tuple, lines: LineMap, path: Path, what: str, error: type[InputError]
+) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                raise error(f"{what} {path}, line {key_node.start_mark.line + 1}, key "
-                            f"'{'.'.join(map(str, (*prefix, key)))}': given twice; each key may "
-                            "appear once.")
+                raise error(
+                    f"{what} {path}, line {key_node.start_mark.line + 1}, key "
+                    f"'{'.'.join(map(str, (*prefix, key)))}': given twice; each key may "
+                    "appear once."
+                )
             seen.add(key)
             lines[(*prefix, key)] = (str(path), key_node.start_mark.line + 1)
             _collect_lines(value_node, (*prefix, key), lines, path, what, error)
@@ -65,8 +73,14 @@ def _collect_lines(node: yaml.Node, prefix: tuple, lines: LineMap, path: Path, w
             _collect_lines(item, (*prefix, i), lines, path, what, error)
 
 
-def validate(schema: type[BaseModel], data: Mapping[str, Any], lines: LineMap, source: str,
-             what: str, error: type[InputError]) -> Any:
+def validate(
+    schema: type[BaseModel],
+    data: Mapping[str, Any],
+    lines: LineMap,
+    source: str,
+    what: str,
+    error: type[InputError],
+) -> Any:
     """`schema.model_validate(data)`, or `error` with every problem described."""
     try:
         return schema.model_validate(data)
@@ -75,8 +89,7 @@ def validate(schema: type[BaseModel], data: Mapping[str, Any], lines: LineMap, s
         raise error(f"{what} {source} is not valid: " + "; ".join(problems) + ".") from None
 
 
-def describe(error: Mapping[str, Any], lines: LineMap, source: str,
-             schema: type[BaseModel]) -> str:
+def describe(error: Mapping[str, Any], lines: LineMap, source: str, schema: type[BaseModel]) -> str:
     """One pydantic error as 'file, line, key: what is wrong; what is valid'."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     key = ".".join(map(str, loc)) or "(top level)"

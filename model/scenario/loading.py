@@ -37,25 +37,34 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
 def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:
     data, lines = read_yaml(path, "Scenario file", ScenarioError, "scenarios/baseline.yaml")
     if "name" not in data:
-        raise ScenarioError(f"Scenario file {path} has no 'name': every scenario file needs "
-                            "its own short name (and a one-sentence 'description').")
+        raise ScenarioError(
+            f"Scenario file {path} has no 'name': every scenario file needs "
+            "its own short name (and a one-sentence 'description')."
+        )
     parent = data.pop("extends", None)
     if parent is None:
         return data, lines
     where = lines.get(("extends",), (str(path), None))[1]
     if not isinstance(parent, str):
-        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': must be the "
-                            f"path of another scenario file (relative to this one), got "
-                            f"{parent!r}.")
+        raise ScenarioError(
+            f"Scenario file {path}, line {where}, key 'extends': must be the "
+            f"path of another scenario file (relative to this one), got "
+            f"{parent!r}."
+        )
     parent_path = (path.parent / parent).resolve()
     if parent_path in chain or parent_path == path.resolve():
-        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': '{parent}' "
-                            "extends itself (a cycle through "
-                            + " -> ".join(str(p) for p in (*chain, parent_path)) + ").")
+        raise ScenarioError(
+            f"Scenario file {path}, line {where}, key 'extends': '{parent}' "
+            "extends itself (a cycle through "
+            + " -> ".join(str(p) for p in (*chain, parent_path))
+            + ")."
+        )
     if not parent_path.is_file():
-        raise ScenarioError(f"Scenario file {path}, line {where}, key 'extends': the file "
-                            f"'{parent}' does not exist (looked for {parent_path}); valid: a "
-                            "path to a scenario file relative to this file's folder.")
+        raise ScenarioError(
+            f"Scenario file {path}, line {where}, key 'extends': the file "
+            f"'{parent}' does not exist (looked for {parent_path}); valid: a "
+            "path to a scenario file relative to this file's folder."
+        )
     base, base_lines = _read_resolved(parent_path, chain=(*chain, path.resolve()))
     base.pop("description", None)  # each file describes itself
     return _deep_merge(base, data), {**base_lines, **lines}
@@ -78,9 +87,10 @@ def apply_overrides(data: dict, lines: LineMap, overrides: Mapping[str, Any], wh
         for depth, key in enumerate(keys[:-1]):
             if not isinstance(node.get(key), dict):
                 raise ScenarioError(
-                    f"Override '{dotted}' for {where}: '{'.'.join(keys[:depth + 1])}' is not a "
+                    f"Override '{dotted}' for {where}: '{'.'.join(keys[: depth + 1])}' is not a "
                     f"section of the scenario. Valid sections here: "
-                    f"{', '.join(k for k, v in node.items() if isinstance(v, dict)) or 'none'}.")
+                    f"{', '.join(k for k, v in node.items() if isinstance(v, dict)) or 'none'}."
+                )
             node = node[key]
         node[keys[-1]] = value
         lines[tuple(keys)] = (f"override '{dotted}'", None)

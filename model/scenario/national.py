@@ -10,21 +10,28 @@ from model.scenario.types import NonNegative, Positive, Share, StrictModel, stru
 
 class National(StrictModel):
     total_population_start: Positive = structure(
-        "China's population in January of the start year (people)")
-    natural_growth_per_year: float = structure("natural growth of the population (share a year)",
-                                               ge=-0.05, le=0.05)
+        "China's population in January of the start year (people)"
+    )
+    natural_growth_per_year: float = structure(
+        "natural growth of the population (share a year)", ge=-0.05, le=0.05
+    )
     urban_hukou_share_start: Share = uncertainty(
         "urban-hukou population / total in January of the start year",
-        calibration_range=(0.35, 0.42))
+        calibration_range=(0.35, 0.42),
+    )
     other_hukou_conversions_share_per_year: Share = uncertainty(
         "people gaining urban hukou a year other than settling migrant workers, / total",
-        calibration_range=(0.0, 0.02))
+        calibration_range=(0.0, 0.02),
+    )
     family_members_per_settler: NonNegative = uncertainty(
-        "family members who settle with each settled worker")
+        "family members who settle with each settled worker"
+    )
     family_members_per_migrant_in_city: NonNegative = uncertainty(
         "dependants living in the city with each unsettled migrant worker",
-        calibration_range=(0.0, 1.5))
+        calibration_range=(0.0, 1.5),
+    )
     other_rural_hukou_urban_share: Share = uncertainty(
         "other rural-hukou urban residents (local workers in towns, their families) / total",
-        calibration_range=(0.0, 0.1))
+        calibration_range=(0.0, 0.1),
+    )
     note: str = Field("", description="where the values come from")

@@ -21,16 +21,20 @@ class ResidencePermit(StrictModel):
     accepts_child_in_school: bool = lever("a child living and schooled in the city qualifies")
     breaches_national_standard: bool = lever(
         "set true only to model a city that demands more than the national standard of "
-        f"{NATIONAL_PERMIT_MAX_MONTHS} months (prov. 14 forbids it)")
+        f"{NATIONAL_PERMIT_MAX_MONTHS} months (prov. 14 forbids it)"
+    )
     source: str = Field(description="document and provision the rule comes from")
 
     @model_validator(mode="after")
     def _national_standard(self) -> ResidencePermit:
         # prov. 14: permit thresholds no higher than the national standard
-        if (self.min_residence_months > NATIONAL_PERMIT_MAX_MONTHS
-                and not self.breaches_national_standard):
+        if (
+            self.min_residence_months > NATIONAL_PERMIT_MAX_MONTHS
+            and not self.breaches_national_standard
+        ):
             raise ValueError(
                 f"min_residence_months={self.min_residence_months} exceeds the national "
                 f"standard of {NATIONAL_PERMIT_MAX_MONTHS} months; valid: 0-"
-                f"{NATIONAL_PERMIT_MAX_MONTHS}, or set breaches_national_standard: true")
+                f"{NATIONAL_PERMIT_MAX_MONTHS}, or set breaches_national_standard: true"
+            )
         return self

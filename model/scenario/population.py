@@ -25,55 +25,78 @@ class PopulationMargins(StrictModel):
     (surveys; `model/synthesis.py` draws the rows from them)."""
 
     represented_people: Positive = structure(
-        "rural-hukou workers represented by all rows together (people)")
-    in_city_share: Share = structure("share living in a city at the start (the rest are at "
-                                     "their rural origin, potential migrants)")
+        "rural-hukou workers represented by all rows together (people)"
+    )
+    in_city_share: Share = structure(
+        "share living in a city at the start (the rest are at "
+        "their rural origin, potential migrants)"
+    )
     registered_poor_share: Share = structure("share in registered poor households (建档立卡)")
-    minimum_income_share: Share = structure("share receiving rural minimum income (低保), not "
-                                            "registered poor")
+    minimum_income_share: Share = structure(
+        "share receiving rural minimum income (低保), not registered poor"
+    )
     female_share: Share = structure("share female")
     married_share: Share = structure("share married")
     whole_family_share: Share = structure(
         "share of married migrants in cities whose spouse and children live with them "
-        "(举家外出, whole-family migration)")
+        "(举家外出, whole-family migration)"
+    )
     school_age_children_share: Share = structure(
         "share of married workers of parent age (parent_min_age to parent_max_age) with "
-        "school-age children (6-15)")
-    parent_min_age: int = structure("youngest age (years) of a worker with school-age children",
-                                    ge=16, le=80)
-    parent_max_age: int = structure("oldest age (years) of a worker with school-age children",
-                                    ge=16, le=80)
+        "school-age children (6-15)"
+    )
+    parent_min_age: int = structure(
+        "youngest age (years) of a worker with school-age children", ge=16, le=80
+    )
+    parent_max_age: int = structure(
+        "oldest age (years) of a worker with school-age children", ge=16, le=80
+    )
     second_child_share: Share = structure(
-        "share of parents with two school-age children rather than one")
+        "share of parents with two school-age children rather than one"
+    )
     inter_provincial_share: Share = structure(
-        "share of migrants in cities who live outside their home province at the start")
+        "share of migrants in cities who live outside their home province at the start"
+    )
     mean_initial_months_in_city: Positive = structure(
         "mean months already lived in the current city by migrants there at the start "
-        "(exponential, capped at the months since age 16)")
+        "(exponential, capped at the months since age 16)"
+    )
     formal_job_share_initial: Share = structure(
-        "share of employed migrants in cities who hold a formal job at the start")
+        "share of employed migrants in cities who hold a formal job at the start"
+    )
     residence_permit_share_initial: Share = structure(
         "share of migrants in cities holding a residence permit at the start (given to "
-        "eligible ones)")
+        "eligible ones)"
+    )
     unemployment_share_initial: Share = structure(
-        "share of migrants in cities searching for work at the start")
+        "share of migrants in cities searching for work at the start"
+    )
     mean_contract_land_mu: NonNegative = structure(
-        "mean rural contract land of a migrant's household (mu; exponential across households)")
-    retirement_age: int = structure("age (years) at which workers leave the labour force; rows "
-                                    "of unsettled retirees are recycled as new rural 16-year-"
-                                    "olds (constant weight)", ge=40, le=80)
+        "mean rural contract land of a migrant's household (mu; exponential across households)"
+    )
+    retirement_age: int = structure(
+        "age (years) at which workers leave the labour force; rows "
+        "of unsettled retirees are recycled as new rural 16-year-"
+        "olds (constant weight)",
+        ge=40,
+        le=80,
+    )
     age_shares: Annotated[AgeShares, Summing] = structure(
-        "age distribution of workers at the start")
-    education_shares: Annotated[SharesByEducation, Summing] = structure(
-        "education distribution")
+        "age distribution of workers at the start"
+    )
+    education_shares: Annotated[SharesByEducation, Summing] = structure("education distribution")
     origin_region_shares: Annotated[SharesByRegion, Summing] = structure(
-        "region of origin (hukou province)")
+        "region of origin (hukou province)"
+    )
     initial_housing_shares: Annotated[InitialHousingShares, Summing] = structure(
-        "housing of migrants in cities at the start")
+        "housing of migrants in cities at the start"
+    )
 
     @model_validator(mode="after")
     def _parent_ages(self) -> PopulationMargins:
         if self.parent_min_age > self.parent_max_age:
-            raise ValueError(f"parent_min_age={self.parent_min_age} exceeds parent_max_age="
-                             f"{self.parent_max_age}; valid: parent_min_age <= parent_max_age")
+            raise ValueError(
+                f"parent_min_age={self.parent_min_age} exceeds parent_max_age="
+                f"{self.parent_max_age}; valid: parent_min_age <= parent_max_age"
+            )
         return self

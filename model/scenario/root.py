@@ -38,8 +38,10 @@ class Scenario(StrictModel):
     services: Services
     fiscal: Fiscal
     national: National | None = Field(
-        None, description="national population accounts for urbanization rates (historical "
-        "scenarios; see model/national.py)")
+        None,
+        description="national population accounts for urbanization rates (historical "
+        "scenarios; see model/national.py)",
+    )
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

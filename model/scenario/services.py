@@ -26,11 +26,12 @@ class QueuedService(StrictModel):
 
     access: Access = lever("who may apply: hukou, permit (or hukou) or id_card (anyone)")
     places_per_1000_capacity: NonNegative = lever(
-        "places per 1,000 people of the city's migrant carrying capacity")
+        "places per 1,000 people of the city's migrant carrying capacity"
+    )
     poor_priority: bool = lever("identified poor migrants go first (prov. 5, 12)")
     monthly_take_up: Probability = uncertainty(
-        "monthly chance an eligible household without a place applies (paperwork, before "
-        "awareness)")
+        "monthly chance an eligible household without a place applies (paperwork, before awareness)"
+    )
     annual_cost_yuan_per_user: NonNegative = structure("cost to the city per place used a year")
 
 
@@ -39,19 +40,24 @@ class CoverageService(StrictModel):
 
     access: Access = lever("who may enrol: hukou, permit (or hukou) or id_card (anyone)")
     monthly_take_up: Probability = uncertainty(
-        "monthly chance an eligible migrant without cover enrols (before awareness)")
+        "monthly chance an eligible migrant without cover enrols (before awareness)"
+    )
     annual_cost_yuan_per_user: NonNegative = structure("cost to the city per enrollee a year")
     annual_subsidy_yuan_per_poor_user: NonNegative = lever(
-        "premium the city pays for each poor enrollee a year (prov. 8, 9)")
+        "premium the city pays for each poor enrollee a year (prov. 8, 9)"
+    )
 
 
 class Health(StrictModel):
     major_illness_monthly_probability: Probability = uncertainty(
-        "monthly chance of a major illness in a migrant's household (prov. 7)")
+        "monthly chance of a major illness in a migrant's household (prov. 7)"
+    )
     uninsured_return_probability: Probability = uncertainty(
-        "chance a household without local medical insurance goes home after one")
+        "chance a household without local medical insurance goes home after one"
+    )
     uninsured_impoverishment_probability: Probability = uncertainty(
-        "chance an uninsured household that stays falls into poverty (minimum income) after one")
+        "chance an uninsured household that stays falls into poverty (minimum income) after one"
+    )
 
 
 class EmploymentServices(StrictModel):
@@ -60,7 +66,8 @@ class EmploymentServices(StrictModel):
 
     enabled: bool = lever("whether identified poor job-seekers get employment services")
     match_gain: NonNegative = uncertainty(
-        "relative rise of a served job-seeker's monthly chance of finding a job")
+        "relative rise of a served job-seeker's monthly chance of finding a job"
+    )
     cost_yuan_per_user_month: NonNegative = structure("cost per served job-seeker a month")
 
 
@@ -69,12 +76,14 @@ class Training(StrictModel):
 
     access: Access = lever("who may train: hukou, permit (or hukou) or id_card (anyone)")
     places_per_1000_capacity_per_year: NonNegative = lever(
-        "training places a year per 1,000 people of the city's migrant carrying capacity")
+        "training places a year per 1,000 people of the city's migrant carrying capacity"
+    )
     poor_priority: bool = lever("identified poor migrants train first")
     monthly_take_up: Probability = uncertainty("monthly chance an untrained eligible applies")
     wage_gain: NonNegative = uncertainty("relative wage gain of a trained worker's next job")
     formal_job_gain: Probability = uncertainty(
-        "added chance that a trained worker's next job is formal")
+        "added chance that a trained worker's next job is formal"
+    )
     cost_yuan_per_trainee: NonNegative = structure("cost per trainee (one-off)")
 
 
@@ -83,11 +92,14 @@ class Assistance(StrictModel):
 
     access: Access = lever("who may be assisted: hukou, permit (or hukou) or id_card")
     hardship_monthly_probability: Probability = uncertainty(
-        "monthly chance of a sudden hardship in a migrant household")
+        "monthly chance of a sudden hardship in a migrant household"
+    )
     take_up: Probability = uncertainty(
-        "chance an eligible household in hardship is assisted (before awareness)")
+        "chance an eligible household in hardship is assisted (before awareness)"
+    )
     unassisted_return_probability: Probability = uncertainty(
-        "chance a household in hardship without assistance goes home")
+        "chance a household in hardship without assistance goes home"
+    )
     cost_yuan_per_case: NonNegative = structure("cost per assisted hardship (one-off)")
 
 
@@ -96,33 +108,42 @@ class OtherInsurance(StrictModel):
 
     living_subsidy_yuan: NonNegative = lever(
         "one-off living subsidy when a job ends after >= 12 months of continuous work (yuan; "
-        "0 = none)")
+        "0 = none)"
+    )
     subsidy_return_reduction: Probability = uncertainty(
-        "how much the subsidy lowers the unemployment term of the return hazard (share)")
+        "how much the subsidy lowers the unemployment term of the return hazard (share)"
+    )
     informal_injury_cover_share: Probability = lever(
-        "share of informal workers with work-injury cover (per-project insurance)")
+        "share of informal workers with work-injury cover (per-project insurance)"
+    )
     annual_injury_cost_yuan_per_informal_covered: NonNegative = structure(
-        "city's cost a year per informal worker with injury cover")
+        "city's cost a year per informal worker with injury cover"
+    )
 
 
 class Services(StrictModel):
     identified_poor_share: Share = lever(
         "share of poor migrants identified as poor at their destination (prov. 19); only they "
-        "get targeted priority")
+        "get targeted priority"
+    )
     awareness: Share = lever("awareness of entitlements (prov. 21): multiplies every take-up")
     schooling: QueuedService = lever("school places for migrants' children (prov. 5-6)")
     public_rental_housing: QueuedService = lever("public rental flats (prov. 12)")
     medical_insurance: CoverageService = lever(
-        "local medical insurance (prov. 8); formal workers are covered by their employer")
+        "local medical insurance (prov. 8); formal workers are covered by their employer"
+    )
     pension: CoverageService = lever(
-        "local pension cover (prov. 9); formal workers are in the employee pension")
+        "local pension cover (prov. 9); formal workers are in the employee pension"
+    )
     health: Health
     employment_services: EmploymentServices
     training: Training
     assistance: Assistance
     other_insurance: OtherInsurance
     student_aid_yuan_per_poor_pupil: NonNegative = lever(
-        "aid a year per poor migrant pupil in a local school (prov. 6)")
+        "aid a year per poor migrant pupil in a local school (prov. 6)"
+    )
     rent_subsidy_yuan_per_month: NonNegative = lever(
         "rent subsidy a month to households eligible for public rental housing but without a "
-        "flat (prov. 12; 0 = none)")
+        "flat (prov. 12; 0 = none)"
+    )

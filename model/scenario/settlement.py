@@ -32,9 +32,16 @@ from model.scenario.types import (
 Condition = Literal["residence", "social_insurance", "stable_job", "legal_home", "points"]
 
 #: What a points item can count (per unit): see `model/processes/settlement.py`.
-ItemSource = Literal["social_insurance_months", "residence_months", "education_level",
-                     "years_under_45", "owns_home", "formal_job", "whole_family",
-                     "children_in_city"]
+ItemSource = Literal[
+    "social_insurance_months",
+    "residence_months",
+    "education_level",
+    "years_under_45",
+    "owns_home",
+    "formal_job",
+    "whole_family",
+    "children_in_city",
+]
 
 #: National caps on the social-insurance condition, months (H2, U15).
 SOCIAL_INSURANCE_CAP_MONTHS = {"medium": 36, "large_2": 60, "large_1": 60}
@@ -43,10 +50,12 @@ NO_POINTS_CLASSES = ("large_2", "medium", "small_1", "small_2")
 
 
 class PointsItem(StrictModel):
-    source: ItemSource = lever("what the item counts, per unit: months of social insurance or "
-                               "residence, education level (0 none - 4 college), years under "
-                               "45, owning a home, a formal job, whole family, children in the "
-                               "city")
+    source: ItemSource = lever(
+        "what the item counts, per unit: months of social insurance or "
+        "residence, education level (0 none - 4 college), years under "
+        "45, owning a home, a formal job, whole family, children in the "
+        "city"
+    )
     points_per_unit: float = lever("points per unit of the source (negative to deduct)")
     max_points: NonNegative | None = lever("cap on the item's points; null for none")
 
@@ -62,32 +71,42 @@ class SettlementRule(StrictModel):
     kind: Literal["open", "conditions", "points"] = lever(
         "open: stable legal residence is enough; conditions: months of residence and social "
         "insurance, a stable job and/or a legal home; points: conditions to apply, then a score "
-        "and an annual quota")
+        "and an annual quota"
+    )
     min_residence_months: Months = lever("months lived in the city")
     min_social_insurance_months: Months = lever(
-        "months of social insurance paid in the city (conditions and points)")
+        "months of social insurance paid in the city (conditions and points)"
+    )
     requires_stable_job: bool = lever("must hold a job (conditions and points)")
     requires_legal_home: bool = lever("must live in a legal stable residence")
     points: PointsRule | None = lever("the score (points rules only)", default=None)
     annual_quota_people_per_city: NonNegative | None = lever(
         "people a city settles per calendar year through points, ranked by score (points rules "
-        "only; null for no quota)", default=None)
+        "only; null for no quota)",
+        default=None,
+    )
     breaches_national_standard: bool = lever(
         "true only to model a rule beyond the national caps (insurance years, points below 3 "
-        "million)", default=False)
+        "million)",
+        default=False,
+    )
     source: str = Field(description="document and provision the rule comes from")
 
     @model_validator(mode="after")
     def _kind_fits(self) -> SettlementRule:
         if self.kind == "open" and (self.min_social_insurance_months or self.requires_stable_job):
-            raise ValueError("an open rule cannot require social insurance or a job; use kind: "
-                             "conditions")
+            raise ValueError(
+                "an open rule cannot require social insurance or a job; use kind: conditions"
+            )
         if self.kind == "points" and self.points is None:
             raise ValueError("a points rule needs 'points' (items and min_score)")
-        if self.kind != "points" and (self.points is not None
-                                      or self.annual_quota_people_per_city is not None):
-            raise ValueError(f"a {self.kind} rule has no score or quota; 'points' and "
-                             "'annual_quota_people_per_city' belong to kind: points")
+        if self.kind != "points" and (
+            self.points is not None or self.annual_quota_people_per_city is not None
+        ):
+            raise ValueError(
+                f"a {self.kind} rule has no score or quota; 'points' and "
+                "'annual_quota_people_per_city' belong to kind: points"
+            )
         return self
 
 
@@ -100,13 +119,16 @@ class RulesByClass(ByClass[SettlementRule]):
                 raise ValueError(
                     f"{size_class} asks {rule.min_social_insurance_months} months of social "
                     f"insurance; national rules cap it at {cap} (H2, U15). Valid: 0-{cap}, or "
-                    "set breaches_national_standard: true")
+                    "set breaches_national_standard: true"
+                )
         for size_class in NO_POINTS_CLASSES:
             rule = getattr(self, size_class)
             if rule.kind == "points" and not rule.breaches_national_standard:
-                raise ValueError(f"{size_class}: points systems are not allowed in cities under "
-                                 "3 million (U15); use open or conditions, or set "
-                                 "breaches_national_standard: true")
+                raise ValueError(
+                    f"{size_class}: points systems are not allowed in cities under "
+                    "3 million (U15); use open or conditions, or set "
+                    "breaches_national_standard: true"
+                )
         return self
 
 
@@ -114,7 +136,8 @@ class PriorityGroup(StrictModel):
     enabled: bool = lever("whether the group has priority")
     exempts: list[Condition] = lever(
         "conditions the group is exempt from: residence, social_insurance, stable_job, "
-        "legal_home, points (points: settles outside the score and quota)")
+        "legal_home, points (points: settles outside the score and quota)"
+    )
 
 
 class PriorityGroups(StrictModel):
@@ -124,17 +147,23 @@ class PriorityGroups(StrictModel):
     rural-hukou workers."""
 
     five_years_in_city: PriorityGroup = lever(
-        "people who have worked and lived >= 60 months in the city")
+        "people who have worked and lived >= 60 months in the city"
+    )
     whole_family: PriorityGroup = lever("whole-family migrants (spouse and children in the city)")
     new_generation: PriorityGroup = lever("new-generation migrants (born 1980 or later)")
-    poor: PriorityGroup = lever("registered-poor and minimum-income migrants (prov. 2; the NDRC "
-                                "2019-2020 tasks: settle all who should)")
+    poor: PriorityGroup = lever(
+        "registered-poor and minimum-income migrants (prov. 2; the NDRC "
+        "2019-2020 tasks: settle all who should)"
+    )
     min_residence_months: Months = lever(
-        "months in the city before priority counts (prov. 2: one year)")
+        "months in the city before priority counts (prov. 2: one year)"
+    )
     not_in_classes: list[SizeClassName] = lever(
-        "city classes where priority does not apply (the megacity exception of prov. 14)")
-    not_in_cities: list[str] = lever("named cities where priority does not apply",
-                                     default_factory=list)
+        "city classes where priority does not apply (the megacity exception of prov. 14)"
+    )
+    not_in_cities: list[str] = lever(
+        "named cities where priority does not apply", default_factory=list
+    )
 
     @model_validator(mode="after")
     def _known_cities(self) -> PriorityGroups:
@@ -145,20 +174,25 @@ class PriorityGroups(StrictModel):
 class RuralRights(StrictModel):
     """What settling does to rural rights (prov. 16)."""
 
-    protected: bool = lever("settlers keep land-contract, homestead and collective-income "
-                            "rights (prov. 16)")
+    protected: bool = lever(
+        "settlers keep land-contract, homestead and collective-income rights (prov. 16)"
+    )
     paid_exit_yuan_per_mu: NonNegative = lever(
         "price paid for giving up contract land on settling, yuan per mu (voluntary paid exit, "
-        "prov. 16; 0 = none)")
+        "prov. 16; 0 = none)"
+    )
     paid_exit_yuan_per_homestead: NonNegative = lever(
-        "price paid for giving up the homestead on settling, yuan (0 = none)")
+        "price paid for giving up the homestead on settling, yuan (0 = none)"
+    )
 
 
 class Settlement(StrictModel):
     rules: RulesByClass
     city_rules: dict[str, SettlementRule] = lever(
         "rules of named cities, replacing their class's rule (English names: Beijing, "
-        "Shanghai, ...)", default_factory=dict)
+        "Shanghai, ...)",
+        default_factory=dict,
+    )
     priority_groups: PriorityGroups
     rural_rights: RuralRights
 

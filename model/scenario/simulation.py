@@ -9,9 +9,13 @@ from model.scenario.types import (
 
 
 class Simulation(StrictModel):
-    start_year: int = structure("calendar year of the first simulated month (January)",
-                                ge=2000, le=2100)
+    start_year: int = structure(
+        "calendar year of the first simulated month (January)", ge=2000, le=2100
+    )
     years: int = structure("number of simulated years (12 months each)", ge=1, le=50)
     migrants: int = structure(
         "number of agent rows (each row represents population.represented_people / migrants "
-        "people)", ge=10, le=50_000_000)
+        "people)",
+        ge=10,
+        le=50_000_000,
+    )

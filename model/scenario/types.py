@@ -18,8 +18,9 @@ NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 Months = Annotated[int, Field(ge=0, le=600)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-SizeClassName = Literal["super_large", "extra_large", "large_1", "large_2", "medium", "small_1",
-                        "small_2"]
+SizeClassName = Literal[
+    "super_large", "extra_large", "large_1", "large_2", "medium", "small_1", "small_2"
+]
 
 #: National standard for the residence permit (居住证暂行条例 art. 2; policy_parameters.csv R1):
 #: six months of residence. Prov. 14 says thresholds may be no higher than the national standard.
@@ -31,8 +32,9 @@ def lever(description: str, **bounds: Any) -> Any:
     return Field(description=description, json_schema_extra={"kind": "lever"}, **bounds)
 
 
-def uncertainty(description: str, calibration_range: tuple[float, float] | None = None,
-                **bounds: Any) -> Any:
+def uncertainty(
+    description: str, calibration_range: tuple[float, float] | None = None, **bounds: Any
+) -> Any:
     """A field for behaviour we do not know (an uncertainty experiments may sweep);
     `calibration_range` marks it for `citizenization calibrate`, which searches within it."""
     extra: dict[str, Any] = {"kind": "uncertainty"}
@@ -115,7 +117,11 @@ class AgeShares(Table):
 
     #: (lowest, highest) age of each group, in field order.
     BOUNDS: typing.ClassVar[tuple[tuple[int, int], ...]] = (
-        (16, 20), (21, 30), (31, 40), (41, 50), (51, 59),
+        (16, 20),
+        (21, 30),
+        (31, 40),
+        (41, 50),
+        (51, 59),
     )
 
 
@@ -163,16 +169,17 @@ class PositiveByEducation(ByEducation[Positive]):
     pass
 
 
-
-
 def field_marks(schema: type[BaseModel], prefix: str = "") -> dict[str, dict[str, Any]]:
     """Every leaf field of a schema by dotted key, with its marks (`kind`, and
     `calibration_range` where set); nested sections are walked, optional ones included."""
     marks: dict[str, dict[str, Any]] = {}
     for name, info in schema.model_fields.items():
         key = f"{prefix}{name}"
-        nested = [t for t in (info.annotation, *typing.get_args(info.annotation))
-                  if isinstance(t, type) and issubclass(t, StrictModel) and not issubclass(t, Table)]
+        nested = [
+            t
+            for t in (info.annotation, *typing.get_args(info.annotation))
+            if isinstance(t, type) and issubclass(t, StrictModel) and not issubclass(t, Table)
+        ]
         if nested:
             marks.update(field_marks(nested[0], key + "."))
         elif isinstance(info.json_schema_extra, dict):

@@ -24,11 +24,16 @@ from model.validity.validation import simulate_targets
 #: `calibration_range` in the scenario schema (the 2015-2017 targets speak to them).
 PARAMETERS: dict[str, tuple[float, float]] = {
     key: tuple(marks["calibration_range"])
-    for key, marks in field_marks(Scenario).items() if "calibration_range" in marks
+    for key, marks in field_marks(Scenario).items()
+    if "calibration_range" in marks
 }
 #: The targets it fits (2015-2017 only).
-CALIBRATION_KEYS = ("hukou_urbanization_rate", "resident_urbanization_rate",
-                    "willing_to_transfer_hukou", "residence_permits_issued")
+CALIBRATION_KEYS = (
+    "hukou_urbanization_rate",
+    "resident_urbanization_rate",
+    "willing_to_transfer_hukou",
+    "residence_permits_issued",
+)
 LAST_CALIBRATION_YEAR = 2017
 
 
@@ -54,16 +59,23 @@ def current_value(scenario: Scenario, key: str) -> float:
 
 def loss(simulated: pd.DataFrame, targets: pd.DataFrame) -> float:
     """Mean squared relative error over the target rows (missing simulations count as 1)."""
-    merged = targets.merge(simulated, on=["key", "year"], how="left",
-                           suffixes=("_observed", "_simulated"))
+    merged = targets.merge(
+        simulated, on=["key", "year"], how="left", suffixes=("_observed", "_simulated")
+    )
     error = (merged["value_simulated"] - merged["value_observed"]) / merged["value_observed"]
     return float(np.mean(np.nan_to_num(error.to_numpy(), nan=1.0) ** 2))
 
 
-def calibrate(scenario: Scenario, targets: pd.DataFrame,
-              parameters: dict[str, tuple[float, float]], *, seeds: Sequence[int] = (0, 1),
-              migrants: int | None = None, max_evaluations: int = 60,
-              on_evaluation: Callable[[int, float], None] | None = None) -> CalibrationResult:
+def calibrate(
+    scenario: Scenario,
+    targets: pd.DataFrame,
+    parameters: dict[str, tuple[float, float]],
+    *,
+    seeds: Sequence[int] = (0, 1),
+    migrants: int | None = None,
+    max_evaluations: int = 60,
+    on_evaluation: Callable[[int, float], None] | None = None,
+) -> CalibrationResult:
     """Fit `parameters` (dotted scenario keys with bounds) to `targets` (key, year, value)."""
     names = list(parameters)
     low = np.array([parameters[n][0] for n in names])
@@ -85,14 +97,27 @@ def calibrate(scenario: Scenario, targets: pd.DataFrame,
 
     x0 = (np.clip(start, low, high) - low) / (high - low)
     start_loss = evaluate(x0)
-    minimize(evaluate, x0, method="Nelder-Mead",
-             options={"maxfev": max(max_evaluations - 1, 1), "xatol": 1e-3, "fatol": 1e-6,
-                      "initial_simplex": _simplex(x0)})
+    minimize(
+        evaluate,
+        x0,
+        method="Nelder-Mead",
+        options={
+            "maxfev": max(max_evaluations - 1, 1),
+            "xatol": 1e-3,
+            "fatol": 1e-6,
+            "initial_simplex": _simplex(x0),
+        },
+    )
     evaluations = pd.DataFrame(records)
     best = evaluations["loss"].idxmin()
     fitted = {n: float(evaluations.loc[best, n]) for n in names}
-    return CalibrationResult(fitted, dict(zip(names, start.tolist(), strict=True)),
-                             float(evaluations.loc[best, "loss"]), start_loss, evaluations)
+    return CalibrationResult(
+        fitted,
+        dict(zip(names, start.tolist(), strict=True)),
+        float(evaluations.loc[best, "loss"]),
+        start_loss,
+        evaluations,
+    )
 
 
 def _simplex(x0: np.ndarray, step: float = 0.15) -> np.ndarray:

@@ -35,8 +35,11 @@ class Target:
 
 def _outcome(name: str, population: str = "all") -> Callable[[pd.DataFrame, Scenario], pd.Series]:
     def measure(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
-        chosen = rows[(rows["outcome"] == name) & (rows["population"] == population)
-                      & (rows["city_class"] == "all")]
+        chosen = rows[
+            (rows["outcome"] == name)
+            & (rows["population"] == population)
+            & (rows["city_class"] == "all")
+        ]
         return chosen.set_index("year")["value"]
 
     measure.__name__ = f"{name}_{population}"
@@ -44,8 +47,9 @@ def _outcome(name: str, population: str = "all") -> Callable[[pd.DataFrame, Scen
 
 
 def _gap(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    return (_outcome("resident_urbanization_rate")(rows, scenario)
-            - _outcome("hukou_urbanization_rate")(rows, scenario))
+    return _outcome("resident_urbanization_rate")(rows, scenario) - _outcome(
+        "hukou_urbanization_rate"
+    )(rows, scenario)
 
 
 def _settlers_with_families(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
@@ -54,50 +58,70 @@ def _settlers_with_families(rows: pd.DataFrame, scenario: Scenario) -> pd.Series
 
 
 def _poor_annual_wage(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    return (_outcome("mean_monthly_income_yuan", "poor")(rows, scenario) * 12
-            * _outcome("employment_rate", "poor")(rows, scenario))
+    return (
+        _outcome("mean_monthly_income_yuan", "poor")(rows, scenario)
+        * 12
+        * _outcome("employment_rate", "poor")(rows, scenario)
+    )
 
 
 NOT_MODELLED = "not modelled yet"
 TARGETS: dict[str, Target] = {
-    "hukou_urbanization_rate": Target(_outcome("hukou_urbanization_rate"),
-                                      "national accounts (model/national.py)"),
-    "resident_urbanization_rate": Target(_outcome("resident_urbanization_rate"),
-                                         "national accounts"),
+    "hukou_urbanization_rate": Target(
+        _outcome("hukou_urbanization_rate"), "national accounts (model/national.py)"
+    ),
+    "resident_urbanization_rate": Target(
+        _outcome("resident_urbanization_rate"), "national accounts"
+    ),
     "resident_minus_hukou_gap": Target(_gap, "resident minus hukou rate"),
-    "settlement_target_per_year": Target(_settlers_with_families,
-                                         "settled workers x (1 + family members per settler); "
-                                         "the target is a plan, not an observation"),
-    "willing_to_transfer_hukou": Target(_outcome("settlement_willing_share"),
-                                        "share of migrants in cities willing to settle"),
+    "settlement_target_per_year": Target(
+        _settlers_with_families,
+        "settled workers x (1 + family members per settler); "
+        "the target is a plan, not an observation",
+    ),
+    "willing_to_transfer_hukou": Target(
+        _outcome("settlement_willing_share"), "share of migrants in cities willing to settle"
+    ),
     "intend_to_stay": Target(None, f"{NOT_MODELLED}: intentions beyond settling"),
-    "residence_permits_issued": Target(_outcome("permits_issued_per_year"),
-                                       "permits issued to migrant workers (the target counts "
-                                       "all floating people: a lower bound)"),
-    "residence_permits_cumulative": Target(_outcome("permit_holders"),
-                                           "permit holders among migrant workers (proxy)"),
-    "migrant_children_compulsory_education": Target(_outcome("migrant_children_in_cities"),
-                                                    "school-age children living with migrants"),
-    "migrant_children_public_school_share": Target(None, f"{NOT_MODELLED}: schooling is part "
-                                                   "of the services issue"),
+    "residence_permits_issued": Target(
+        _outcome("permits_issued_per_year"),
+        "permits issued to migrant workers (the target counts all floating people: a lower bound)",
+    ),
+    "residence_permits_cumulative": Target(
+        _outcome("permit_holders"), "permit holders among migrant workers (proxy)"
+    ),
+    "migrant_children_compulsory_education": Target(
+        _outcome("migrant_children_in_cities"), "school-age children living with migrants"
+    ),
+    "migrant_children_public_school_share": Target(
+        None, f"{NOT_MODELLED}: schooling is part of the services issue"
+    ),
     "migrant_children_enrolment_rate": Target(None, f"{NOT_MODELLED}: services issue"),
-    "left_behind_children": Target(_outcome("left_behind_children"),
-                                   "children of migrants in cities left at the origin"),
-    "migrant_workers_employee_pension": Target(_outcome("formal_workers"),
-                                               "formal workers (jobs with social insurance)"),
-    "migrant_workers_work_injury": Target(_outcome("formal_workers"),
-                                          "formal workers (proxy: injury cover comes with "
-                                          "formal jobs; informal cover not modelled)"),
-    "migrant_workers_unemployment_insurance": Target(_outcome("formal_workers"),
-                                                     "formal workers (proxy)"),
-    "poor_migrant_workers_away": Target(_outcome("migrants_in_cities", "poor"),
-                                        "poor migrants in cities"),
-    "poor_migrant_workers_away_6_months": Target(_outcome("migrants_6_months", "poor"),
-                                                 "poor migrants 6+ months in their city"),
-    "poor_worker_annual_wage": Target(_poor_annual_wage,
-                                      "mean monthly wage x 12 x employment rate, poor"),
-    "migrant_wage_share_of_poor_household_income": Target(None, f"{NOT_MODELLED}: household "
-                                                          "income at the origin"),
+    "left_behind_children": Target(
+        _outcome("left_behind_children"), "children of migrants in cities left at the origin"
+    ),
+    "migrant_workers_employee_pension": Target(
+        _outcome("formal_workers"), "formal workers (jobs with social insurance)"
+    ),
+    "migrant_workers_work_injury": Target(
+        _outcome("formal_workers"),
+        "formal workers (proxy: injury cover comes with formal jobs; informal cover not modelled)",
+    ),
+    "migrant_workers_unemployment_insurance": Target(
+        _outcome("formal_workers"), "formal workers (proxy)"
+    ),
+    "poor_migrant_workers_away": Target(
+        _outcome("migrants_in_cities", "poor"), "poor migrants in cities"
+    ),
+    "poor_migrant_workers_away_6_months": Target(
+        _outcome("migrants_6_months", "poor"), "poor migrants 6+ months in their city"
+    ),
+    "poor_worker_annual_wage": Target(
+        _poor_annual_wage, "mean monthly wage x 12 x employment rate, poor"
+    ),
+    "migrant_wage_share_of_poor_household_income": Target(
+        None, f"{NOT_MODELLED}: household income at the origin"
+    ),
     "rural_poor_population": Target(None, f"{NOT_MODELLED}: rural poverty dynamics"),
     "registered_poor_population": Target(None, f"{NOT_MODELLED}: poverty registration"),
     "feel_local": Target(None, f"{NOT_MODELLED}: social integration"),
@@ -114,21 +138,33 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
         reader = csv.DictReader(f)
         missing = {"key", "year", "value"} - set(reader.fieldnames or ())
         if missing:
-            raise TargetsError(f"Targets file {path}: missing column(s) {sorted(missing)}; the "
-                               "columns needed are key, year, value (unit, source optional).")
+            raise TargetsError(
+                f"Targets file {path}: missing column(s) {sorted(missing)}; the "
+                "columns needed are key, year, value (unit, source optional)."
+            )
         rows = []
         for line, row in enumerate(reader, start=2):
             if row["key"] not in TARGETS:
-                raise TargetsError(f"Targets file {path}, row {line}: unknown key "
-                                   f"{row['key']!r}; valid keys: {', '.join(TARGETS)}.")
+                raise TargetsError(
+                    f"Targets file {path}, row {line}: unknown key "
+                    f"{row['key']!r}; valid keys: {', '.join(TARGETS)}."
+                )
             try:
                 year, value = int(row["year"]), float(row["value"])
             except (TypeError, ValueError):
-                raise TargetsError(f"Targets file {path}, row {line} ({row['key']}): year "
-                                   f"{row['year']!r} and value {row['value']!r} must be numbers."
-                                   ) from None
-            rows.append({"key": row["key"], "year": year, "value": value,
-                         "unit": row.get("unit", ""), "source": row.get("source", "")})
+                raise TargetsError(
+                    f"Targets file {path}, row {line} ({row['key']}): year "
+                    f"{row['year']!r} and value {row['value']!r} must be numbers."
+                ) from None
+            rows.append(
+                {
+                    "key": row["key"],
+                    "year": year,
+                    "value": value,
+                    "unit": row.get("unit", ""),
+                    "source": row.get("source", ""),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -137,17 +173,23 @@ def measures(outcomes: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     years = sorted(outcomes["year"].unique())
     records = []
     for key, target in TARGETS.items():
-        series = (target.measure(outcomes, scenario) if target.measure
-                  else pd.Series(np.nan, index=years))
+        series = (
+            target.measure(outcomes, scenario) if target.measure else pd.Series(np.nan, index=years)
+        )
         for year in years:
-            records.append({"key": key, "year": int(year), "value": float(series.get(year,
-                                                                                   np.nan))})
+            records.append(
+                {"key": key, "year": int(year), "value": float(series.get(year, np.nan))}
+            )
     return pd.DataFrame(records)
 
 
-def simulate_targets(scenario: Scenario, seeds: Sequence[int], migrants: int | None = None,
-                     years: int | None = None, on_run_done: Callable[[], None] | None = None
-                     ) -> pd.DataFrame:
+def simulate_targets(
+    scenario: Scenario,
+    seeds: Sequence[int],
+    migrants: int | None = None,
+    years: int | None = None,
+    on_run_done: Callable[[], None] | None = None,
+) -> pd.DataFrame:
     """Mean and 95 % CI over seeds of every key in every simulated year:
     key, year, value, ci_low, ci_high."""
     frames = []
@@ -161,20 +203,21 @@ def simulate_targets(scenario: Scenario, seeds: Sequence[int], migrants: int | N
     for (key, year), block in runs.groupby(["key", "year"], sort=False):
         values = block["value"].dropna().to_numpy()
         mean, low, high = mean_ci(values) if values.size else (np.nan,) * 3
-        records.append({"key": key, "year": year, "value": mean, "ci_low": low,
-                        "ci_high": high})
+        records.append({"key": key, "year": year, "value": mean, "ci_low": low, "ci_high": high})
     return pd.DataFrame(records)
 
 
 def against_targets(simulated: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Observed beside simulated for every target year, with the relative error."""
-    table = targets.merge(simulated, on=["key", "year"], how="left",
-                          suffixes=("_observed", "_simulated"))
+    table = targets.merge(
+        simulated, on=["key", "year"], how="left", suffixes=("_observed", "_simulated")
+    )
     table = table.rename(columns={"value_observed": "observed", "value_simulated": "simulated"})
     table["relative_error"] = (table["simulated"] - table["observed"]) / table["observed"]
     table["how"] = [TARGETS[k].how for k in table["key"]]
-    return table[["key", "year", "observed", "simulated", "ci_low", "ci_high",
-                  "relative_error", "how"]]
+    return table[
+        ["key", "year", "observed", "simulated", "ci_low", "ci_high", "relative_error", "how"]
+    ]
 
 
 def plot_against_targets(simulated: pd.DataFrame, targets: pd.DataFrame, path: Path) -> Path:
@@ -193,7 +236,7 @@ def plot_against_targets(simulated: pd.DataFrame, targets: pd.DataFrame, path: P
         ax.set_title(key, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(keys):]:
+    for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     fig.tight_layout()
