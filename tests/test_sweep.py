@@ -209,6 +209,7 @@ def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
     assert {"behaviour.willingness.intercept", "policy", "seed"} <= set(experiments.columns)
 
 
+@pytest.mark.slow  # over 10 s
 def test_sweep_memory_does_not_grow_with_finished_runs(baseline):
     """A worker that builds many models keeps flat memory: 40 more runs may not keep even two
     runs' worth of population columns (3000 rows x 37 bytes each)."""
@@ -272,6 +273,7 @@ def test_bad_experiment_is_refused_before_any_run(tmp_path, capsys, body, expect
     assert not out.exists()
 
 
+@pytest.mark.slow  # over 10 s
 def test_unreachable_scheduler_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
     assert (
