@@ -4,22 +4,15 @@ the `poor` row is NaN (accounts are of cities, not people)."""
 
 from collections.abc import Callable
 
-import numpy as np
-
-from model.outcomes.registry import Unit, outcome
-from model.outcomes.snapshot import Snapshot, per_city
+from model.outcomes.registry import Unit, register_family
+from model.outcomes.snapshot import per_city
 
 
 def _account(name: str, read: Callable, definition: str, unit: Unit = "yuan") -> None:
-    """Register the outcome `name`: `read(accounts)` per city, summed by class. The function is
-    made a module-level global of its own name, so it pickles like a written one."""
-
-    def account(s: Snapshot) -> np.ndarray:
-        return per_city(s, read(s.accounts))
-
-    account.__name__ = account.__qualname__ = name
-    account.__doc__ = definition
-    globals()[name] = outcome(unit=unit, theme="fiscal")(account)
+    """Register the outcome `name`: `read(accounts)` per city, summed by class."""
+    register_family(
+        globals(), name, lambda s: per_city(s, read(s.accounts)), definition, unit, "fiscal"
+    )
 
 
 # the centre's instruments

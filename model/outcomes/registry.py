@@ -72,6 +72,23 @@ def outcome(unit: Unit, theme: Theme) -> Callable:
     return register
 
 
+def register_family(
+    namespace: dict,
+    name: str,
+    read: Callable[[Snapshot], np.ndarray],
+    definition: str,
+    unit: Unit,
+    theme: Theme,
+) -> None:
+    """Register `read` as the outcome `name` (one of a family that differ only in what they
+    read), made a global of `namespace` under its own name so that it pickles like a function
+    written out."""
+    read.__name__ = read.__qualname__ = name
+    read.__module__ = namespace["__name__"]
+    read.__doc__ = definition
+    namespace[name] = outcome(unit=unit, theme=theme)(read)
+
+
 def record(s: Snapshot, year: int) -> pd.DataFrame:
     """Every outcome for the year as tidy rows: year, outcome, population, city_class, value."""
     names = list(OUTCOMES)

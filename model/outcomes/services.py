@@ -20,6 +20,11 @@ def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
     return mask
 
 
+def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.ndarray:
+    """Migrants in cities with a service's access basis, or already enrolled in it."""
+    return tally(s, s.unsettled & (_with_access(s, s.population.city >= 0, access) | enrolled))
+
+
 def _children(s: Snapshot) -> np.ndarray:
     return s.population.children.astype(np.float64)
 
@@ -200,9 +205,8 @@ def local_medical_insurance_share(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def medical_insurance_eligible(s: Snapshot) -> np.ndarray:
     """Migrants in cities with the access basis for local medical insurance or covered."""
-    pop = s.population
     access = s.scenario.services.medical_insurance.access
-    return tally(s, s.unsettled & (_with_access(s, pop.city >= 0, access) | pop.local_medical))
+    return _eligible_or_enrolled(s, access, s.population.local_medical)
 
 
 @outcome(unit="share", theme="services")
@@ -214,9 +218,7 @@ def pension_coverage_share(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def pension_eligible(s: Snapshot) -> np.ndarray:
     """Migrants in cities with the access basis for local pension cover or covered."""
-    pop = s.population
-    access = s.scenario.services.pension.access
-    return tally(s, s.unsettled & (_with_access(s, pop.city >= 0, access) | pop.pension))
+    return _eligible_or_enrolled(s, s.scenario.services.pension.access, s.population.pension)
 
 
 @outcome(unit="share", theme="services")
@@ -258,9 +260,7 @@ def training_uptake_share(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def training_eligible(s: Snapshot) -> np.ndarray:
     """Migrants in cities with the access basis for subsidised training (trained or not)."""
-    pop = s.population
-    access = s.scenario.services.training.access
-    return tally(s, s.unsettled & (_with_access(s, pop.city >= 0, access) | pop.trained))
+    return _eligible_or_enrolled(s, s.scenario.services.training.access, s.population.trained)
 
 
 @outcome(unit="people", theme="services")

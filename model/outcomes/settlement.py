@@ -5,7 +5,7 @@ import numpy as np
 
 from model.enums import SizeClass
 from model.flows import Flow
-from model.outcomes.registry import outcome
+from model.outcomes.registry import outcome, register_family
 from model.outcomes.snapshot import (
     TARGET_GROUP_MONTHS,
     Snapshot,
@@ -61,28 +61,33 @@ def flowing_not_settling(s: Snapshot) -> np.ndarray:
     return tally(s, eligible & ~willing)
 
 
-@outcome(unit="people", theme="settlement")
-def settled_by_rule_open(s: Snapshot) -> np.ndarray:
-    """Settlements during the year through an open rule, all conditions met (people)."""
-    return by_group(s.flows[Flow.SETTLED_OPEN])
+def _flow(name: str, flow: Flow, definition: str) -> None:
+    """Register the outcome `name`: the year's people in `flow`, by group."""
+    register_family(
+        globals(), name, lambda s: by_group(s.flows[flow]), definition, "people", "settlement"
+    )
 
 
-@outcome(unit="people", theme="settlement")
-def settled_by_rule_conditions(s: Snapshot) -> np.ndarray:
-    """Settlements during the year through a conditions rule, all conditions met (people)."""
-    return by_group(s.flows[Flow.SETTLED_CONDITIONS])
-
-
-@outcome(unit="people", theme="settlement")
-def settled_by_rule_points(s: Snapshot) -> np.ndarray:
-    """Settlements during the year through a points rule and its quota (people)."""
-    return by_group(s.flows[Flow.SETTLED_POINTS])
-
-
-@outcome(unit="people", theme="settlement")
-def settled_by_rule_priority(s: Snapshot) -> np.ndarray:
-    """Settlements during the year that needed a priority group's exemption (people)."""
-    return by_group(s.flows[Flow.SETTLED_PRIORITY])
+_flow(
+    "settled_by_rule_open",
+    Flow.SETTLED_OPEN,
+    "Settlements during the year through an open rule, all conditions met (people).",
+)
+_flow(
+    "settled_by_rule_conditions",
+    Flow.SETTLED_CONDITIONS,
+    "Settlements during the year through a conditions rule, all conditions met (people).",
+)
+_flow(
+    "settled_by_rule_points",
+    Flow.SETTLED_POINTS,
+    "Settlements during the year through a points rule and its quota (people).",
+)
+_flow(
+    "settled_by_rule_priority",
+    Flow.SETTLED_PRIORITY,
+    "Settlements during the year that needed a priority group's exemption (people).",
+)
 
 
 @outcome(unit="people", theme="settlement")
