@@ -64,6 +64,7 @@ class CitizenizationModel(mesa.Model):
         self.quota_people = self.scenario_rules.new_year_quotas()  # governments change it
         self.quota_left = self.quota_people.copy()
         self.fiscal = fiscal.FiscalState(self.world)
+        self.places_ledger = services.PlacesLedger(self.world.n_cities)
         self.expected_gain = np.zeros(self.world.n_cities)
         self.national = NationalAccounts.start(scenario.national) if scenario.national else None
         for city in range(self.world.n_cities):
@@ -105,7 +106,7 @@ class CitizenizationModel(mesa.Model):
         migration.step(self._month("migration"))
         labour.step(self._month("labour"))
         permits.step(self._month("permits"))
-        served = services.step(self._month("services"))
+        served = services.step(self._month("services"), self.places_ledger)
         settlers = settlement.step(
             self._month("settlement"), self.settlement_rules, self.quota_left
         )

@@ -83,11 +83,13 @@ def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Po
     pop.permit[can_hold & (rng.random(n) < take)] = True
     # children living in the city with a permit-holding parent start in local schools, as far
     # as places allow (admission is permit-based, prov. 5)
-    _enrol_initial_pupils(pop, scenario, world)
+    _enrol_initial_pupils(pop, scenario, world, rng)
     return pop
 
 
-def _enrol_initial_pupils(pop: Population, scenario: Scenario, world: World) -> None:
+def _enrol_initial_pupils(
+    pop: Population, scenario: Scenario, world: World, rng: np.random.Generator
+) -> None:
     from model.processes.allocation import allocate
     from model.processes.services import school_places
 
@@ -99,5 +101,6 @@ def _enrol_initial_pupils(pop: Population, scenario: Scenario, world: World) -> 
         pop.weight[rows] * pop.children[rows],
         pop.months_in_city[rows].astype(np.float64),
         places,
+        lottery=rng.random(len(rows)),  # rows stand for many children: admit in proportion
     )
     pop.schooled[pupils] = True

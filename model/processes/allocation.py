@@ -1,4 +1,5 @@
-"""Allocating scarce places per city by rank: settlement quotas, school seats, public flats."""
+"""Allocating scarce places per city by rank: settlement quotas, school seats, public flats,
+training places."""
 
 from __future__ import annotations
 
@@ -12,16 +13,26 @@ def allocate(
     rank: np.ndarray,
     capacity_left: np.ndarray,
     lottery: np.ndarray | None = None,
+    expected_ledger: np.ndarray | None = None,
 ) -> np.ndarray:
     """The `rows` that get a place, city by city, highest `rank` first (ties in row order),
     while `capacity_left[city]` lasts; each row takes `demand` places. Updates
     `capacity_left` (never below 0).
 
     Without `lottery`, a row gets a place only if its whole demand fits: capacity is never
-    exceeded (places that are physical: seats, flats). With `lottery` (numbers in [0, 1)), the
-    row at which a city's capacity runs out gets its place with probability (capacity left) /
-    demand: a row stands for many people, and admissions then match a yearly quota in
-    expectation at any population size.
+    exceeded. With `lottery` (numbers in [0, 1)), the row at which a city's capacity runs out
+    gets its place with probability (capacity left) / demand: a row stands for many people, so
+    the places used match the places a city has in expectation at any number of rows, even
+    where one row stands for more people than the city has places. That holds as it stands for
+    places that are offered once (a year's quota, a month's training places).
+
+    Places that are held (school seats, flats) are offered again every month while free, so a
+    lost lottery would be drawn again until some row wins, and a city would end one whole row
+    over its places. `expected_ledger[city]` (people, signed; the caller keeps it between
+    months and subtracts it from the places it offers) books the lottery's outcome in
+    expectation instead: a lost lottery books the room it offered, a won one books the room
+    less the row's demand. Booked places then always equal the places offered, and the places
+    rows hold equal them in expectation (the ledger's mean change is zero).
     """
     if rows.size == 0:
         return rows
@@ -34,7 +45,12 @@ def allocate(
     room = capacity_left[city] - before  # places left when this row's turn comes
     chosen = room >= demand - 1e-9
     if lottery is not None:
-        chosen |= (room > 0) & (lottery[order] < room / np.maximum(demand, 1e-12))
+        marginal = (room > 0) & ~chosen  # the row at which the city's places run out
+        won = marginal & (lottery[order] < room / np.maximum(demand, 1e-12))
+        chosen |= won
+        if expected_ledger is not None:
+            booked = np.where(won, room - demand, room)[marginal]
+            np.add.at(expected_ledger, city[marginal], booked)
     np.subtract.at(capacity_left, city[chosen], demand[chosen])
     np.maximum(capacity_left, 0.0, out=capacity_left)
     return rows[chosen]

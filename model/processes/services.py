@@ -90,6 +90,14 @@ def _queue_rank(
     return rank
 
 
+def _lottery(u: np.ndarray, rows: np.ndarray, p: float) -> np.ndarray:
+    """For `rows` drawn with `u < p`, `u / p`: again uniform on [0, 1), a row's lottery number
+    for the place at which a city's capacity runs out (no extra draw: common random numbers).
+    A row stands for many people, so admitting it in proportion to the places left makes the
+    places used match the places a city has at any number of rows."""
+    return u[rows] / np.float32(max(p, 1e-12))
+
+
 def _drawn(pop: Population, u: np.ndarray, p: float) -> np.ndarray:
     """Rows living in a city whose draw `u` is below `p`: only they can act on this draw (the
     draws themselves are made for every row: common random numbers)."""
@@ -103,10 +111,52 @@ def _free_places(
     return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
 
 
-def step(month: Month) -> dict[str, np.ndarray]:
+class PlacesLedger:
+    """Per city, school seats and flats booked in expectation by lotteries at the margin but
+    held by no row (people, signed; see `allocate`), kept by the model from month to month.
+    A booking stands for part of a row, so it leaves as the city's holders leave: each month it
+    shrinks by the share of the city's holders who left since the last services phase (the
+    system-wide share where the city had none)."""
+
+    def __init__(self, n_cities: int):
+        self.school = np.zeros(n_cities)
+        self.flats = np.zeros(n_cities)
+        self.held_school: np.ndarray | None = None
+        self.held_flats: np.ndarray | None = None
+
+    @staticmethod
+    def _turn_over(booked: np.ndarray, held_before: np.ndarray | None, held: np.ndarray) -> None:
+        if held_before is None:
+            return
+        with np.errstate(divide="ignore", invalid="ignore"):
+            overall = 1.0 - held.sum() / held_before.sum() if held_before.sum() > 0 else 0.0
+            left = np.where(held_before > 0, 1.0 - held / held_before, overall)
+        booked *= 1.0 - np.clip(left, 0.0, 1.0)
+
+    def turn_over(self, school_held: np.ndarray, flats_held: np.ndarray) -> None:
+        """Shrink the bookings by the share of holders who left since the last call."""
+        self._turn_over(self.school, self.held_school, school_held)
+        self._turn_over(self.flats, self.held_flats, flats_held)
+
+    def remember(self, school_held: np.ndarray, flats_held: np.ndarray) -> None:
+        self.held_school, self.held_flats = school_held, flats_held
+
+
+def _held(pop: Population, n_cities: int) -> tuple[np.ndarray, np.ndarray]:
+    """School seats and flats held by rows, per city (people)."""
+    in_city = np.flatnonzero(pop.city >= 0)
+    city = pop.city[in_city]
+    seats = np.bincount(city, pupils(pop)[in_city], minlength=n_cities)
+    tenants = pop.weight[in_city] * (pop.housing[in_city] == Housing.PUBLIC_RENTAL)
+    return seats, np.bincount(city, tenants, minlength=n_cities)
+
+
+def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarray]:
     """The month's services; returns the rows that started training and were assisted (for
-    the city accounts)."""
+    the city accounts). `ledger`: the model's places ledger (a fresh one if none)."""
     pop, world, scenario, clock, rng, flows = month
+    ledger = ledger if ledger is not None else PlacesLedger(world.n_cities)
+    ledger.turn_over(*_held(pop, world.n_cities))
     services = scenario.services
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)
@@ -125,7 +175,7 @@ def step(month: Month) -> dict[str, np.ndarray]:
     if rows.size:
         schooled = np.flatnonzero(pop.schooled & (pop.city >= 0))
         free = _free_places(
-            school_places(world, services),
+            school_places(world, services) - ledger.school,
             pop.city[schooled],
             pupils(pop)[schooled],
             world.n_cities,
@@ -136,6 +186,8 @@ def step(month: Month) -> dict[str, np.ndarray]:
             (pop.weight[rows] * pop.children[rows]),
             _queue_rank(pop, rows, services, school.poor_priority),
             free,
+            lottery=_lottery(u_school, rows, p),
+            expected_ledger=ledger.school,
         )
         pop.schooled[admitted] = True
 
@@ -147,7 +199,7 @@ def step(month: Month) -> dict[str, np.ndarray]:
     if rows.size:
         tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
         free = _free_places(
-            housing_places(world, services),
+            housing_places(world, services) - ledger.flats,
             pop.city[tenants],
             pop.weight[tenants].astype(np.float64),
             world.n_cities,
@@ -158,8 +210,12 @@ def step(month: Month) -> dict[str, np.ndarray]:
             pop.weight[rows],
             _queue_rank(pop, rows, services, flats.poor_priority),
             free,
+            lottery=_lottery(u_flat, rows, p),
+            expected_ledger=ledger.flats,
         )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
+
+    ledger.remember(*_held(pop, world.n_cities))
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
     formal = pop.employment == Employment.FORMAL  # only in a city
@@ -201,6 +257,7 @@ def step(month: Month) -> dict[str, np.ndarray]:
         pop.weight[rows],
         _queue_rank(pop, rows, services, training.poor_priority),
         places,
+        lottery=_lottery(u_training, rows, p),
     )
     pop.trained[trainees] = True
 
