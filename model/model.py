@@ -52,10 +52,11 @@ class CitizenizationModel(mesa.Model):
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
         self.world = dataclasses.replace(world, capacity_people=world.capacity_people.copy())
+        self.places_ledger = services.PlacesLedger(self.world.n_cities)
         self.population = (
             population
             if population is not None
-            else synthesise(scenario, self.world, self.streams["synthesis"])
+            else synthesise(scenario, self.world, self.streams["synthesis"], self.places_ledger)
         )
         self.flows = Flows(self.world.size_class)
         self.scenario_rules = settlement.CityRules.build(scenario.settlement, self.world)
@@ -64,7 +65,6 @@ class CitizenizationModel(mesa.Model):
         self.quota_people = self.scenario_rules.new_year_quotas()  # governments change it
         self.quota_left = self.quota_people.copy()
         self.fiscal = fiscal.FiscalState(self.world)
-        self.places_ledger = services.PlacesLedger(self.world.n_cities)
         self.expected_gain = np.zeros(self.world.n_cities)
         self.national = NationalAccounts.start(scenario.national) if scenario.national else None
         for city in range(self.world.n_cities):

@@ -14,6 +14,7 @@ from model.processes import permits
 from model.processes.labour import offered_wage
 from model.processes.migration import ARRIVAL_HOUSING
 from model.processes.sampling import sample_categories, sample_rows
+from model.processes.services import PlacesLedger
 from model.scenario import Scenario
 from model.traits import assign, person_traits, sample_ages
 from model.world import World
@@ -31,8 +32,14 @@ def initial_cities(
     return sample_rows(weights, row, rng.random(len(rows)))
 
 
-def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Population:
-    """The starting population of a scenario."""
+def synthesise(
+    scenario: Scenario,
+    world: World,
+    rng: np.random.Generator,
+    ledger: PlacesLedger | None = None,
+) -> Population:
+    """The starting population of a scenario; `ledger` books the school places admitted by
+    lottery at the margin (the model's, so that later months see them)."""
     spec = scenario.population
     n = scenario.simulation.migrants
     year = scenario.simulation.start_year
@@ -83,12 +90,16 @@ def synthesise(scenario: Scenario, world: World, rng: np.random.Generator) -> Po
     pop.permit[can_hold & (rng.random(n) < take)] = True
     # children living in the city with a permit-holding parent start in local schools, as far
     # as places allow (admission is permit-based, prov. 5)
-    _enrol_initial_pupils(pop, scenario, world, rng)
+    _enrol_initial_pupils(pop, scenario, world, rng, ledger or PlacesLedger(world.n_cities))
     return pop
 
 
 def _enrol_initial_pupils(
-    pop: Population, scenario: Scenario, world: World, rng: np.random.Generator
+    pop: Population,
+    scenario: Scenario,
+    world: World,
+    rng: np.random.Generator,
+    ledger: PlacesLedger,
 ) -> None:
     from model.processes.allocation import allocate
     from model.processes.services import school_places
@@ -102,5 +113,6 @@ def _enrol_initial_pupils(
         pop.months_in_city[rows].astype(np.float64),
         places,
         lottery=rng.random(len(rows)),  # rows stand for many children: admit in proportion
+        expected_ledger=ledger.school,
     )
     pop.schooled[pupils] = True
