@@ -23,6 +23,7 @@ class Flow(IntEnum):
     SETTLED_PRIORITY = 7
     POINTS_APPLICANTS = 8  # applied in a points round
     POINTS_ADMITTED = 9  # admitted in a points round, within the quota
+    SETTLED_FAMILY = 10  # family members taking local hukou with a settling worker
 
 
 #: Months in the city tracked for the time-to-settlement distribution (longer ones are capped).
@@ -52,9 +53,12 @@ class Flows:
         #: people settling by (size class, poor, months lived in the city at settlement)
         self.months_at_settlement = np.zeros((len(SizeClass), 2, MAX_MONTHS_TRACKED + 1))
 
-    def add(self, flow: Flow, pop: Population, rows: np.ndarray) -> None:
-        """Count the rows (a mask or indices), all of whom live in a city, by that city."""
-        self.people[flow] += people_by_group(pop, self._city_class, rows)
+    def add(
+        self, flow: Flow, pop: Population, rows: np.ndarray, values: np.ndarray | None = None
+    ) -> None:
+        """Count the rows (a mask or indices), all of whom live in a city, by that city (each
+        row's people times `values`, a full-length array, if given)."""
+        self.people[flow] += people_by_group(pop, self._city_class, rows, values)
 
     def add_months_at_settlement(self, pop: Population, rows: np.ndarray) -> None:
         months = np.minimum(pop.months_in_city[rows], MAX_MONTHS_TRACKED).astype(np.int64)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
+from collections import OrderedDict
 
 import mesa
 import numpy as np
@@ -29,6 +32,20 @@ from model.streams import Streams
 from model.synthesis import synthesise
 from model.world import World
 
+#: Spin-ups kept per process, by (seed, `spin_up_key`); the oldest is dropped first.
+SPUN_UP_KEPT = 4
+_SPUN_UP: OrderedDict = OrderedDict()
+
+
+def spin_up_key(before: Scenario) -> str:
+    """What a spin-up depends on: the scenario under its pre-start policy, less what only the
+    run after the start reads (its name and description, years, national accounts)."""
+    data = before.model_dump(
+        mode="json", exclude={"name", "description", "national", "before_start"}
+    )
+    data["simulation"].pop("years")
+    return json.dumps(data, sort_keys=True)
+
 
 class CitizenizationModel(mesa.Model):
     """Rural migrants, cities and their settlement rules, one step per month.
@@ -49,6 +66,11 @@ class CitizenizationModel(mesa.Model):
         self.spec = scenario
         self.seed = seed
         self.streams = Streams(seed)
+        sim = scenario.simulation
+        #: January of the first simulated month: the spin-up's start
+        self.origin_year = sim.start_year - sim.spin_up_years
+        self._month_index = 0  # months simulated since the origin
+        built_here = population is None and world is None  # a history others may share
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
         self.world = dataclasses.replace(world, capacity_people=world.capacity_people.copy())
@@ -56,26 +78,84 @@ class CitizenizationModel(mesa.Model):
         self.population = (
             population
             if population is not None
-            else synthesise(scenario, self.world, self.streams["synthesis"], self.places_ledger)
+            else synthesise(
+                scenario,
+                self.world,
+                self.streams["synthesis"],
+                self.places_ledger,
+                year=self.origin_year,
+            )
         )
         self.flows = Flows(self.world.size_class)
+        self.fiscal = fiscal.FiscalState(self.world)
+        self.expected_gain = np.zeros(self.world.n_cities)
+        self.national = None
+        self._years: list[pd.DataFrame] = []
+        for city in range(self.world.n_cities):
+            CityGovernment(self, city)
+        if sim.spin_up_years:
+            self._spin_up(scenario, shared=built_here)
+        self._enact(scenario)
+        self.fiscal.start_run()
+        self.national = NationalAccounts.start(scenario.national) if scenario.national else None
+        self.migrants_at_year_start = self._migrants_by_group()
+
+    def _spin_up(self, scenario: Scenario, shared: bool) -> None:
+        """The history before the start: the policy then in force, outcomes not recorded.
+
+        Scenarios that differ only after the start (a policy and its baseline, the points of a
+        sweep over levers) have the same history on the same seed, so a finished spin-up is
+        kept (a few per process) and copied, not rerun: identical results, half the time of a
+        paired comparison."""
+        before = scenario.rules_before_start()
+        key = (self.seed, spin_up_key(before)) if shared else None
+        if key is not None and key in _SPUN_UP:
+            _SPUN_UP.move_to_end(key)
+            self._restore(copy.deepcopy(_SPUN_UP[key]))
+            return
+        self._enact(before)
+        for _ in range(scenario.simulation.spin_up_years * 12):
+            self._advance()
+        if key is not None:
+            _SPUN_UP[key] = copy.deepcopy(self._history())
+            while len(_SPUN_UP) > SPUN_UP_KEPT:
+                _SPUN_UP.popitem(last=False)
+
+    def _history(self) -> dict:
+        """The state a spin-up leaves (what `_restore` puts back)."""
+        return {
+            "population": self.population,
+            "capacity_people": self.world.capacity_people,
+            "places_ledger": self.places_ledger,
+            "fiscal": self.fiscal,
+            "generators": self.streams.generators(),
+            "month_index": self._month_index,
+            "expected_gain": self.expected_gain,
+        }
+
+    def _restore(self, history: dict) -> None:
+        self.population = history["population"]
+        self.world.capacity_people[:] = history["capacity_people"]
+        self.places_ledger = history["places_ledger"]
+        self.fiscal = history["fiscal"]
+        self.streams.restore(history["generators"])
+        self._month_index = history["month_index"]
+        self.expected_gain = history["expected_gain"]
+
+    def _enact(self, scenario: Scenario) -> None:
+        """Put `scenario`'s policy in force: its settlement rules and quotas as written (city
+        governments' earlier adjustments end with the policy they answered)."""
+        self.spec = scenario
         self.scenario_rules = settlement.CityRules.build(scenario.settlement, self.world)
         self.settlement_rules = self.scenario_rules  # as relaxed by governments (see _new_year)
         self.condition_factor = np.ones(self.world.n_cities)  # governments change it
         self.quota_people = self.scenario_rules.new_year_quotas()  # governments change it
         self.quota_left = self.quota_people.copy()
-        self.fiscal = fiscal.FiscalState(self.world)
-        self.expected_gain = np.zeros(self.world.n_cities)
-        self.national = NationalAccounts.start(scenario.national) if scenario.national else None
-        for city in range(self.world.n_cities):
-            CityGovernment(self, city)
-        self.migrants_at_year_start = self._migrants_by_group()
-        self._years: list[pd.DataFrame] = []
 
     @property
     def clock(self) -> Clock:
         """The month being simulated (during `step`) or last simulated."""
-        return Clock(self.spec.simulation.start_year, max(self.steps - 1, 0))
+        return Clock(self.origin_year, max(self._month_index - 1, 0))
 
     @property
     def months(self) -> int:
@@ -98,6 +178,11 @@ class CitizenizationModel(mesa.Model):
            capacity investment and next year's quota.
         8. Outcomes (each December): the year's outcome rows.
         """
+        self._advance()
+
+    def _advance(self) -> None:
+        """One month of the calendar (`step` without Mesa's step count: the spin-up uses it)."""
+        self._month_index += 1
         clock = self.clock
         if clock.month == 1:
             if clock.index > 0:
@@ -117,10 +202,11 @@ class CitizenizationModel(mesa.Model):
             if self.national is not None:
                 self.national.close_year(
                     self.spec.national,
-                    float(self.flows.people[Flow.SETTLEMENTS].sum()),
+                    float(self.flows.people[[Flow.SETTLEMENTS, Flow.SETTLED_FAMILY]].sum()),
                     float(self.population.weight[self.population.migrants()].astype(float).sum()),
                 )
-            self._end_year(clock)
+            if clock.year >= self.spec.simulation.start_year:
+                self._end_year(clock)
 
     def _month(self, phase: str) -> Month:
         """What `phase` works on this month, with its own random stream."""

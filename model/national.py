@@ -6,7 +6,8 @@ given. Each December:
 
     total(t+1)       = total(t) * (1 + natural_growth_per_year)
     urban_hukou(t+1) = urban_hukou(t) * (1 + natural_growth_per_year)
-                       + settled workers in the year * (1 + family_members_per_settler)
+                       + people settled in the year (workers and the family members living
+                         with them, counted by the agents: `Flow.SETTLED_FAMILY`)
                        + other_hukou_conversions_share_per_year * total(t)
     urban_residents  = urban_hukou
                        + unsettled migrants in cities * (1 + family_members_per_migrant_in_city)
@@ -14,7 +15,9 @@ given. Each December:
 
 hukou urbanization rate = urban_hukou / total; resident rate = urban_residents / total.
 Other conversions stand for reclassified areas, students and soldiers, whose hukou becomes
-urban without a migrant worker settling.
+urban without a migrant worker settling; no source in the project gives them, so they are an
+uncertainty with a prior range, fitted with the start share and the dependants of migrants
+(docs/validation.md reports them as such).
 """
 
 from __future__ import annotations
@@ -36,15 +39,11 @@ class NationalAccounts:
         return cls(total=total, urban_hukou=total * national.urban_hukou_share_start)
 
     def close_year(
-        self, national: National, settled_workers: float, migrants_in_cities: float
+        self, national: National, settled_people: float, migrants_in_cities: float
     ) -> None:
         growth = 1.0 + national.natural_growth_per_year
         conversions = national.other_hukou_conversions_share_per_year * self.total
-        self.urban_hukou = (
-            self.urban_hukou * growth
-            + settled_workers * (1.0 + national.family_members_per_settler)
-            + conversions
-        )
+        self.urban_hukou = self.urban_hukou * growth + settled_people + conversions
         self.total *= growth
         self.urban_residents = (
             self.urban_hukou

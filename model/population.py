@@ -77,6 +77,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("trained", np.bool_, "flag", "completed subsidised skills training (prov. 4)"),
     Column("work_months", np.int16, "months", "current spell of continuous employment"),
     Column(
+        "months_in_city_this_year",
+        np.uint8,
+        "months",
+        "months of the calendar year so far spent in a city (reset each January)",
+    ),
+    Column(
+        "earnings_this_year",
+        np.float32,
+        "yuan",
+        "wages earned in the calendar year so far, summed over the months worked",
+    ),
+    Column(
         "subsidised",
         np.bool_,
         "flag",
@@ -116,6 +128,8 @@ class Population:
     pension: np.ndarray
     trained: np.ndarray
     work_months: np.ndarray
+    months_in_city_this_year: np.ndarray
+    earnings_this_year: np.ndarray
     subsidised: np.ndarray
 
     @classmethod

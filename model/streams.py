@@ -41,3 +41,11 @@ class Streams:
             sequence = np.random.SeedSequence(self.seed, spawn_key=(zlib.crc32(name.encode()),))
             self._generators[name] = np.random.Generator(np.random.PCG64(sequence))
         return self._generators[name]
+
+    def generators(self) -> dict[str, np.random.Generator]:
+        """The generators drawn from so far, by name (their states carry the run on)."""
+        return dict(self._generators)
+
+    def restore(self, generators: dict[str, np.random.Generator]) -> None:
+        """Continue from `generators` (a copy of an earlier `generators()`)."""
+        self._generators = dict(generators)

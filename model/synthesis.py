@@ -11,7 +11,7 @@ import numpy as np
 from model.enums import Employment, HukouStatus
 from model.population import Population
 from model.processes import permits
-from model.processes.labour import offered_wage
+from model.processes.labour import offered_wage, wage_index
 from model.processes.migration import ARRIVAL_HOUSING
 from model.processes.sampling import sample_categories, sample_rows
 from model.processes.services import PlacesLedger
@@ -37,12 +37,14 @@ def synthesise(
     world: World,
     rng: np.random.Generator,
     ledger: PlacesLedger | None = None,
+    year: int | None = None,
 ) -> Population:
-    """The starting population of a scenario; `ledger` books the school places admitted by
-    lottery at the margin (the model's, so that later months see them)."""
+    """The starting population of a scenario in January of `year` (default: the start year;
+    the model synthesises at the start of its spin-up); `ledger` books the school places
+    admitted by lottery at the margin (the model's, so that later months see them)."""
     spec = scenario.population
     n = scenario.simulation.migrants
-    year = scenario.simulation.start_year
+    year = scenario.simulation.start_year if year is None else year
     pop = Population.empty(n)
     pop.weight[:] = spec.represented_people / n
     ages = sample_ages(n, spec.age_shares, rng)
@@ -78,7 +80,12 @@ def synthesise(
     pop.unemployed_months[rows] = np.where(employed, 0, 1 + (u[5] * 3).astype(np.int16))
     working = rows[employed]
     pop.wage[working] = offered_wage(
-        pop, working, formal[employed], world, scenario.behaviour.labour, 1.0
+        pop,
+        working,
+        formal[employed],
+        world,
+        scenario.behaviour.labour,
+        wage_index(scenario, year),
     )
 
     # formal workers start with employee medical insurance and pensions (assumed)
@@ -102,6 +109,7 @@ def _enrol_initial_pupils(
     ledger: PlacesLedger,
 ) -> None:
     from model.processes.allocation import allocate
+    from model.processes.households import children_counted_once
     from model.processes.services import school_places
 
     rows = np.flatnonzero((pop.city >= 0) & pop.family_with & (pop.children > 0) & pop.permit)
@@ -109,7 +117,7 @@ def _enrol_initial_pupils(
     pupils = allocate(
         rows,
         pop.city[rows],
-        pop.weight[rows] * pop.children[rows],
+        pop.weight[rows] * children_counted_once(pop, scenario.population)[rows],
         pop.months_in_city[rows].astype(np.float64),
         places,
         lottery=rng.random(len(rows)),  # rows stand for many children: admit in proportion

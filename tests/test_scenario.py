@@ -138,6 +138,7 @@ def test_key_given_twice(tmp_path, capsys):
 def test_missing_required_value(tmp_path, capsys):
     baseline = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
     del baseline["behaviour"]["settlement_monthly_application_probability"]
+    del baseline["before_start"]  # names a file beside baseline.yaml; this copy runs alone
     path = tmp_path / "incomplete.yaml"
     path.write_text(yaml.safe_dump(baseline, allow_unicode=True), encoding="utf-8")
     err = check_fails(path, capsys)

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from model.enums import Employment
+from model.enums import IS_POOR, Employment, HukouStatus, PovertyStatus
 from model.flows import Flow
 from model.outcomes.registry import outcome
-from model.outcomes.snapshot import Snapshot, by_group, ratio, tally
+from model.outcomes.snapshot import Snapshot, by_group, national, ratio, tally
 
 
 @outcome(unit="people", theme="labour")
@@ -53,3 +53,68 @@ def mean_monthly_income_yuan(s: Snapshot) -> np.ndarray:
     """Mean monthly wage (yuan) of employed people in cities, weighted by people."""
     wage = s.population.wage.astype(np.float64)
     return ratio(tally(s, s.employed, wage), tally(s, s.employed))
+
+
+@outcome(unit="share", theme="labour")
+def inter_provincial_share(s: Snapshot) -> np.ndarray:
+    """Migrants in cities (rural hukou) living outside their home province / migrants in
+    cities, year end (M17a: the inter-provincial share of out-migrants)."""
+    pop = s.population
+    in_city = pop.city >= 0
+    outside = np.zeros(len(pop), dtype=bool)
+    outside[in_city] = s.world.province[pop.city[in_city]] != pop.origin_province[in_city]
+    return ratio(tally(s, s.unsettled & outside), tally(s, s.unsettled))
+
+
+def _away(s: Snapshot, min_months: int) -> np.ndarray:
+    """Rural-hukou workers who spent at least `min_months` of the year in a city (wherever
+    they are at year end)."""
+    pop = s.population
+    return (pop.hukou == HukouStatus.RURAL) & (pop.months_in_city_this_year >= min_months)
+
+
+@outcome(unit="people", theme="labour")
+def registered_poor_workers_away(s: Snapshot) -> np.ndarray:
+    """Registered-poor (建档立卡) workers who worked away from home in a city for at least a
+    month of the year, wherever they are at year end (P11: registered-poor workers working away
+    from home; national figure)."""
+    pop = s.population
+    registered = pop.poverty == PovertyStatus.REGISTERED_POOR
+    return national(float(pop.weight[registered & _away(s, 1)].astype(np.float64).sum()))
+
+
+@outcome(unit="people", theme="labour")
+def registered_poor_workers_away_6_months(s: Snapshot) -> np.ndarray:
+    """Registered-poor workers who spent six months or more of the year in a city (P11: of
+    which away six months or more; national figure)."""
+    pop = s.population
+    registered = pop.poverty == PovertyStatus.REGISTERED_POOR
+    return national(float(pop.weight[registered & _away(s, 6)].astype(np.float64).sum()))
+
+
+@outcome(unit="yuan", theme="labour")
+def registered_poor_annual_earnings_yuan(s: Snapshot) -> np.ndarray:
+    """Mean wages earned over the calendar year (the months worked summed) by registered-poor
+    workers who worked away in a city for at least a month of it (P11: registered-poor migrant
+    workers' annual wage; national figure)."""
+    pop = s.population
+    rows = (pop.poverty == PovertyStatus.REGISTERED_POOR) & _away(s, 1)
+    weight = pop.weight[rows].astype(np.float64)
+    total = float((weight * pop.earnings_this_year[rows]).sum())
+    return national(total / weight.sum() if weight.sum() > 0 else np.nan)
+
+
+@outcome(unit="yuan", theme="labour")
+def annual_earnings_yuan(s: Snapshot) -> np.ndarray:
+    """Mean wages earned over the calendar year (the months worked summed) by rural-hukou
+    workers who spent at least a month of it in a city; by the class of the city lived in at
+    year end, and in the whole system (national figure in `all`)."""
+    away = _away(s, 1)
+    earned = s.population.earnings_this_year.astype(np.float64)
+    table = ratio(tally(s, away, earned), tally(s, away))
+    pop = s.population
+    weight = pop.weight[away].astype(np.float64)
+    for row, mask in ((0, np.ones(len(weight), dtype=bool)), (1, IS_POOR[pop.poverty[away]])):
+        people = weight[mask].sum()
+        table[row, 0] = (weight[mask] * earned[away][mask]).sum() / people if people else np.nan
+    return table

@@ -9,6 +9,7 @@ from model.outcomes.registry import outcome
 from model.outcomes.snapshot import Snapshot, by_group, per_city, poor_only, ratio, tally
 from model.processes import services
 from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
+from model.processes.households import children_counted_once, left_behind_counted_once
 
 
 def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
@@ -26,7 +27,8 @@ def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.
 
 
 def _children(s: Snapshot) -> np.ndarray:
-    return s.population.children.astype(np.float64)
+    """School-age children per row, each child counted once (see `children_counted_once`)."""
+    return children_counted_once(s.population, s.scenario.population).astype(np.float64)
 
 
 # --- residence permits (prov. 14) -------------------------------------------------------------
@@ -85,26 +87,45 @@ def identified_poor_share(s: Snapshot) -> np.ndarray:
 
 @outcome(unit="children", theme="services")
 def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
-    """Migrants' school-age children in local schools, living with them (children), year end;
-    each worker row counts its own children."""
+    """School-age children living in the city with a migrant parent (rural hukou), counted
+    once per family (随迁子女 of school age), year end."""
+    return tally(s, s.unsettled & s.population.family_with, _children(s))
+
+
+@outcome(unit="children", theme="services")
+def migrant_pupils(s: Snapshot) -> np.ndarray:
+    """Migrants' children in compulsory schooling in the city, public or other schools:
+    children living with a migrant parent times the enrolment share (the statistic E5:
+    随迁子女 in compulsory education), year end."""
+    share = s.scenario.population.school_enrolment_share
+    return share * migrant_children_in_cities(s)
+
+
+@outcome(unit="share", theme="services")
+def migrant_pupils_public_share(s: Snapshot) -> np.ndarray:
+    """Migrants' pupils holding a local public school place / migrants' pupils (E5: the share
+    of 随迁子女 in public schools), year end."""
     pop = s.population
-    return tally(s, pop.family_with & pop.schooled, _children(s))
+    public = tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
+    return ratio(public, migrant_pupils(s))
 
 
 @outcome(unit="children", theme="services")
 def left_behind_children(s: Snapshot) -> np.ndarray:
-    """School-age children of migrants in cities who are not in a local school with them:
-    left at the rural origin (children)."""
-    pop = s.population
-    return tally(s, s.unsettled & ~(pop.family_with & pop.schooled), _children(s))
+    """School-age children of migrants in cities (rural hukou) who live at the rural origin
+    with both parents away, counted once per family (农村留守儿童 by the 2016 definition E5
+    uses), year end."""
+    left = left_behind_counted_once(s.population, s.scenario.population).astype(np.float64)
+    return tally(s, s.unsettled & ~s.population.family_with, left)
 
 
 @outcome(unit="share", theme="services")
 def children_schooled_locally_share(s: Snapshot) -> np.ndarray:
-    """Migrants' school-age children in local schools / all school-age children of workers in
-    cities."""
-    everyone = np.ones(len(s.population), dtype=bool)
-    return ratio(migrant_children_in_cities(s), tally(s, everyone, _children(s)))
+    """Migrants' school-age children in a local public school place / all school-age
+    children of migrants in cities (rural hukou; with them or left behind)."""
+    pop = s.population
+    public = tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
+    return ratio(public, tally(s, s.unsettled, _children(s)))
 
 
 @outcome(unit="children", theme="services")
@@ -135,7 +156,9 @@ def schooling_places_used_share(s: Snapshot) -> np.ndarray:
     pop = s.population
     in_city = pop.city >= 0
     pupils = np.bincount(
-        pop.city[in_city], services.pupils(pop)[in_city], minlength=s.world.n_cities
+        pop.city[in_city],
+        services.pupils(pop, s.scenario.population)[in_city],
+        minlength=s.world.n_cities,
     )
     return ratio(
         per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))

@@ -20,8 +20,8 @@ from model.outcomes.snapshot import (
 @outcome(unit="share", theme="settlement")
 def hukou_citizenization_rate(s: Snapshot) -> np.ndarray:
     """Settled migrants / (settled migrants + unsettled migrants who have lived in their city
-    for at least 12 months) (DESIGN §6; prov. 2's target group). Settlers count from the start of
-    the run."""
+    for at least 12 months) (DESIGN §6; prov. 2's target group). Settlers include those who took
+    local hukou before the start (in the spin-up), so the rate has its level from year one."""
     settled = tally(s, s.settled)
     waiting = tally(s, s.unsettled & (s.population.months_in_city >= TARGET_GROUP_MONTHS))
     return ratio(settled, settled + waiting)
@@ -29,7 +29,8 @@ def hukou_citizenization_rate(s: Snapshot) -> np.ndarray:
 
 @outcome(unit="people", theme="settlement")
 def settled_people(s: Snapshot) -> np.ndarray:
-    """People who took local hukou since the start of the run and live in a city (stock)."""
+    """Former migrant workers living in a city with its local hukou, whether they settled before
+    the start (in the spin-up) or during the run (stock)."""
     return tally(s, s.settled)
 
 
@@ -37,6 +38,14 @@ def settled_people(s: Snapshot) -> np.ndarray:
 def settlements_per_year(s: Snapshot) -> np.ndarray:
     """People who took local hukou during the year (flow)."""
     return by_group(s.flows[Flow.SETTLEMENTS])
+
+
+@outcome(unit="people", theme="settlement")
+def settlements_with_families_per_year(s: Snapshot) -> np.ndarray:
+    """People who took local hukou during the year with their families: settling workers and
+    the family members living with them, each counted once (what the national accounts add to
+    the urban-hukou population)."""
+    return by_group(s.flows[Flow.SETTLEMENTS] + s.flows[Flow.SETTLED_FAMILY])
 
 
 @outcome(unit="share", theme="settlement")

@@ -33,6 +33,7 @@ from model.enums import (
 from model.population import Population
 from model.processes import access as services_access
 from model.processes.context import Month
+from model.processes.services import pupils as services_pupils
 from model.scenario import Scenario
 from model.world import World
 
@@ -98,6 +99,11 @@ class FiscalState:
         #: what the centre paid, by instrument, over the run (yuan); equals what cities received
         self.centre_paid = {"rewards": 0.0, "infrastructure_subsidy": 0.0}
 
+    def start_run(self) -> None:
+        """At the start year, after the spin-up: the centre's totals count from here; the
+        ledger of earlier settlers stays (rewards are paid for recent years' settlers)."""
+        self.centre_paid = dict.fromkeys(self.centre_paid, 0.0)
+
     def new_year(self) -> None:
         self.accounts.reset()
         self.settlers[:] = 0.0
@@ -141,7 +147,7 @@ def step(
     unsettled_weight = weight * ~settled
     poor_weight = unsettled_weight * IS_POOR[pop.poverty[in_city]]
     employment = pop.employment[in_city]
-    pupils = pop.children[in_city] * pop.schooled[in_city] * pop.family_with[in_city]
+    pupils = services_pupils(pop, scenario.population)[in_city]  # children, not rows
     costs: dict[str, np.ndarray] = {
         # general costs of settlers and permit holders (F10; assumed)
         "general": (
@@ -152,8 +158,8 @@ def step(
         / 12,
         # the services of prov. 3-12, per user, on top of them
         "schooling_cost": (
-            per_city(weight * pupils) * svc.schooling.annual_cost_yuan_per_user
-            + per_city(poor_weight * pupils) * svc.student_aid_yuan_per_poor_pupil
+            per_city(pupils) * svc.schooling.annual_cost_yuan_per_user
+            + per_city(pupils * (poor_weight > 0)) * svc.student_aid_yuan_per_poor_pupil
         )
         / 12,
         "public_rental_housing_cost": per_city(

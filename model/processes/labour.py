@@ -13,7 +13,6 @@ insurance in the city per month worked, the clock that settlement conditions rea
 
 import numpy as np
 
-from model.clock import Clock
 from model.enums import IS_EMPLOYED, IS_POOR, Employment
 from model.population import Population
 from model.processes.access import identified_poor
@@ -23,12 +22,22 @@ from model.world import World
 
 #: Columns this phase writes (a test checks it writes no other): the job and its clocks, and
 #: the one-off living subsidy of an unemployment spell (prov. 10).
-WRITES = ("employment", "wage", "si_months", "unemployed_months", "work_months", "subsidised")
+WRITES = (
+    "employment",
+    "wage",
+    "si_months",
+    "unemployed_months",
+    "work_months",
+    "subsidised",
+    "earnings_this_year",
+)
 
 
-def wage_index(scenario: Scenario, clock: Clock) -> float:
-    """Nominal wage level relative to the start year (compounded yearly growth)."""
-    return (1.0 + scenario.cities.wage_growth_per_year) ** clock.years_elapsed
+def wage_index(scenario: Scenario, year: int) -> float:
+    """Nominal wage level of `year` relative to the year the scenario's city wages are given
+    for (`cities.wage_base_year`; compounded yearly growth)."""
+    cities = scenario.cities
+    return (1.0 + cities.wage_growth_per_year) ** (year - cities.wage_base_year)
 
 
 def offered_wage(
@@ -106,12 +115,16 @@ def step(month: Month) -> None:
     pop.subsidised[hired] = False
     employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
     pop.wage[hired] = offered_wage(
-        pop, hired, formal, world, labour, wage_index(scenario, clock), training.wage_gain
+        pop, hired, formal, world, labour, wage_index(scenario, clock.year), training.wage_gain
     )
 
     # clocks: a month of social insurance for formal workers (prov. 14 conditions read it)
     formal_now = employment == Employment.FORMAL
     pop.si_months += formal_now
     pop.work_months = np.where(IS_EMPLOYED[employment], pop.work_months + 1, 0).astype(np.int16)
+    # the year's earnings: a month's wage for every month worked (annual wage statistics, P11)
+    if clock.month == 1:
+        pop.earnings_this_year[:] = 0.0
+    pop.earnings_this_year += pop.wage
     unemployed_now = employment == Employment.UNEMPLOYED
     pop.unemployed_months = np.where(unemployed_now, pop.unemployed_months + 1, 0).astype(np.int16)

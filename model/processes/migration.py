@@ -53,7 +53,7 @@ CITY_BOUND = (
     "subsidised",
 )
 #: Columns this phase writes (a test checks it writes no other).
-WRITES = CITY_BOUND
+WRITES = (*CITY_BOUND, "months_in_city_this_year")
 
 #: Housing of arrivals, in the order of `InitialHousingShares.array()`.
 ARRIVAL_HOUSING = np.array(
@@ -91,7 +91,7 @@ def destination_utility(
     # a city nobody lives in yet is judged by its job capacity alone
     employment_rate = np.where(people > 0, employed / np.maximum(people, 1e-9), 1.0)
     expected_income = (
-        world.wage_yuan * wage_index(scenario, clock) * np.maximum(employment_rate, 0.05)
+        world.wage_yuan * wage_index(scenario, clock.year) * np.maximum(employment_rate, 0.05)
     )
 
     network = np.bincount(
@@ -180,3 +180,8 @@ def step(month: Month) -> None:
         u_family[leaving] < scenario.population.whole_family_share
     )
     flows.add(Flow.ARRIVALS, pop, leaving)
+
+    # the year's months away from home, for statistics of workers away (P11)
+    if clock.month == 1:
+        pop.months_in_city_this_year[:] = 0
+    pop.months_in_city_this_year += pop.city >= 0

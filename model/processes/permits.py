@@ -4,7 +4,9 @@ Owns the column `permit`. A migrant without local hukou is eligible after the sc
 of residence in the city (national standard: 6) together with at least one accepted basis: a job,
 a legal stable residence (rental counts) or a child living and schooled in the city. Eligible
 migrants obtain the permit with a monthly take-up probability (awareness and paperwork, prov. 21).
-A permit is lost on leaving the city (see migration).
+A permit is lost on leaving the city (see migration). In January of the year the regulation
+replaced the temporary residence permit (暂住证; `residence_permit.reissued_in_year`, 2016),
+every permit lapses and must be obtained anew: the wave of permits issued that year (U9).
 """
 
 import numpy as np
@@ -45,6 +47,8 @@ def eligible(pop: Population, rule: ResidencePermit) -> np.ndarray:
 def step(month: Month) -> None:
     pop, world, scenario, clock, rng, flows = month
     u_take_up = rng.random(len(pop), dtype=np.float32)
+    if clock.month == 1 and clock.year == scenario.residence_permit.reissued_in_year:
+        pop.permit[:] = False
     # only rows whose draw would take the permit up need the eligibility check
     rows = np.flatnonzero(u_take_up < scenario.behaviour.permit_monthly_take_up)
     obtaining = rows[eligible_rows(pop, scenario.residence_permit, rows)]

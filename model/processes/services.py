@@ -42,7 +42,9 @@ from model.population import Population
 from model.processes import access
 from model.processes.allocation import allocate
 from model.processes.context import Month
+from model.processes.households import children_counted_once
 from model.processes.migration import CITY_BOUND, send_home
+from model.scenario import PopulationMargins
 from model.scenario.services import Services
 from model.world import World
 
@@ -68,9 +70,10 @@ def housing_places(world: World, services: Services) -> np.ndarray:
     return services.public_rental_housing.places_per_1000_capacity * world.capacity_people / 1000
 
 
-def pupils(pop: Population) -> np.ndarray:
-    """Children in local schools per row (school places used)."""
-    return pop.weight * pop.children * (pop.schooled & pop.family_with & (pop.city >= 0))
+def pupils(pop: Population, margins: PopulationMargins) -> np.ndarray:
+    """Children in local public school places per row, in children (school places used)."""
+    held = pop.schooled & pop.family_with & (pop.city >= 0)
+    return pop.weight * children_counted_once(pop, margins) * held
 
 
 def needs_school(pop: Population, rows: np.ndarray) -> np.ndarray:
@@ -142,11 +145,13 @@ class PlacesLedger:
         self.held_school, self.held_flats = school_held, flats_held
 
 
-def _held(pop: Population, n_cities: int) -> tuple[np.ndarray, np.ndarray]:
+def _held(
+    pop: Population, margins: PopulationMargins, n_cities: int
+) -> tuple[np.ndarray, np.ndarray]:
     """School seats and flats held by rows, per city (people)."""
     in_city = np.flatnonzero(pop.city >= 0)
     city = pop.city[in_city]
-    seats = np.bincount(city, pupils(pop)[in_city], minlength=n_cities)
+    seats = np.bincount(city, pupils(pop, margins)[in_city], minlength=n_cities)
     tenants = pop.weight[in_city] * (pop.housing[in_city] == Housing.PUBLIC_RENTAL)
     return seats, np.bincount(city, tenants, minlength=n_cities)
 
@@ -156,7 +161,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     the city accounts). `ledger`: the model's places ledger (a fresh one if none)."""
     pop, world, scenario, clock, rng, flows = month
     ledger = ledger if ledger is not None else PlacesLedger(world.n_cities)
-    ledger.turn_over(*_held(pop, world.n_cities))
+    ledger.turn_over(*_held(pop, scenario.population, world.n_cities))
     services = scenario.services
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)
@@ -177,13 +182,13 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         free = _free_places(
             school_places(world, services) - ledger.school,
             pop.city[schooled],
-            pupils(pop)[schooled],
+            pupils(pop, scenario.population)[schooled],
             world.n_cities,
         )
         admitted = allocate(
             rows,
             pop.city[rows],
-            (pop.weight[rows] * pop.children[rows]),
+            pop.weight[rows] * children_counted_once(pop, scenario.population)[rows],
             _queue_rank(pop, rows, services, school.poor_priority),
             free,
             lottery=_lottery(u_school, rows, p),
@@ -215,7 +220,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 
-    ledger.remember(*_held(pop, world.n_cities))
+    ledger.remember(*_held(pop, scenario.population, world.n_cities))
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
     formal = pop.employment == Employment.FORMAL  # only in a city

@@ -53,6 +53,7 @@ from model.flows import Flow
 from model.population import Population
 from model.processes.allocation import allocate
 from model.processes.context import Month
+from model.processes.households import family_members_in_city
 from model.reference import named_cities
 from model.scenario import Scenario
 from model.scenario.settlement import PointsRule, Settlement
@@ -391,6 +392,10 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     routes_all = np.concatenate(routes)
     pop.hukou[settlers_all] = HukouStatus.SETTLED
     flows.add(Flow.SETTLEMENTS, pop, settlers_all)
+    # their families living with them take local hukou too (the national accounts count them)
+    flows.add(
+        Flow.SETTLED_FAMILY, pop, settlers_all, family_members_in_city(pop, scenario.population)
+    )
     flows.add_months_at_settlement(pop, settlers_all)
     for r, flow in SETTLED_FLOW.items():
         flows.add(flow, pop, settlers_all[routes_all == r])

@@ -26,6 +26,11 @@ class Cities(StrictModel):
         "mean monthly wage of a migrant worker with junior-secondary education (yuan), by class"
     )
     wage_region_factor: PositiveByRegion = structure("wage multiplier by region")
+    wage_base_year: int = structure(
+        "year whose wage level wage_yuan_per_month gives (other years by wage_growth_per_year)",
+        ge=2000,
+        le=2100,
+    )
     wage_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = structure(
         "nominal wage growth per year (share)"
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from model.scenario.inputs import InputError, LineMap, read_yaml, validate
-from model.scenario.root import Scenario
+from model.scenario.root import POLICY_SECTIONS, Scenario
 
 
 class ScenarioError(InputError):
@@ -31,7 +31,31 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     data, lines = _read_resolved(path, chain=())
     if overrides:
         apply_overrides(data, lines, overrides, str(path))
+    _resolve_before_start(data, lines)
     return validate_scenario(data, lines, str(path))
+
+
+def _resolve_before_start(data: dict, lines: LineMap) -> None:
+    """`before_start: FILE` -> the policy sections of that scenario file (relative to the file
+    that names it), so that a resolved scenario carries them and loads back on its own."""
+    named = data.get("before_start")
+    if not isinstance(named, str):
+        return
+    source, line = lines.get(("before_start",), (None, None))
+    here = Path(source) if source and Path(source).is_file() else None
+    path = (here.parent / named) if here else Path(named)
+    where = f"{source or 'scenario'}, line {line}, key 'before_start'"
+    if not path.is_file():
+        raise ScenarioError(
+            f"{where}: the file '{named}' does not exist (looked for {path.resolve()}); valid: "
+            "a scenario file, relative to the file that names it, whose policy is in force "
+            "during the spin-up (or leave before_start out for the scenario's own policy)."
+        )
+    base, base_lines = _read_resolved(path, chain=())
+    data["before_start"] = {name: base.get(name) for name in POLICY_SECTIONS}
+    for key, place in base_lines.items():
+        if key and key[0] in POLICY_SECTIONS:
+            lines[("before_start", *key)] = place
 
 
 def _read_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict, LineMap]:

@@ -20,11 +20,10 @@ class National(StrictModel):
         calibration_range=(0.35, 0.42),
     )
     other_hukou_conversions_share_per_year: Share = uncertainty(
-        "people gaining urban hukou a year other than settling migrant workers, / total",
+        "people gaining urban hukou a year other than settling migrant workers and their "
+        "families (students, soldiers, reclassified villages), / total; no source gives it: "
+        "fitted within its prior range and reported as such",
         calibration_range=(0.0, 0.02),
-    )
-    family_members_per_settler: NonNegative = uncertainty(
-        "family members who settle with each settled worker"
     )
     family_members_per_migrant_in_city: NonNegative = uncertainty(
         "dependants living in the city with each unsettled migrant worker",

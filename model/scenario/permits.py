@@ -9,6 +9,7 @@ from model.scenario.types import (
     Months,
     StrictModel,
     lever,
+    structure,
 )
 
 
@@ -22,6 +23,14 @@ class ResidencePermit(StrictModel):
     breaches_national_standard: bool = lever(
         "set true only to model a city that demands more than the national standard of "
         f"{NATIONAL_PERMIT_MAX_MONTHS} months (prov. 14 forbids it)"
+    )
+    reissued_in_year: int | None = structure(
+        "the year the residence-permit regulation replaced the temporary residence permit "
+        "(暂住证) with the residence permit (居住证): in its January every permit lapses and is "
+        "applied for anew (none: no such change within the run)",
+        ge=1990,
+        le=2100,
+        default=None,
     )
     source: str = Field(description="document and provision the rule comes from")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from model.scenario.types import (
     AgeShares,
@@ -44,6 +44,19 @@ class PopulationMargins(StrictModel):
     school_age_children_share: Share = structure(
         "share of married workers of parent age (parent_min_age to parent_max_age) with "
         "school-age children (6-15)"
+    )
+    migrant_parents_per_family_in_city: Annotated[float, Field(ge=1.0, le=2.0)] = structure(
+        "migrant workers per family whose children live with them in the city (both parents "
+        "are rows when both work there): a row counts its children divided by this, so each "
+        "child counts once"
+    )
+    left_behind_both_parents_away_share: Share = structure(
+        "share of migrants' children living at the origin whose parents are both away (both "
+        "are rows; only they count as left-behind children, 留守儿童, by the 2016 definition "
+        "E5 uses); the others have one parent away"
+    )
+    school_enrolment_share: Share = structure(
+        "share of school-age children living in the city who are in school (public or other)"
     )
     parent_min_age: int = structure(
         "youngest age (years) of a worker with school-age children", ge=16, le=80

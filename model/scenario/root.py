@@ -24,6 +24,19 @@ from model.scenario.types import (
 )
 
 
+class RulesInForce(StrictModel):
+    """The policy sections of a scenario: what `before_start` replaces during the spin-up."""
+
+    residence_permit: ResidencePermit
+    settlement: Settlement
+    services: Services
+    fiscal: Fiscal
+
+
+#: The sections `before_start` holds (the policy; the world and behaviour stay the scenario's).
+POLICY_SECTIONS = tuple(RulesInForce.model_fields)
+
+
 class Scenario(StrictModel):
     """A fully resolved scenario: everything a run needs, frozen."""
 
@@ -42,6 +55,21 @@ class Scenario(StrictModel):
         description="national population accounts for urbanization rates (historical "
         "scenarios; see model/national.py)",
     )
+    before_start: RulesInForce | None = Field(
+        None,
+        description="the policy in force during the spin-up; in a file, the name of a "
+        "scenario file (relative to the file that sets it) whose policy sections are taken; "
+        "none: the scenario's own policy",
+    )
+
+    def rules_before_start(self) -> Scenario:
+        """The scenario as it runs during the spin-up: its world and behaviour under the policy
+        in force before the start."""
+        if self.before_start is None:
+            return self
+        return self.model_copy(
+            update={name: getattr(self.before_start, name) for name in POLICY_SECTIONS}
+        )
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

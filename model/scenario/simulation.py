@@ -1,4 +1,4 @@
-"""The `simulation:` section: calendar and number of agent rows."""
+"""The `simulation:` section: calendar, spin-up and number of agent rows."""
 
 from __future__ import annotations
 
@@ -18,4 +18,13 @@ class Simulation(StrictModel):
         "people)",
         ge=10,
         le=50_000_000,
+    )
+    spin_up_years: int = structure(
+        "years simulated before start_year under the rules in force before the start (the "
+        "scenario's `before_start`, or its own rules without one) and left out of the outcomes, "
+        "so that the run starts with the stocks a history leaves: months in the city and of "
+        "insurance, permits, places, the pool of the eligible and willing, and the people who "
+        "took local hukou before the start",
+        ge=0,
+        le=30,
     )

@@ -53,16 +53,7 @@ def _gap(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
 
 
 def _settlers_with_families(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    family = scenario.national.family_members_per_settler if scenario.national else 0.0
-    return _outcome("settlements_per_year")(rows, scenario) * (1.0 + family)
-
-
-def _poor_annual_wage(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    return (
-        _outcome("mean_monthly_income_yuan", "poor")(rows, scenario)
-        * 12
-        * _outcome("employment_rate", "poor")(rows, scenario)
-    )
+    return _outcome("settlements_with_families_per_year")(rows, scenario)
 
 
 NOT_MODELLED = "not modelled yet"
@@ -91,12 +82,16 @@ TARGETS: dict[str, Target] = {
         _outcome("permit_holders"), "permit holders among migrant workers (proxy)"
     ),
     "migrant_children_compulsory_education": Target(
-        _outcome("migrant_children_in_cities"), "school-age children living with migrants"
+        _outcome("migrant_pupils"),
+        "children living with migrant parents in the city x the enrolment share, each child "
+        "counted once (public and other schools)",
     ),
     "migrant_children_public_school_share": Target(
-        None, f"{NOT_MODELLED}: schooling is part of the services issue"
+        _outcome("migrant_pupils_public_share"), "pupils holding a local public school place"
     ),
-    "migrant_children_enrolment_rate": Target(None, f"{NOT_MODELLED}: services issue"),
+    "migrant_children_enrolment_rate": Target(
+        None, "an input (population.school_enrolment_share), not an outcome"
+    ),
     "left_behind_children": Target(
         _outcome("left_behind_children"), "children of migrants in cities left at the origin"
     ),
@@ -111,13 +106,28 @@ TARGETS: dict[str, Target] = {
         _outcome("formal_workers"), "formal workers (proxy)"
     ),
     "poor_migrant_workers_away": Target(
-        _outcome("migrants_in_cities", "poor"), "poor migrants in cities"
+        _outcome("registered_poor_workers_away"),
+        "registered-poor workers a month or more of the year in a city (the statistic also "
+        "counts short stints in towns the model does not represent)",
     ),
     "poor_migrant_workers_away_6_months": Target(
-        _outcome("migrants_6_months", "poor"), "poor migrants 6+ months in their city"
+        _outcome("registered_poor_workers_away_6_months"),
+        "registered-poor workers six months or more of the year in a city",
     ),
     "poor_worker_annual_wage": Target(
-        _poor_annual_wage, "mean monthly wage x 12 x employment rate, poor"
+        _outcome("registered_poor_annual_earnings_yuan"),
+        "wages summed over the months worked in the year, registered-poor workers away",
+    ),
+    "migrants_living_in_towns": Target(
+        _outcome("migrants_in_cities"), "rural-hukou workers living in a city, year end"
+    ),
+    "inter_provincial_share_of_out_migrants": Target(
+        _outcome("inter_provincial_share"),
+        "migrants in cities outside their home province (the statistic: of out-migrants)",
+    ),
+    "mean_monthly_income": Target(
+        _outcome("mean_monthly_income_yuan"),
+        "employed migrants in cities (the statistic: all migrant workers, local ones included)",
     ),
     "migrant_wage_share_of_poor_household_income": Target(
         None, f"{NOT_MODELLED}: household income at the origin"
@@ -131,7 +141,17 @@ TARGETS: dict[str, Target] = {
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     """The targets file (default: the packaged one) as key, year, value, unit, source;
     refuses unknown keys, a missing column or a non-numeric value, naming the row."""
-    path = Path(path) if path is not None else Path(str(DATA / "calibration_targets.csv"))
+    if path is None:
+        # the packaged targets, and the stocks of migrant_population.csv the model reproduces
+        stocks = _read_targets(Path(str(DATA / "migrant_population.csv")), known_only=True)
+        return pd.concat(
+            [_read_targets(Path(str(DATA / "calibration_targets.csv"))), stocks],
+            ignore_index=True,
+        )
+    return _read_targets(Path(path))
+
+
+def _read_targets(path: Path, known_only: bool = False) -> pd.DataFrame:
     if not path.is_file():
         raise TargetsError(f"Targets file {path} does not exist.")
     with path.open(encoding="utf-8") as f:
@@ -144,6 +164,8 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
             )
         rows = []
         for line, row in enumerate(reader, start=2):
+            if known_only and row["key"] not in TARGETS:
+                continue
             if row["key"] not in TARGETS:
                 raise TargetsError(
                     f"Targets file {path}, row {line}: unknown key "
