@@ -115,6 +115,9 @@ def test_a_higher_reward_makes_a_points_city_raise_its_quota(baseline, world):
         scenario = baseline.override(
             {
                 "simulation.migrants": 500,
+                # the decision rule on a fresh fiscal state (no history: the fund's pro-rata
+                # factor is 1)
+                "simulation.spin_up_years": 0,
                 "fiscal.reward.yuan_per_cross_province_settler": rate,
                 "fiscal.reward.yuan_per_in_province_settler": rate * 2 / 3,
             }

@@ -81,7 +81,7 @@ class Willingness(StrictModel):
     household against the rural rights settling would cost."""
 
     intercept: float = uncertainty(
-        "logit intercept (calibrated to P1: 37% willing in 2017)", calibration_range=(-2.0, 2.0)
+        "logit intercept (fitted to P1: 37% willing in 2017, tools/fit_stocks.py)"
     )
     whole_family_value: float = uncertainty("utility when the whole family lives in the city")
     children_in_city_value: float = uncertainty(
@@ -106,8 +106,7 @@ class Behaviour(StrictModel):
     labour: Labour
     permit_monthly_take_up: Probability = uncertainty(
         "monthly chance an eligible migrant without a residence permit obtains one (awareness "
-        "and paperwork, prov. 14 and 21)",
-        calibration_range=(0.005, 0.2),
+        "and paperwork, prov. 14 and 21; fitted to the permits issued in 2016, U9)"
     )
     willingness: Willingness
     settlement_monthly_application_probability: Probability = uncertainty(
