@@ -154,11 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
     table, settlements = history_table(seeds, args.migrants)
     print(f"## Historical run, {args.seeds} seeds x {args.migrants:,} rows\n")
-    print(
-        table[
-            ["key", "year", "observed", "simulated", "relative_error", "tolerance", "within"]
-        ].to_markdown(index=False, floatfmt=".4g")
-    )
+    columns = ["key", "year", "observed", "simulated", "relative_error", "tolerance", "within"]
+    print(markdown(table[columns]))
     first, third = settlements[2015].mean(), settlements[2017].mean()
     print(f"\nsettlements 2015 / 2017: {first:,.0f} / {third:,.0f} = {first / third:.2f}")
 

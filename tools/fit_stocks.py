@@ -7,6 +7,10 @@ one statistic, by bisection on common random numbers (issue 12).
     behaviour.permit_monthly_take_up                      residence permits issued, 2016 (U9)
     population.school_age_children_share                  pupils + left-behind children, 2017
     population.whole_family_share                         the pupils' share of them (E5)
+    behaviour.labour.formal_job_probability (level)       employee pension, 2017 (S2)
+    cities.wage_yuan_per_month (level)                    mean monthly income, 2016 (M16a)
+    behaviour.labour.poor_wage_factor                     registered-poor workers' annual
+                                                          wage, 2016 (P11)
 
 Each statistic moves monotonically with its parameter, so bisection finds the value where the
 simulated mean over the seeds crosses the observation; two sweeps over the four settle their
@@ -50,6 +54,10 @@ FITS = (
     # a table: its level is fitted (a common factor on every education's chance), its shape kept
     ("behaviour.labour.formal_job_probability", (0.3, 2.5),
      "formal_workers", (2017,), 62_020_000, +1),
+    ("cities.wage_yuan_per_month", (0.6, 1.4),
+     "mean_monthly_income_yuan", (2016,), 3275, +1),
+    ("behaviour.labour.poor_wage_factor", (0.2, 1.2),
+     "registered_poor_annual_earnings_yuan", (2016,), 12_451, +1),
 )  # fmt: skip
 
 
@@ -63,7 +71,8 @@ def value_at(scenario, key: str):
 def with_value(scenario, key: str, value: float, base):
     """`scenario` with `key` set to `value`; a table (`base`, a mapping) is scaled by it."""
     if isinstance(base, dict):
-        return scenario.override({f"{key}.{k}": min(v * value, 1.0) for k, v in base.items()})
+        cap = 1.0 if max(base.values()) <= 1.0 else float("inf")  # a table of probabilities
+        return scenario.override({f"{key}.{k}": min(v * value, cap) for k, v in base.items()})
     return scenario.override({key: value})
 
 

@@ -67,8 +67,8 @@ TARGETS: dict[str, Target] = {
     "resident_minus_hukou_gap": Target(_gap, "resident minus hukou rate"),
     "settlement_target_per_year": Target(
         _settlers_with_families,
-        "settled workers x (1 + family members per settler); "
-        "the target is a plan, not an observation",
+        "settling workers and the family members living with them, counted by the agents; "
+        "the target is a plan for everyone who takes urban hukou, not an observation",
     ),
     "willing_to_transfer_hukou": Target(
         _outcome("settlement_willing_share"), "share of migrants in cities willing to settle"
@@ -93,7 +93,8 @@ TARGETS: dict[str, Target] = {
         None, "an input (population.school_enrolment_share), not an outcome"
     ),
     "left_behind_children": Target(
-        _outcome("left_behind_children"), "children of migrants in cities left at the origin"
+        _outcome("left_behind_children"),
+        "children of migrants in cities at the origin with both parents away, counted once",
     ),
     "migrant_workers_employee_pension": Target(
         _outcome("formal_workers"), "formal workers (jobs with social insurance)"
