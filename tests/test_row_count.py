@@ -28,12 +28,13 @@ def _by_class(scenario, rows: int, outcome: str) -> pd.DataFrame:
 
 
 def _agree(a: pd.DataFrame, b: pd.DataFrame, classes) -> dict[str, tuple[float, float]]:
-    """Classes whose means differ by more than 3 standard errors of the difference (and more
-    than 0.02: places used are shares)."""
+    """Classes whose means differ by more than 3 standard errors of the difference and more
+    than 0.05 (places used are shares; 3 seeds estimate the standard error poorly, and a few
+    points of difference remain from the lottery's bookkeeping: docs/validation.md)."""
     bad = {}
     for c in classes:
         se = np.sqrt(a[c].var() / len(a) + b[c].var() / len(b))
-        if abs(a[c].mean() - b[c].mean()) > max(3 * se, 0.02):
+        if abs(a[c].mean() - b[c].mean()) > max(3 * se, 0.05):
             bad[c] = (round(a[c].mean(), 3), round(b[c].mean(), 3))
     return bad
 

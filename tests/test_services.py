@@ -151,10 +151,10 @@ def test_booked_places_never_exceed_places_and_permit_services_need_permits(poli
         # places held by rows plus places booked in expectation (the lottery's ledger) never
         # exceed a city's places; rows alone hold them in expectation (tests/test_row_count.py)
         ledger = model.places_ledger
-        assert np.all(pupils + ledger.school <= services.school_places(world, spec) + 1e-3)
+        assert np.all(pupils + ledger.school.booked <= services.school_places(world, spec) + 1e-3)
         tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
         flats = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=world.n_cities)
-        assert np.all(flats + ledger.flats <= services.housing_places(world, spec) + 1e-3)
+        assert np.all(flats + ledger.flats.booked <= services.housing_places(world, spec) + 1e-3)
         # admissions need a permit (places held since before the 2016 reissue stay held)
         unsettled = pop.hukou == HukouStatus.RURAL
         tenant = pop.housing == Housing.PUBLIC_RENTAL

@@ -3,7 +3,12 @@ training places."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from model.processes.services import Bookings
 
 
 def allocate(
@@ -13,7 +18,7 @@ def allocate(
     rank: np.ndarray,
     capacity_left: np.ndarray,
     lottery: np.ndarray | None = None,
-    expected_ledger: np.ndarray | None = None,
+    expected_ledger: Bookings | None = None,
 ) -> np.ndarray:
     """The `rows` that get a place, city by city, highest `rank` first (ties in row order),
     while `capacity_left[city]` lasts; each row takes `demand` places. Updates
@@ -28,11 +33,11 @@ def allocate(
 
     Places that are held (school seats, flats) are offered again every month while free, so a
     lost lottery would be drawn again until some row wins, and a city would end one whole row
-    over its places. `expected_ledger[city]` (people, signed; the caller keeps it between
-    months and subtracts it from the places it offers) books the lottery's outcome in
-    expectation instead: a lost lottery books the room it offered, a won one books the room
-    less the row's demand. Booked places then always equal the places offered, and the places
-    rows hold equal them in expectation (the ledger's mean change is zero).
+    over its places. `expected_ledger` (the caller's `Bookings`, kept between months; it offers
+    the places less `booked`) books the lottery's outcome in expectation instead: a lost lottery
+    books the room it offered, a won one books the row's demand beyond the room against the row.
+    Booked places then always equal the places offered, and the places rows hold equal them in
+    expectation.
     """
     if rows.size == 0:
         return rows
@@ -49,8 +54,8 @@ def allocate(
         won = marginal & (lottery[order] < room / np.maximum(demand, 1e-12))
         chosen |= won
         if expected_ledger is not None:
-            booked = np.where(won, room - demand, room)[marginal]
-            np.add.at(expected_ledger, city[marginal], booked)
+            m = marginal
+            expected_ledger.book(city[m], rows[m], room[m], demand[m], won[m])
     np.subtract.at(capacity_left, city[chosen], demand[chosen])
     np.maximum(capacity_left, 0.0, out=capacity_left)
     return rows[chosen]

@@ -114,35 +114,74 @@ def _free_places(
     return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
 
 
-class PlacesLedger:
-    """Per city, school seats and flats booked in expectation by lotteries at the margin but
-    held by no row (people, signed; see `allocate`), kept by the model from month to month.
-    A booking stands for part of a row, so it leaves as the city's holders leave: each month it
-    shrinks by the share of the city's holders who left since the last services phase (the
-    system-wide share where the city had none)."""
+class Bookings:
+    """One kind of held place (school seats or flats), per city: the places that lotteries at
+    the margin booked in expectation (see `allocate`). A lost lottery books the room it offered
+    as held by nobody: part of a row, it leaves as the city's holders leave (each month by the
+    share of them who left since the last services phase, the system-wide share where the city
+    had none). A won lottery's row holds more than the room it was offered; that overshoot is
+    booked against the row and released when the row stops holding its place."""
 
     def __init__(self, n_cities: int):
-        self.school = np.zeros(n_cities)
-        self.flats = np.zeros(n_cities)
-        self.held_school: np.ndarray | None = None
-        self.held_flats: np.ndarray | None = None
+        self.n_cities = n_cities
+        self.unheld = np.zeros(n_cities)
+        self.over_row = np.empty(0, dtype=np.int64)
+        self.over_city = np.empty(0, dtype=np.int64)
+        self.over_people = np.empty(0)
+        self._held_before: np.ndarray | None = None
 
-    @staticmethod
-    def _turn_over(booked: np.ndarray, held_before: np.ndarray | None, held: np.ndarray) -> None:
-        if held_before is None:
-            return
-        with np.errstate(divide="ignore", invalid="ignore"):
-            overall = 1.0 - held.sum() / held_before.sum() if held_before.sum() > 0 else 0.0
-            left = np.where(held_before > 0, 1.0 - held / held_before, overall)
-        booked *= 1.0 - np.clip(left, 0.0, 1.0)
+    @property
+    def booked(self) -> np.ndarray:
+        """Per city, places booked beyond those rows hold (signed): offer places less this."""
+        over = np.bincount(self.over_city, self.over_people, minlength=self.n_cities)
+        return self.unheld - over
 
-    def turn_over(self, school_held: np.ndarray, flats_held: np.ndarray) -> None:
-        """Shrink the bookings by the share of holders who left since the last call."""
-        self._turn_over(self.school, self.held_school, school_held)
-        self._turn_over(self.flats, self.held_flats, flats_held)
+    def book(self, city, rows, room, demand, won) -> None:
+        """The lotteries at the margin: `won` rows take `demand` places for `room`."""
+        np.add.at(self.unheld, city[~won], room[~won])
+        self.over_row = np.concatenate([self.over_row, rows[won]])
+        self.over_city = np.concatenate([self.over_city, city[won].astype(np.int64)])
+        self.over_people = np.concatenate([self.over_people, (demand - room)[won]])
 
-    def remember(self, school_held: np.ndarray, flats_held: np.ndarray) -> None:
-        self.held_school, self.held_flats = school_held, flats_held
+    def turn_over(self, held: np.ndarray, holding: np.ndarray) -> None:
+        """Release what left since the last call: `held` places per city now, `holding`
+        whether each overshooting row still holds its place in the city it won it in."""
+        if self._held_before is not None:
+            before = self._held_before
+            with np.errstate(divide="ignore", invalid="ignore"):
+                overall = 1.0 - held.sum() / before.sum() if before.sum() > 0 else 0.0
+                left = np.where(before > 0, 1.0 - held / before, overall)
+            self.unheld *= 1.0 - np.clip(left, 0.0, 1.0)
+        keep = holding
+        self.over_row, self.over_city = self.over_row[keep], self.over_city[keep]
+        self.over_people = self.over_people[keep]
+
+    def remember(self, held: np.ndarray) -> None:
+        self._held_before = held
+
+
+class PlacesLedger:
+    """The model's bookings of school seats and flats, kept from month to month."""
+
+    def __init__(self, n_cities: int):
+        self.school = Bookings(n_cities)
+        self.flats = Bookings(n_cities)
+
+    def turn_over(self, pop: Population, margins: PopulationMargins) -> None:
+        seats, flats = _held(pop, margins, self.school.n_cities)
+        rows, city = self.school.over_row, self.school.over_city
+        self.school.turn_over(
+            seats, pop.schooled[rows] & pop.family_with[rows] & (pop.city[rows] == city)
+        )
+        rows, city = self.flats.over_row, self.flats.over_city
+        self.flats.turn_over(
+            flats, (pop.housing[rows] == Housing.PUBLIC_RENTAL) & (pop.city[rows] == city)
+        )
+
+    def remember(self, pop: Population, margins: PopulationMargins) -> None:
+        seats, flats = _held(pop, margins, self.school.n_cities)
+        self.school.remember(seats)
+        self.flats.remember(flats)
 
 
 def _held(
@@ -161,7 +200,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     the city accounts). `ledger`: the model's places ledger (a fresh one if none)."""
     pop, world, scenario, clock, rng, flows = month
     ledger = ledger if ledger is not None else PlacesLedger(world.n_cities)
-    ledger.turn_over(*_held(pop, scenario.population, world.n_cities))
+    ledger.turn_over(pop, scenario.population)
     services = scenario.services
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)
@@ -180,7 +219,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     if rows.size:
         schooled = np.flatnonzero(pop.schooled & (pop.city >= 0))
         free = _free_places(
-            school_places(world, services) - ledger.school,
+            school_places(world, services) - ledger.school.booked,
             pop.city[schooled],
             pupils(pop, scenario.population)[schooled],
             world.n_cities,
@@ -204,7 +243,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     if rows.size:
         tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
         free = _free_places(
-            housing_places(world, services) - ledger.flats,
+            housing_places(world, services) - ledger.flats.booked,
             pop.city[tenants],
             pop.weight[tenants].astype(np.float64),
             world.n_cities,
@@ -220,7 +259,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 
-    ledger.remember(*_held(pop, scenario.population, world.n_cities))
+    ledger.remember(pop, scenario.population)
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
     formal = pop.employment == Employment.FORMAL  # only in a city
