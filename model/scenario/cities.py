@@ -10,7 +10,6 @@ from model.scenario.types import (
     NonNegativeByClass,
     PositiveByClass,
     PositiveByRegion,
-    Share,
     StrictModel,
     structure,
 )
@@ -50,4 +49,7 @@ class Cities(StrictModel):
     capacity_headroom: Annotated[float, Field(ge=0.5, le=5.0)] = structure(
         "carrying capacity of the city system / migrants in cities at the start"
     )
-    jobs_per_capacity: Share = structure("jobs for migrants per unit of carrying capacity")
+    jobs_per_capacity: Annotated[float, Field(gt=0.0, le=3.0)] = structure(
+        "jobs for migrants and former migrants who settled, per unit of carrying capacity "
+        "(carrying capacity counts the migrants a city can absorb; settlers hold jobs too)"
+    )
