@@ -58,6 +58,7 @@ def _synthetic(truth: float):
     return scenario, targets
 
 
+@pytest.mark.slow  # over 10 s
 def test_calibration_recovers_a_known_parameter():
     scenario, targets = _synthetic(truth=0.8)
     start = scenario.override({"behaviour.willingness.intercept": -0.5})
