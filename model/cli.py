@@ -66,6 +66,14 @@ def _add_size_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an --out folder that already holds files (default: refuse)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citizenization",
@@ -84,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="results folder (default results/<scenario>/<UTC timestamp>)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_force_option(run)
 
     compare = commands.add_parser(
         "compare", help="run scenarios on common seeds and compare them, paired by seed"
@@ -117,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write report.html: the table and figures on one page",
     )
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_force_option(compare)
 
     check = commands.add_parser("check", help="validate scenario files without running them")
     check.add_argument("files", type=Path, nargs="+", help="scenario files (YAML)")
@@ -186,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="default results/validation/<UTC timestamp>"
     )
     validate.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_force_option(validate)
 
     calibrate = commands.add_parser(
         "calibrate",
@@ -202,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="default results/calibration/<UTC timestamp>"
     )
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_force_option(calibrate)
 
     app = commands.add_parser("app", help="start the browser dashboard (Mesa SolaraViz)")
     app.add_argument("--port", type=_int_at_least(1), default=8765, help="default 8765")
@@ -256,7 +268,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from model.scenario import load_scenario
 
     scenario = sized(load_scenario(args.scenario), args.migrants, args.years)
-    out = results.prepare_folder(args.out or folders.default_folder(scenario.name))
+    out = results.prepare_folder(
+        args.out or folders.default_folder(scenario.name), force=args.force
+    )
     started = time.perf_counter()
     outcomes = run_scenario(scenario, args.seed, progress=not args.quiet)
     wall = time.perf_counter() - started
@@ -287,7 +301,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"Scenarios {', '.join(map(str, args.scenarios))} have names "
             f"{names}; compared scenarios need distinct names."
         )
-    out = results.prepare_folder(args.out or folders.default_folder("compare"))
+    out = results.prepare_folder(args.out or folders.default_folder("compare"), force=args.force)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
 
     started = time.perf_counter()
@@ -374,7 +388,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     store = SweepStore.open_existing(args.folder)
     spec = read_spec(args.folder / "experiment.yaml")
     runs = analysis.load_runs(args.folder)
-    out = results.prepare_folder(args.folder / "analysis")
+    out = results.prepare_folder(args.folder / "analysis", force=True)  # derived: rewritten
     selection = dict(population=args.population, city_class=args.city_class, year=args.year)
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 20)
@@ -470,7 +484,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     targets = validation.load_targets(args.targets)
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
-    out = results.prepare_folder(args.out or folders.default_folder("validation"))
+    out = results.prepare_folder(args.out or folders.default_folder("validation"), force=args.force)
     seeds = list(range(args.seeds))
     with tqdm(total=len(seeds), desc="validation runs", unit="run", disable=args.quiet) as bar:
         simulated = validation.simulate_targets(scenario, seeds, on_run_done=bar.update)
@@ -502,7 +516,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)
     ]
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
-    out = results.prepare_folder(args.out or folders.default_folder("calibration"))
+    out = results.prepare_folder(
+        args.out or folders.default_folder("calibration"), force=args.force
+    )
     with tqdm(
         total=args.max_evaluations, desc="calibration", unit="evaluation", disable=args.quiet
     ) as bar:

@@ -42,7 +42,7 @@ from model.scenario.inputs import (
     validate,
     where,
 )
-from model.scenario.types import StrictModel
+from model.scenario.types import StrictModel, safe_name
 
 
 class ExperimentError(InputError):
@@ -55,7 +55,9 @@ Scalar = bool | int | float | str
 class Factor(StrictModel):
     """A lever or uncertainty: a range to sample, a list of values, or (table designs) neither."""
 
-    range: tuple[float, float] | None = Field(None, description="[low, high], low < high")
+    range: tuple[float, float] | None = Field(
+        None, strict=False, description="[low, high], low < high (a YAML list)"
+    )
     values: list[Scalar] | None = Field(None, min_length=1, description="values to take")
     integer: bool = Field(False, description="round sampled values to whole numbers")
 
@@ -115,7 +117,9 @@ class Size(StrictModel):
 
 
 class Experiment(StrictModel):
-    name: str = Field(min_length=1, description="short name, used in result folders")
+    name: str = safe_name(
+        "short name, used in result folders: letters (Chinese ones too), digits, _ and -"
+    )
     description: str = Field(description="one sentence: what the experiment asks")
     scenarios: list[str] = Field(
         min_length=1,

@@ -81,7 +81,7 @@ class SweepStore:
                 f"{experiment.hash()} from {experiment.path}): the experiment file or one of "
                 "its scenarios changed. Resuming would mix results; start a new sweep instead."
             )
-        results.prepare_folder(root)
+        results.prepare_folder(root, force=True)  # resuming writes into the sweep's folder
         store = cls(root)
         store.runs_dir.mkdir(exist_ok=True)
         return store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import platform
 import resource
@@ -53,8 +54,21 @@ def timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def prepare_folder(path: Path) -> Path:
-    """Create `path` and prove it is writable, before any work is done."""
+def prepare_folder(path: Path, force: bool = False) -> Path:
+    """Create `path` and prove it is writable, before any work is done. A folder that already
+    holds files is refused (its results would be mixed with or overwritten by new ones)
+    unless `force`."""
+    if path.exists() and not path.is_dir():
+        raise OutputError(
+            f"Output folder {path} exists and is a file, not a folder; choose another with "
+            "--out. Nothing has been run."
+        )
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise OutputError(
+            f"Output folder {path.resolve()} is not empty; results go into a new folder (the "
+            "default is a new one under results/). Choose another with --out, or pass --force "
+            "to write over what is there. Nothing has been run."
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
@@ -87,8 +101,21 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
+def json_safe(obj: object) -> object:
+    """`obj` with NaN and infinities as None, so that it is strict JSON (null)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
 def write_json(obj: object, path: Path) -> None:
-    write_atomic(path, (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode())
+    """Strict JSON (missing numbers as null), written atomically."""
+    text = json.dumps(json_safe(obj), indent=2, ensure_ascii=False, allow_nan=False)
+    write_atomic(path, (text + "\n").encode())
 
 
 def write_text(text: str, path: Path) -> None:

@@ -24,6 +24,54 @@ class InputError(Exception):
     """A user's input that cannot be used. The message is one paragraph for the user."""
 
 
+#: Limits of an input file: scenario and experiment files are a few kilobytes, a few levels deep.
+MAX_INPUT_BYTES = 1_000_000
+MAX_INPUT_DEPTH = 32
+
+
+def _read_text(path: Path, what: str, error: type[InputError]) -> str:
+    """The file as UTF-8 text, refused cleanly if it is too large, binary, not UTF-8, or YAML
+    that would blow up when loaded (aliases, which expand without bound; deep nesting)."""
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise error(
+            f"{what} {path} is {size:,} bytes; an input file is text of at most "
+            f"{MAX_INPUT_BYTES:,} bytes. Check that the path names the file you meant."
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise error(f"{what} {path} is a binary file, not YAML text; valid: a UTF-8 text file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise error(
+            f"{what} {path}, line {line}: not UTF-8 text (byte {err.start}); save the file as "
+            "UTF-8 (Chinese text included)."
+        ) from None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1
+                raise error(
+                    f"{what} {path}, line {line}: YAML anchors and aliases (&name, *name) are "
+                    "not accepted in input files; write the values out."
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_INPUT_DEPTH:
+                    raise error(
+                        f"{what} {path}, line {event.start_mark.line + 1}: nested more than "
+                        f"{MAX_INPUT_DEPTH} levels deep; an input file is a few levels deep."
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        pass  # reported with its line by the loader below
+    return text
+
+
 def read_yaml(path: Path, what: str, error: type[InputError], example: str) -> tuple[dict, LineMap]:
     """A YAML mapping and the line of every key in it; `what` names the kind of file."""
     if not path.is_file():
@@ -31,7 +79,7 @@ def read_yaml(path: Path, what: str, error: type[InputError], example: str) -> t
             f"{what} {path} does not exist or is not a file (looked in "
             f"{path.resolve()}). Valid: a path to a YAML file such as {example}."
         )
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path, what, error)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -19,9 +19,7 @@ from model.scenario.population import PopulationMargins
 from model.scenario.services import Services
 from model.scenario.settlement import Settlement
 from model.scenario.simulation import Simulation
-from model.scenario.types import (
-    StrictModel,
-)
+from model.scenario.types import StrictModel, safe_name
 
 
 class RulesInForce(StrictModel):
@@ -40,7 +38,9 @@ POLICY_SECTIONS = tuple(RulesInForce.model_fields)
 class Scenario(StrictModel):
     """A fully resolved scenario: everything a run needs, frozen."""
 
-    name: str = Field(min_length=1, description="short name, used in result folders")
+    name: str = safe_name(
+        "short name, used in result folders: letters (Chinese ones too), digits, _ and -"
+    )
     description: str = Field(description="one sentence: why this scenario exists")
     simulation: Simulation
     population: PopulationMargins

@@ -49,9 +49,21 @@ def structure(description: str, **bounds: Any) -> Any:
 
 
 class StrictModel(BaseModel):
-    """Unknown keys are errors (a typo must never silently switch a mechanism off)."""
+    """Unknown keys are errors (a typo must never silently switch a mechanism off); numbers are
+    finite (NaN and infinity are refused); nothing is coerced (a string or a boolean is not a
+    number, a number is not a flag), except a whole number where a real number is expected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+
+#: A name used in result folders and tables: letters (CJK included), digits, `_` and `-`,
+#: starting with a letter or digit; never a path.
+SAFE_NAME = r"^[^\W_][\w-]{0,79}$"
+
+
+def safe_name(description: str) -> Any:
+    """A field for a name that becomes part of file names (scenario, experiment)."""
+    return Field(min_length=1, max_length=80, pattern=SAFE_NAME, description=description)
 
 
 class Table(StrictModel):

@@ -1,0 +1,145 @@
+"""Hostile input is input too (issue 15, in part): every case is refused before any work with
+exit code 2 and one paragraph naming the file and the key, no traceback, nothing written."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SCENARIOS
+from model.cli import main
+
+
+def _scenario(tmp_path, body: str):
+    """A scenario file extending the baseline with `body` (which may give its own name)."""
+    path = tmp_path / "bad.yaml"
+    name = "" if body.startswith("name:") else "name: variant\n"
+    baseline = SCENARIOS / "baseline.yaml"
+    path.write_text(f"{name}description: a test\nextends: {baseline}\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "body, key, expected",
+    [
+        ("name: ../../outside\n", "name", "should match pattern"),
+        ("name: /tmp/abs\n", "name", "should match pattern"),
+        ("population:\n  represented_people: .inf\n", "population.represented_people", "finite"),
+        (
+            "behaviour:\n  willingness:\n    intercept: .nan\n",
+            "behaviour.willingness.intercept",
+            "finite",
+        ),
+        (
+            "settlement:\n  rural_rights:\n    protected: 'yes'\n",
+            "settlement.rural_rights.protected",
+            "valid boolean",
+        ),
+        ("simulation:\n  years: true\n", "simulation.years", "valid integer"),
+        ("simulation:\n  migrants: '5000'\n", "simulation.migrants", "valid integer"),
+    ],
+)
+def test_bad_values_are_refused_before_any_work(tmp_path, capsys, body, key, expected):
+    path = _scenario(tmp_path, body)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and key in err and expected in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() and not (ROOT / "outside").exists()
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"name: \xff\xfe broken\n", "not UTF-8"),
+        (b"\x00\x01\x02binary", "binary file"),
+        (b"a: &x [1, 2]\nb: [*x, *x, *x]\n", "anchors and aliases"),
+        (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested more than"),
+    ],
+)
+def test_files_that_are_not_yaml_text_are_refused(tmp_path, capsys, content, expected):
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(content)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(path) in err and "Traceback" not in err
+
+
+def test_check_reports_every_file_and_goes_on(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe")
+    good = SCENARIOS / "baseline.yaml"
+    assert main(["check", str(bad), str(good)]) == 2
+    captured = capsys.readouterr()
+    assert "FAIL" in captured.err and f"ok   {good}" in captured.out
+
+
+def test_a_folder_with_files_is_refused_unless_forced(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    args = [
+        "run",
+        str(SCENARIOS / "baseline.yaml"),
+        "--migrants",
+        "500",
+        "--years",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    assert main(args) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["precious.txt"]
+    assert main([*args, "--force"]) == 0
+    assert (out / "manifest.json").is_file() and (out / "precious.txt").read_text() == "keep me"
+
+
+def test_empty_out_is_not_the_working_directory(tmp_path):
+    (tmp_path / "something.txt").write_text("x")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "model",
+            "run",
+            str(SCENARIOS / "baseline.yaml"),
+            "--migrants",
+            "500",
+            "--years",
+            "1",
+            "--out",
+            "",
+            "--quiet",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2 and "not empty" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["something.txt"]
+
+
+def test_summary_json_is_strict_json_with_null_for_missing(tmp_path):
+    out = tmp_path / "out"
+    args = [
+        "run",
+        str(SCENARIOS / "baseline.yaml"),
+        "--migrants",
+        "500",
+        "--years",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    assert main(args) == 0
+    text = (out / "summary.json").read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    summary = json.loads(text, parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
+    # the baseline has no national accounts: its urbanization rates are missing, written null
+    assert summary["outcomes"]["hukou_urbanization_rate_all"] is None
