@@ -30,18 +30,17 @@ from model.scenario.inputs import InputError
 EXIT_BAD_INPUT = 2
 
 
-def _int_at_least(minimum: int):
-    """An argparse type: a whole number of at least `minimum`."""
+def _int_at_least(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number of at least `minimum` (and at most `maximum`)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(
-                f"expected a number of at least {minimum}, got {value}"
-            )
+        if value < minimum or (maximum is not None and value > maximum):
+            valid = f"{minimum}-{maximum}" if maximum is not None else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"expected a number {valid}, got {value}")
         return value
 
     return parse
@@ -49,6 +48,8 @@ def _int_at_least(minimum: int):
 
 _positive_int = _int_at_least(1)
 _non_negative_int = _int_at_least(0)
+#: seeds are stored as 64-bit integers in every results table
+_seed = _int_at_least(0, 2**63 - 1)
 
 
 def _add_size_options(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run one scenario and write a results folder")
     run.add_argument("scenario", type=Path, help="scenario file (YAML)")
     _add_size_options(run)
-    run.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
+    run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     run.add_argument(
         "--out",
         type=Path,
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument(
         "--first-seed",
-        type=_non_negative_int,
+        type=_seed,
         default=0,
         metavar="S",
         help="seeds are S, S+1, ..., S+K-1 (default 0)",
@@ -216,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_force_option(calibrate)
 
     app = commands.add_parser("app", help="start the browser dashboard (Mesa SolaraViz)")
-    app.add_argument("--port", type=_int_at_least(1), default=8765, help="default 8765")
+    app.add_argument("--port", type=_int_at_least(1, 65535), default=8765, help="default 8765")
     app.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
     return parser
 

@@ -143,3 +143,19 @@ def test_summary_json_is_strict_json_with_null_for_missing(tmp_path):
     summary = json.loads(text, parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
     # the baseline has no national accounts: its urbanization rates are missing, written null
     assert summary["outcomes"]["hukou_urbanization_rate_all"] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["app", "--port", "70000"],
+        ["run", str(SCENARIOS / "baseline.yaml"), "--seed", str(2**64)],
+        ["compare", str(SCENARIOS / "baseline.yaml"), "--first-seed", "-1"],
+    ],
+)
+def test_numbers_out_of_range_on_the_command_line_get_one_line(args, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "expected a number" in err and "Traceback" not in err
