@@ -31,14 +31,21 @@ MAX_MONTHS_TRACKED = 600
 
 
 def people_by_group(
-    pop: Population, city_size_class: np.ndarray, rows: np.ndarray, values: np.ndarray | None = None
+    pop: Population,
+    city_size_class: np.ndarray,
+    rows: np.ndarray,
+    values: np.ndarray | None = None,
+    row_values: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Sum of weight (times `values`) over `rows` (a mask or indices) of people living in a
-    city, by (size class of that city, poor), shape (SizeClass, 2)."""
+    """Sum of weight (times `values`, a full-length column, or `row_values`, one per row of
+    `rows`) over `rows` (a mask or indices) of people living in a city, by (size class of that
+    city, poor), shape (SizeClass, 2)."""
     rows = np.flatnonzero(rows) if rows.dtype == np.bool_ else rows
     weight = pop.weight[rows].astype(np.float64)
     if values is not None:
         weight = weight * values[rows]
+    if row_values is not None:
+        weight = weight * row_values
     key = city_size_class[pop.city[rows]].astype(np.int64) * 2 + IS_POOR[pop.poverty[rows]]
     people = np.bincount(key, weights=weight, minlength=2 * len(SizeClass))
     return people.reshape(len(SizeClass), 2)
@@ -54,11 +61,11 @@ class Flows:
         self.months_at_settlement = np.zeros((len(SizeClass), 2, MAX_MONTHS_TRACKED + 1))
 
     def add(
-        self, flow: Flow, pop: Population, rows: np.ndarray, values: np.ndarray | None = None
+        self, flow: Flow, pop: Population, rows: np.ndarray, per_row: np.ndarray | None = None
     ) -> None:
-        """Count the rows (a mask or indices), all of whom live in a city, by that city (each
-        row's people times `values`, a full-length array, if given)."""
-        self.people[flow] += people_by_group(pop, self._city_class, rows, values)
+        """Count the rows (indices), all of whom live in a city, by that city (each row's
+        people times `per_row`, one value per row, if given)."""
+        self.people[flow] += people_by_group(pop, self._city_class, rows, row_values=per_row)
 
     def add_months_at_settlement(self, pop: Population, rows: np.ndarray) -> None:
         months = np.minimum(pop.months_in_city[rows], MAX_MONTHS_TRACKED).astype(np.int64)

@@ -130,7 +130,6 @@ class CitizenizationModel(mesa.Model):
             "fiscal": self.fiscal,
             "generators": self.streams.generators(),
             "month_index": self._month_index,
-            "expected_gain": self.expected_gain,
         }
 
     def _restore(self, history: dict) -> None:
@@ -140,7 +139,6 @@ class CitizenizationModel(mesa.Model):
         self.fiscal = history["fiscal"]
         self.streams.restore(history["generators"])
         self._month_index = history["month_index"]
-        self.expected_gain = history["expected_gain"]
 
     def _enact(self, scenario: Scenario) -> None:
         """Put `scenario`'s policy in force: its settlement rules and quotas as written (city

@@ -117,7 +117,7 @@ def _enrol_initial_pupils(
     pupils = allocate(
         rows,
         pop.city[rows],
-        pop.weight[rows] * children_counted_once(pop, scenario.population)[rows],
+        pop.weight[rows] * children_counted_once(pop, scenario.population, rows),
         pop.months_in_city[rows].astype(np.float64),
         places,
         lottery=rng.random(len(rows)),  # rows stand for many children: admit in proportion

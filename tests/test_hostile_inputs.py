@@ -10,6 +10,9 @@ import pytest
 from conftest import ROOT, SCENARIOS
 from model.cli import main
 
+#: a baseline run small enough to take a second
+SMALL_RUN = ["run", str(SCENARIOS / "baseline.yaml"), "--migrants", "500", "--years", "1"]
+
 
 def _scenario(tmp_path, body: str):
     """A scenario file extending the baseline with `body` (which may give its own name)."""
@@ -81,12 +84,7 @@ def test_a_folder_with_files_is_refused_unless_forced(tmp_path, capsys):
     out.mkdir()
     (out / "precious.txt").write_text("keep me")
     args = [
-        "run",
-        str(SCENARIOS / "baseline.yaml"),
-        "--migrants",
-        "500",
-        "--years",
-        "1",
+        *SMALL_RUN,
         "--out",
         str(out),
         "--quiet",
@@ -105,12 +103,7 @@ def test_empty_out_is_not_the_working_directory(tmp_path):
             sys.executable,
             "-m",
             "model",
-            "run",
-            str(SCENARIOS / "baseline.yaml"),
-            "--migrants",
-            "500",
-            "--years",
-            "1",
+            *SMALL_RUN,
             "--out",
             "",
             "--quiet",
@@ -127,12 +120,7 @@ def test_empty_out_is_not_the_working_directory(tmp_path):
 def test_summary_json_is_strict_json_with_null_for_missing(tmp_path):
     out = tmp_path / "out"
     args = [
-        "run",
-        str(SCENARIOS / "baseline.yaml"),
-        "--migrants",
-        "500",
-        "--years",
-        "1",
+        *SMALL_RUN,
         "--out",
         str(out),
         "--quiet",

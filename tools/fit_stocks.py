@@ -67,13 +67,6 @@ FITS = (
 )  # fmt: skip
 
 
-def value_at(scenario, key: str):
-    value = scenario.model_dump()
-    for part in key.split("."):
-        value = value[part]
-    return value
-
-
 def with_value(scenario, key: str, value: float, base):
     """`scenario` with `key` set to `value`; a table (`base`, a mapping) is scaled by it."""
     if isinstance(base, dict):
@@ -112,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from model import load_scenario
+    from model.validity.calibration import current_value
 
     scenario = load_scenario(ROOT / "scenarios" / "historical_2015.yaml").override(
         {"simulation.migrants": args.migrants}
@@ -121,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         for key, (low, high), outcome, years, observed, sign in FITS:
             if args.only and key not in args.only:
                 continue
-            base = value_at(scenario, key)
+            base = current_value(scenario, key)
             for _ in range(args.steps):
                 middle = (low + high) / 2
                 value = simulated(with_value(scenario, key, middle, base), outcome, years, seeds)
@@ -141,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, *_ in FITS:
         if args.only and key not in args.only:
             continue
-        value = value_at(scenario, key)
+        value = current_value(scenario, key)
         if isinstance(value, dict):
             print(f"  {key}: {{{', '.join(f'{k}: {v:.3g}' for k, v in value.items())}}}")
         else:

@@ -66,6 +66,11 @@ def inter_provincial_share(s: Snapshot) -> np.ndarray:
     return ratio(tally(s, s.unsettled & outside), tally(s, s.unsettled))
 
 
+def _registered_poor_away(s: Snapshot, min_months: int) -> np.ndarray:
+    """Registered-poor (建档立卡) workers at least `min_months` of the year in a city."""
+    return (s.population.poverty == PovertyStatus.REGISTERED_POOR) & _away(s, min_months)
+
+
 def _away(s: Snapshot, min_months: int) -> np.ndarray:
     """Rural-hukou workers who spent at least `min_months` of the year in a city (wherever
     they are at year end)."""
@@ -78,18 +83,16 @@ def registered_poor_workers_away(s: Snapshot) -> np.ndarray:
     """Registered-poor (建档立卡) workers who worked away from home in a city for at least a
     month of the year, wherever they are at year end (P11: registered-poor workers working away
     from home; national figure)."""
-    pop = s.population
-    registered = pop.poverty == PovertyStatus.REGISTERED_POOR
-    return national(float(pop.weight[registered & _away(s, 1)].astype(np.float64).sum()))
+    weight = s.population.weight[_registered_poor_away(s, 1)]
+    return national(float(weight.astype(np.float64).sum()))
 
 
 @outcome(unit="people", theme="labour")
 def registered_poor_workers_away_6_months(s: Snapshot) -> np.ndarray:
     """Registered-poor workers who spent six months or more of the year in a city (P11: of
     which away six months or more; national figure)."""
-    pop = s.population
-    registered = pop.poverty == PovertyStatus.REGISTERED_POOR
-    return national(float(pop.weight[registered & _away(s, 6)].astype(np.float64).sum()))
+    weight = s.population.weight[_registered_poor_away(s, 6)]
+    return national(float(weight.astype(np.float64).sum()))
 
 
 @outcome(unit="yuan", theme="labour")
@@ -98,7 +101,7 @@ def registered_poor_annual_earnings_yuan(s: Snapshot) -> np.ndarray:
     workers who worked away in a city for at least a month of it (P11: registered-poor migrant
     workers' annual wage; national figure)."""
     pop = s.population
-    rows = (pop.poverty == PovertyStatus.REGISTERED_POOR) & _away(s, 1)
+    rows = _registered_poor_away(s, 1)
     weight = pop.weight[rows].astype(np.float64)
     total = float((weight * pop.earnings_this_year[rows]).sum())
     return national(total / weight.sum() if weight.sum() > 0 else np.nan)

@@ -7,18 +7,23 @@ from model.population import Population
 from model.scenario import PopulationMargins
 
 
-def children_counted_once(pop: Population, margins: PopulationMargins) -> np.ndarray:
-    """School-age children per row, each child counted once: a family with both parents
-    working away is two rows. Children living in the city count 1 / (migrant parents per family
-    in the city); children at the origin count 1 where one parent is away and 1/2 where both
-    are (a share `left_behind_both_parents_away_share` of them)."""
+def _per_child(pop: Population, margins: PopulationMargins, rows) -> np.ndarray:
     both_away = np.float32(margins.left_behind_both_parents_away_share)
-    per_child = np.where(
-        pop.family_with,
+    return np.where(
+        pop.family_with[rows],
         np.float32(1.0 / margins.migrant_parents_per_family_in_city),
         np.float32(1.0) - both_away / 2,
     )
-    return pop.children * per_child
+
+
+def children_counted_once(
+    pop: Population, margins: PopulationMargins, rows: np.ndarray | slice = slice(None)
+) -> np.ndarray:
+    """School-age children per row (of `rows`, all by default), each child counted once: a
+    family with both parents working away is two rows. Children living in the city count
+    1 / (migrant parents per family in the city); children at the origin count 1 where one
+    parent is away and 1/2 where both are (a share `left_behind_both_parents_away_share`)."""
+    return pop.children[rows] * _per_child(pop, margins, rows)
 
 
 def left_behind_counted_once(pop: Population, margins: PopulationMargins) -> np.ndarray:
@@ -28,9 +33,11 @@ def left_behind_counted_once(pop: Population, margins: PopulationMargins) -> np.
     return pop.children * ~pop.family_with * (both_away / 2)
 
 
-def family_members_in_city(pop: Population, margins: PopulationMargins) -> np.ndarray:
-    """Family members living in the city with each row, besides workers who are rows
-    themselves, each counted once: the children of a family living together, and a spouse who
-    is not a migrant worker (none when both parents are rows)."""
-    spouse = np.float32(2.0 - margins.migrant_parents_per_family_in_city) * pop.married
-    return pop.family_with * (children_counted_once(pop, margins) + spouse)
+def family_members_in_city(
+    pop: Population, margins: PopulationMargins, rows: np.ndarray
+) -> np.ndarray:
+    """For `rows`, the family members living in the city with each, besides workers who are
+    rows themselves, each counted once: the children of a family living together, and a
+    spouse who is not a migrant worker (none when both parents are rows)."""
+    spouse = np.float32(2.0 - margins.migrant_parents_per_family_in_city) * pop.married[rows]
+    return pop.family_with[rows] * (children_counted_once(pop, margins, rows) + spouse)

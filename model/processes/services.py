@@ -108,10 +108,20 @@ def _drawn(pop: Population, u: np.ndarray, p: float) -> np.ndarray:
     return rows[pop.city[rows] >= 0]
 
 
-def _free_places(
-    places: np.ndarray, city: np.ndarray, used: np.ndarray, n_cities: int
+def _admit(
+    rows: np.ndarray,
+    city: np.ndarray,
+    demand: np.ndarray,
+    rank: np.ndarray,
+    places: np.ndarray,
+    held: np.ndarray,
+    bookings: Bookings,
+    lottery: np.ndarray,
 ) -> np.ndarray:
-    return np.maximum(places - np.bincount(city, weights=used, minlength=n_cities), 0.0)
+    """The `rows` admitted to places a city holds (seats, flats): by rank, while the places
+    not held and not booked last; the row at the margin by lottery, booked in expectation."""
+    free = np.maximum(places - bookings.booked - held, 0.0)
+    return allocate(rows, city, demand, rank, free, lottery=lottery, expected_ledger=bookings)
 
 
 class Bookings:
@@ -167,7 +177,10 @@ class PlacesLedger:
         self.school = Bookings(n_cities)
         self.flats = Bookings(n_cities)
 
-    def turn_over(self, pop: Population, margins: PopulationMargins) -> None:
+    def turn_over(
+        self, pop: Population, margins: PopulationMargins
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Release what left since last month; return the seats and flats held per city now."""
         seats, flats = _held(pop, margins, self.school.n_cities)
         rows, city = self.school.over_row, self.school.over_city
         self.school.turn_over(
@@ -177,6 +190,7 @@ class PlacesLedger:
         self.flats.turn_over(
             flats, (pop.housing[rows] == Housing.PUBLIC_RENTAL) & (pop.city[rows] == city)
         )
+        return seats, flats
 
     def remember(self, pop: Population, margins: PopulationMargins) -> None:
         seats, flats = _held(pop, margins, self.school.n_cities)
@@ -200,7 +214,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     the city accounts). `ledger`: the model's places ledger (a fresh one if none)."""
     pop, world, scenario, clock, rng, flows = month
     ledger = ledger if ledger is not None else PlacesLedger(world.n_cities)
-    ledger.turn_over(pop, scenario.population)
+    seats_held, flats_held = ledger.turn_over(pop, scenario.population)
     services = scenario.services
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)
@@ -217,21 +231,15 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     rows = _drawn(pop, u_school, p)
     rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
     if rows.size:
-        schooled = np.flatnonzero(pop.schooled & (pop.city >= 0))
-        free = _free_places(
-            school_places(world, services) - ledger.school.booked,
-            pop.city[schooled],
-            pupils(pop, scenario.population)[schooled],
-            world.n_cities,
-        )
-        admitted = allocate(
+        admitted = _admit(
             rows,
             pop.city[rows],
-            pop.weight[rows] * children_counted_once(pop, scenario.population)[rows],
+            pop.weight[rows] * children_counted_once(pop, scenario.population, rows),
             _queue_rank(pop, rows, services, school.poor_priority),
-            free,
-            lottery=_lottery(u_school, rows, p),
-            expected_ledger=ledger.school,
+            school_places(world, services),
+            seats_held,
+            ledger.school,
+            _lottery(u_school, rows, p),
         )
         pop.schooled[admitted] = True
 
@@ -241,21 +249,15 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     rows = _drawn(pop, u_flat, p)
     rows = rows[needs_flat(pop, rows) & access.has_access(pop, rows, flats.access)]
     if rows.size:
-        tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
-        free = _free_places(
-            housing_places(world, services) - ledger.flats.booked,
-            pop.city[tenants],
-            pop.weight[tenants].astype(np.float64),
-            world.n_cities,
-        )
-        housed = allocate(
+        housed = _admit(
             rows,
             pop.city[rows],
             pop.weight[rows],
             _queue_rank(pop, rows, services, flats.poor_priority),
-            free,
-            lottery=_lottery(u_flat, rows, p),
-            expected_ledger=ledger.flats,
+            housing_places(world, services),
+            flats_held,
+            ledger.flats,
+            _lottery(u_flat, rows, p),
         )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 

@@ -394,7 +394,10 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     flows.add(Flow.SETTLEMENTS, pop, settlers_all)
     # their families living with them take local hukou too (the national accounts count them)
     flows.add(
-        Flow.SETTLED_FAMILY, pop, settlers_all, family_members_in_city(pop, scenario.population)
+        Flow.SETTLED_FAMILY,
+        pop,
+        settlers_all,
+        family_members_in_city(pop, scenario.population, settlers_all),
     )
     flows.add_months_at_settlement(pop, settlers_all)
     for r, flow in SETTLED_FLOW.items():

@@ -50,11 +50,12 @@ class CalibrationResult:
         return self.loss < self.start_loss * (1 - 1e-6)
 
 
-def current_value(scenario: Scenario, key: str) -> float:
+def current_value(scenario: Scenario, key: str):
+    """The value at a dotted key of the scenario (a number, or a table as a mapping)."""
     value = scenario.model_dump()
     for part in key.split("."):
         value = value[part]
-    return float(value)
+    return value
 
 
 def loss(simulated: pd.DataFrame, targets: pd.DataFrame) -> float:
@@ -80,7 +81,7 @@ def calibrate(
     names = list(parameters)
     low = np.array([parameters[n][0] for n in names])
     high = np.array([parameters[n][1] for n in names])
-    start = np.array([current_value(scenario, n) for n in names])
+    start = np.array([float(current_value(scenario, n)) for n in names])
     last_year = int(targets["year"].max())
     years = last_year - scenario.simulation.start_year + 1
     records: list[dict] = []

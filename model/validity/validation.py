@@ -52,10 +52,6 @@ def _gap(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
     )(rows, scenario)
 
 
-def _settlers_with_families(rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    return _outcome("settlements_with_families_per_year")(rows, scenario)
-
-
 NOT_MODELLED = "not modelled yet"
 TARGETS: dict[str, Target] = {
     "hukou_urbanization_rate": Target(
@@ -66,7 +62,7 @@ TARGETS: dict[str, Target] = {
     ),
     "resident_minus_hukou_gap": Target(_gap, "resident minus hukou rate"),
     "settlement_target_per_year": Target(
-        _settlers_with_families,
+        _outcome("settlements_with_families_per_year"),
         "settling workers and the family members living with them, counted by the agents; "
         "the target is a plan for everyone who takes urban hukou, not an observation",
     ),
