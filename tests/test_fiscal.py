@@ -254,8 +254,22 @@ def test_poor_only_rewards_pay_nothing_for_non_poor_settlers(baseline, world):
     city = city_of(world, SizeClass.MEDIUM)
     pop = migrants_in(city, 2, poverty=[PovertyStatus.NOT_POOR, PovertyStatus.REGISTERED_POOR])
     state = fiscal.FiscalState(world)
-    fiscal.record_settlers(state, pop, world, np.arange(2))
+    fiscal.record_settlers(state, pop, world, np.arange(2), identified=1.0)
     fiscal.close_year(state, world, scenario)
     assert state.accounts.rewards[city] == pytest.approx(
         scenario.fiscal.reward.extra_yuan_per_poor_settler
     )
+
+
+def test_poor_supplement_is_paid_only_for_identified_poor_settlers(world):
+    """prov. 19: a city claims the poor supplement for the poor it has identified."""
+    scenario = load_scenario(SCENARIOS / "rewards_poor_only.yaml")
+    city = city_of(world, SizeClass.MEDIUM)
+    pop = migrants_in(city, 1, poverty=[PovertyStatus.REGISTERED_POOR])
+    paid = []
+    for identified in (0.0, 1.0):
+        state = fiscal.FiscalState(world)
+        fiscal.record_settlers(state, pop, world, np.arange(1), identified=identified)
+        fiscal.close_year(state, world, scenario)
+        paid.append(state.accounts.rewards[city])
+    assert paid[0] == 0.0 and paid[1] > 0.0

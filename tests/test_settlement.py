@@ -125,6 +125,47 @@ def test_city_rule_replaces_its_class_rule_for_that_city_only(policy_2019, world
     assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False]
 
 
+def test_priority_groups_are_first_in_line_never_past_the_quota(policy_2019, world):
+    """prov. 14 says 优先 (first in line): a member with a low score is admitted before a
+    non-member with a high one, but the quota binds members too, and every settler of the
+    points city is labelled by the route it qualified by, none outside the queue."""
+    scenario = policy_2019.override(
+        {
+            "behaviour.settlement_monthly_application_probability": 1.0,
+            "settlement.city_rules": {"Wuhan": POINTS_CITY_RULE},  # quota 2, min score 50
+            "settlement.priority_groups.new_generation.exempts": ["points"],
+        }
+    )
+    wuhan = world.names.index(named_cities()["Wuhan"])
+    # rows 0-2 new generation (score 10: below the minimum, waived); rows 3-4 score 90
+    pop = migrants_in(
+        wuhan,
+        5,
+        months_in_city=30,  # not five years in the city: only the new generation has priority
+        si_months=[10, 10, 10, 90, 90],
+        birth_year=[1990, 1990, 1990, 1970, 1970],
+        settle_propensity=0.0,
+    )
+    flows, quota = settle_month(pop, world, scenario, Clock(2019, 11))
+    settled = pop.hukou == HukouStatus.SETTLED
+    assert settled.sum() == 2 and quota[wuhan] == 0  # never past the quota
+    assert settled[:3].sum() == 2 and not settled[3:].any()  # members first
+    assert flows.people[Flow.POINTS_ADMITTED].sum() == 2
+    assert flows.people[Flow.SETTLED_PRIORITY].sum() == 2
+    assert flows.people[Flow.SETTLED_POINTS].sum() <= flows.people[Flow.POINTS_ADMITTED].sum()
+
+
+def test_unidentified_poor_get_no_priority(policy_2019, world):
+    """prov. 19: the poor group's exemptions reach only the poor the destination identified."""
+    city = city_of(world, SizeClass.LARGE_1)
+    pop = migrants_in(
+        city, 2, months_in_city=24, si_months=0, poverty=PovertyStatus.REGISTERED_POOR
+    )
+    pop.identification_rank[:] = [0, 255]  # identified first, last
+    scenario = policy_2019.override({"services.identified_poor_share": 0.5})
+    assert settlement.eligible(pop, world, scenario, 2019).tolist() == [True, False]
+
+
 @pytest.mark.parametrize(
     "group, member",
     [

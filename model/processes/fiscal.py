@@ -6,7 +6,8 @@ Every month each city's accounts record, in yuan:
 - revenue: each employed resident's wage times the city's revenue share (formal or informal).
 Each December the centre settles the year (`close_year`):
 - **rewards**: a city claims, for every person settled there in the last `paid_for_years` years,
-  the rate for a cross-province or in-province settler plus the poor supplement; when claims
+  the rate for a cross-province or in-province settler plus the poor supplement (for the poor it
+  has identified, prov. 19); when claims
   exceed the annual budget every claim is scaled by budget / claims;
 - **infrastructure subsidy**: the rate times the year's settlers beyond the threshold;
 - **land**: the year's settlers times construction land per settler (none in the listed
@@ -110,15 +111,16 @@ class FiscalState:
 
 
 def record_settlers(
-    state: FiscalState, pop: Population, world: World, settlers: np.ndarray
+    state: FiscalState, pop: Population, world: World, settlers: np.ndarray, identified: float
 ) -> None:
-    """Tally the month's settlers by city: cross- or in-province, and poor."""
+    """Tally the month's settlers by city: cross- or in-province, and poor; a city can claim
+    the poor supplement only for poor settlers it has identified (`identified` share, prov. 19)."""
     if settlers.size == 0:
         return
     city = pop.city[settlers]
     weight = pop.weight[settlers].astype(np.float64)
     cross = world.province[city] != pop.origin_province[settlers]
-    poor = IS_POOR[pop.poverty[settlers]]
+    poor = services_access.identified_poor(pop, settlers, identified)
     n = world.n_cities
     state.settlers[:, CROSS_PROVINCE] += np.bincount(city[cross], weight[cross], minlength=n)
     state.settlers[:, IN_PROVINCE] += np.bincount(city[~cross], weight[~cross], minlength=n)
@@ -224,7 +226,7 @@ def step(
         pf.revenue_share_of_wage_informal,
     )
     accounts.revenue += per_city(weight * pop.wage[in_city] * share * IS_EMPLOYED[employment])
-    record_settlers(state, pop, world, settlers)
+    record_settlers(state, pop, world, settlers, svc.identified_poor_share)
 
 
 def reward_claims(scenario: Scenario, ledger: list[np.ndarray]) -> np.ndarray:

@@ -7,12 +7,16 @@ in `settlement.city_rules`; see `model/scenario/settlement.py`). Each rule impos
 conditions: `residence` (months in the city), `social_insurance` (months paid in the city;
 conditions and points rules), `stable_job`, `legal_home` and, in points rules, `points` (a score
 of at least `min_score`). A member of an enabled **priority group** (prov. 14; prov. 2 for the
-poor) who has lived `priority_groups.min_residence_months` in the city is exempt from the
-conditions that group `exempts`, except in the classes and cities the scenario lists (the
-megacity exception). A migrant is eligible when every condition is met or exempted.
+poor, who count only once identified at the destination, prov. 19) who has lived
+`priority_groups.min_residence_months` in the city is **first in line** (优先): exempt only from
+the conditions that group `exempts` (`points` waives the minimum score), and ranked before
+everyone else in a points queue, never outside it: a quota binds priority groups too. None of
+this applies in the classes and cities the scenario lists (the megacity exception). A migrant is
+eligible when every condition is met or exempted.
 
 **Route** (recorded as `settled_by_rule`): the rule's kind when the migrant met every condition,
-`priority` when an exemption was needed.
+`priority` when an exemption was needed. Every settler of a points city came through its queue,
+so settlers labelled `points` never outnumber points admissions.
 
 **Willingness** (prov. 16) is a logit on what local hukou is worth to the household against the
 rural rights settling costs:
@@ -27,8 +31,8 @@ Eligible migrants who are not willing are "流而不迁" (`flowing_not_settling`
 
 **Applying.** Outside points queues, an eligible, willing migrant applies in a month with
 `settlement_monthly_application_probability` and settles. A points queue (eligible through a
-points rule, not exempt from points) is one round a year, in December: the willing apply with
-the year's probability 1 - (1 - p)^12, are ranked by score (most first; ties keep row order)
+points rule) is one round a year, in December: the willing apply with the year's probability
+1 - (1 - p)^12, are ranked priority groups first, then by score (most first; ties keep row order)
 and settle while the city's annual quota lasts (the row at which it runs out by lottery, in
 proportion to the quota left); the others may apply again next year.
 """
@@ -43,7 +47,6 @@ import numpy as np
 from model.enums import (
     IS_EMPLOYED,
     IS_LEGAL_HOME,
-    IS_POOR,
     Employment,
     Housing,
     HukouStatus,
@@ -51,6 +54,7 @@ from model.enums import (
 )
 from model.flows import Flow
 from model.population import Population
+from model.processes.access import identified_poor
 from model.processes.allocation import allocate
 from model.processes.context import Month
 from model.processes.households import family_members_in_city
@@ -65,6 +69,7 @@ WRITES = ("hukou",)
 NEW_GENERATION_BORN_FROM = 1980  # 新生代农民工: born 1980 or later
 FIVE_YEARS_MONTHS = 60
 POINTS_ROUND_MONTH = 12  # points applications are decided once a year, in December
+PRIORITY_RANK = 1e9  # added to a priority-group member's points score in the queue
 AGE_BONUS_LIMIT = 45  # points item years_under_45
 
 
@@ -248,8 +253,14 @@ class Assessment:
     rows: np.ndarray  # candidate indices
     eligible: np.ndarray  # bool per candidate
     route: np.ndarray  # Route per candidate (meaningful where eligible)
-    queued: np.ndarray  # eligible through a points queue (score and quota apply)
+    queued: np.ndarray  # eligible in a points city: settles through its queue, under its quota
     score: np.ndarray  # points score; nan outside points rules
+    first_in_line: np.ndarray  # a priority-group member where priority applies (prov. 14)
+
+    def queue_rank(self) -> np.ndarray:
+        """Rank in a points queue: priority-group members before all others, by score within
+        each (scores are far below `PRIORITY_RANK`)."""
+        return np.nan_to_num(self.score) + PRIORITY_RANK * self.first_in_line
 
 
 def candidates(pop: Population) -> np.ndarray:
@@ -257,8 +268,11 @@ def candidates(pop: Population) -> np.ndarray:
     return np.flatnonzero(pop.migrants())
 
 
-def group_members(pop: Population, rows: np.ndarray, group: str) -> np.ndarray:
-    """For `rows`, membership of a priority group (prov. 2, 14)."""
+def group_members(
+    pop: Population, rows: np.ndarray, group: str, identified_share: float
+) -> np.ndarray:
+    """For `rows`, membership of a priority group (prov. 2, 14); the poor are members only
+    once the destination has identified them (prov. 19)."""
     if group == "five_years_in_city":
         return pop.months_in_city[rows] >= FIVE_YEARS_MONTHS
     if group == "whole_family":
@@ -266,7 +280,7 @@ def group_members(pop: Population, rows: np.ndarray, group: str) -> np.ndarray:
     if group == "new_generation":
         return pop.birth_year[rows] >= NEW_GENERATION_BORN_FROM
     if group == "poor":
-        return IS_POOR[pop.poverty[rows]]
+        return identified_poor(pop, rows, identified_share)
     raise ValueError(f"unknown priority group {group!r}")
 
 
@@ -303,15 +317,18 @@ def assess(
         months >= scenario.settlement.priority_groups.min_residence_months
     )
     exempt = {condition: np.zeros(len(rows), dtype=bool) for condition in passes}
+    first_in_line = np.zeros(len(rows), dtype=bool)
+    share = scenario.services.identified_poor_share
     for group, conditions in rules.exemptions.items():
-        member = group_members(pop, rows, group) & counts
+        member = group_members(pop, rows, group, share) & counts
+        first_in_line |= member
         for condition in conditions:
             exempt[condition] |= member
     plain = np.logical_and.reduce(list(passes.values()))
     eligible = np.logical_and.reduce([passes[c] | exempt[c] for c in passes])
     route = np.where(plain, kind, Route.PRIORITY).astype(np.int8)
-    queued = eligible & (kind == Route.POINTS) & ~exempt["points"]
-    return Assessment(rows, eligible, route, queued, score)
+    queued = eligible & (kind == Route.POINTS)
+    return Assessment(rows, eligible, route, queued, score, first_in_line)
 
 
 def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np.ndarray:
@@ -366,7 +383,7 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     rows = rows[u_apply[rows] < (p_year if clock.month == POINTS_ROUND_MONTH else p_month)]
     a = assess(pop, world, scenario, rules, clock.year, rows)
     rows, route = a.rows[a.eligible], a.route[a.eligible]
-    queued, score = a.queued[a.eligible], a.score[a.eligible]
+    queued, rank = a.queued[a.eligible], a.queue_rank()[a.eligible]
     wants = willing(pop, rows, world, scenario)
 
     direct = wants & ~queued & (u_apply[rows] < p_month)
@@ -380,7 +397,7 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
             queue,
             pop.city[queue],
             pop.weight[queue],
-            score[applying],
+            rank[applying],
             quota_left,
             u_apply[queue] / p_year,
         )

@@ -136,7 +136,8 @@ class PriorityGroup(StrictModel):
     enabled: bool = lever("whether the group has priority")
     exempts: list[Condition] = lever(
         "conditions the group is exempt from: residence, social_insurance, stable_job, "
-        "legal_home, points (points: settles outside the score and quota)"
+        "legal_home, points (points: the minimum score is waived; the member still queues under "
+        "the quota, first in line)"
     )
 
 
