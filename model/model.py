@@ -73,7 +73,11 @@ class CitizenizationModel(mesa.Model):
         built_here = population is None and world is None  # a history others may share
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
-        self.world = dataclasses.replace(world, capacity_people=world.capacity_people.copy())
+        self.world = dataclasses.replace(
+            world,
+            capacity_people=world.capacity_people.copy(),
+            jobs_people=world.jobs_people.copy(),
+        )
         self.places_ledger = services.PlacesLedger(self.world.n_cities)
         self.population = (
             population
@@ -88,7 +92,11 @@ class CitizenizationModel(mesa.Model):
         )
         self.flows = Flows(self.world.size_class)
         self.fiscal = fiscal.FiscalState(self.world)
-        self.expected_gain = np.zeros(self.world.n_cities)
+        #: the instruments settlement rules were written under (governments respond to the
+        #: difference, `model/governments.py`)
+        self.reference_spec = scenario.rules_before_start()
+        self.expected_gain = np.zeros(self.world.n_cities)  # yuan per settler, last December
+        self.quota_target_log = np.zeros(self.world.n_cities)  # governments' response
         self.national = None
         self._years: list[pd.DataFrame] = []
         for city in range(self.world.n_cities):
@@ -126,6 +134,7 @@ class CitizenizationModel(mesa.Model):
         return {
             "population": self.population,
             "capacity_people": self.world.capacity_people,
+            "jobs_people": self.world.jobs_people,
             "places_ledger": self.places_ledger,
             "fiscal": self.fiscal,
             "generators": self.streams.generators(),
@@ -135,6 +144,7 @@ class CitizenizationModel(mesa.Model):
     def _restore(self, history: dict) -> None:
         self.population = history["population"]
         self.world.capacity_people[:] = history["capacity_people"]
+        self.world.jobs_people[:] = history["jobs_people"]
         self.places_ledger = history["places_ledger"]
         self.fiscal = history["fiscal"]
         self.streams.restore(history["generators"])

@@ -7,7 +7,7 @@ import pytest
 from conftest import SCENARIOS, city_of, migrants_in, month
 from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
 from model.experiments.compare import Comparison
-from model.governments import CityGovernment, decide_all, expected_net_gain
+from model.governments import CityGovernment, decide_all
 from model.model import CitizenizationModel
 from model.processes import fiscal
 from model.scenario import ScenarioError, load_scenario
@@ -108,46 +108,98 @@ def test_centre_pays_what_cities_receive_and_balances_hold(policy_2019):
     assert received["rewards"] > 0
 
 
-def test_a_higher_reward_makes_a_points_city_raise_its_quota(baseline, world):
-    city = city_of(world, SizeClass.EXTRA_LARGE)
-    quotas = {}
-    for name, rate in (("neutral", 3000), ("higher", 9000)):
-        scenario = baseline.override(
-            {
-                "simulation.migrants": 500,
-                # the decision rule on a fresh fiscal state (no history: the fund's pro-rata
-                # factor is 1)
-                "simulation.spin_up_years": 0,
-                "fiscal.reward.yuan_per_cross_province_settler": rate,
-                "fiscal.reward.yuan_per_in_province_settler": rate * 2 / 3,
-            }
-        )
-        model = CitizenizationModel(scenario, seed=0)
-        before = model.quota_people[city]
-        decide_all(model, model.fiscal)
-        quotas[name] = model.quota_people[city] / before
-    gov = baseline.behaviour.government
-    pf = baseline.fiscal.public_finance
-    assert quotas["neutral"] == pytest.approx(1.0)  # baseline incentives: quota unchanged
-    gain_higher = expected_net_gain(scenario, world, 1.0)[city]
-    neutral = gov.neutral_net_gain_yuan_per_settler.extra_large
-    expected = min(
-        gov.max_quota_change_per_year,
-        gov.quota_responsiveness
-        * (gain_higher - neutral)
-        / (
-            gov.horizon_years
-            * (pf.annual_cost_yuan_per_settler - pf.annual_cost_yuan_per_permit_holder)
-        ),
+def fresh_model(scenario, migrants=500):
+    """A model at the start with no history (no spin-up): the fund's ledger is empty."""
+    return CitizenizationModel(
+        scenario.override({"simulation.migrants": migrants, "simulation.spin_up_years": 0}),
+        seed=0,
     )
-    assert quotas["higher"] == pytest.approx(1.0 + expected)
-    assert quotas["higher"] > 1.0
 
 
-def test_baseline_neutral_gains_are_the_baseline_incentives(baseline, world):
-    gain = expected_net_gain(baseline, world, 1.0)
-    neutral = baseline.behaviour.government.neutral_net_gain_yuan_per_settler.array()
-    assert np.allclose(gain, neutral[world.size_class], atol=1.0)
+def test_under_the_instruments_a_rule_was_written_under_quotas_stay_whatever_the_accounts(
+    baseline,
+):
+    """No neutral constant: with the reference instruments every city's target is its written
+    quota, in surplus or in deficit."""
+    model = fresh_model(baseline)
+    model.fiscal.accounts.service_spending[:] = np.linspace(0, 5e9, model.world.n_cities)
+    model.fiscal.accounts.revenue[:] = 1e9
+    written = model.quota_people.copy()
+    for _ in range(3):
+        decide_all(model, model.fiscal)
+    assert np.array_equal(model.quota_people, written)
+    assert np.all(model.quota_target_log == 0.0)
+
+
+def test_a_higher_reward_raises_quotas_more_in_a_fiscally_tight_city(baseline, world):
+    """prov. 15: the same extra reward weighs more where the budget binds."""
+    higher = baseline.override(
+        {
+            "fiscal.reward.yuan_per_cross_province_settler": 4000,
+            "fiscal.reward.yuan_per_in_province_settler": 3000,
+        }
+    )
+    model = fresh_model(higher)
+    tight, rich = (
+        city_of(world, SizeClass.EXTRA_LARGE, k=0),
+        city_of(world, SizeClass.EXTRA_LARGE, k=1),
+    )
+    accounts = model.fiscal.accounts
+    accounts.service_spending[[tight, rich]] = 1e9
+    accounts.revenue[tight], accounts.revenue[rich] = 2e8, 3e9  # deficit 80 %; surplus
+    before = model.quota_people.copy()
+    decide_all(model, model.fiscal)
+    raised = {c: model.quota_people[c] / before[c] for c in (tight, rich)}
+    assert raised[tight] > raised[rich] > 1.0
+    # the rule of model/governments.py, by hand: the gain differs by the extra reward for the
+    # population's mix over min(horizon, paid_for_years) years
+    gov, pf, pop = higher.behaviour.government, higher.fiscal.public_finance, higher.population
+    extra = 1000 * min(gov.horizon_years, higher.fiscal.reward.paid_for_years)
+    scale = gov.horizon_years * (
+        pf.annual_cost_yuan_per_settler - pf.annual_cost_yuan_per_permit_holder
+    )
+    x_rich = gov.quota_responsiveness * extra / scale
+    assert pop.inter_provincial_share > 0
+    assert raised[rich] == pytest.approx(np.exp(x_rich))
+    assert raised[tight] == pytest.approx(np.exp(x_rich * (1 + 0.8 * gov.budget_pressure_weight)))
+
+
+def test_a_bigger_rate_under_a_binding_fixed_fund_is_worth_no_more(baseline, world):
+    """Doubling every rate without the fund: claims double, the pro-rata factor halves, what a
+    city receives per settler (and so its quota) does not move."""
+    doubled = baseline.override(
+        {
+            "fiscal.reward.yuan_per_cross_province_settler": 6000,
+            "fiscal.reward.yuan_per_in_province_settler": 4000,
+        }
+    )
+    model = fresh_model(doubled)
+    tally = np.zeros((world.n_cities, 3))
+    tally[:, fiscal.CROSS_PROVINCE] = 1e6  # claims far above the fund: the cap binds
+    model.fiscal.ledger = [tally]
+    decide_all(model, model.fiscal)
+    assert np.allclose(model.quota_target_log, 0.0, atol=1e-9)
+    # with the fund doubled as well, the same rates raise quotas
+    model = fresh_model(doubled.override({"fiscal.reward.annual_budget_yuan": 6e10}))
+    model.fiscal.ledger = [tally]
+    decide_all(model, model.fiscal)
+    assert np.all(model.quota_target_log > 0)
+
+
+def test_quotas_move_toward_their_target_at_a_bounded_pace(baseline, world):
+    generous = baseline.override({"fiscal.reward.yuan_per_in_province_settler": 200000})
+    model = fresh_model(generous)
+    city = city_of(world, SizeClass.SUPER_LARGE)
+    written = model.quota_people[city]
+    cap = generous.behaviour.government.max_quota_change_per_year
+    path = []
+    for _ in range(3):
+        decide_all(model, model.fiscal)
+        path.append(model.quota_people[city])
+    target = written * np.exp(model.quota_target_log[city])
+    assert path[0] == pytest.approx(written * (1 + cap))
+    assert path[1] == pytest.approx(written * (1 + cap) ** 2)
+    assert path[-1] <= target
 
 
 def test_governments_are_mesa_agents_one_per_city(baseline):

@@ -6,7 +6,9 @@ Owns the columns `employment` (within a city), `si_months`, `unemployed_months` 
 Matching is per city: a searcher in city c finds a job this month with probability
     p_c = job_match_monthly_probability * min(1, vacancies_c / searchers_c),
     vacancies_c = max(0, jobs_c - employed_c)
-so a city whose migrant jobs are filled stops absorbing newcomers into work. A new job is formal
+so a city whose migrant jobs are filled stops absorbing newcomers into work. Each January jobs
+grow by `cities.jobs_growth_per_year` (the economy); a city's investment in capacity adds jobs
+too (`model/governments.py`). A new job is formal
 (with social insurance) with a probability by education; formal jobs accrue one month of social
 insurance in the city per month worked, the clock that settlement conditions read (prov. 14).
 """
@@ -67,8 +69,9 @@ def step(month: Month) -> None:
     u_match = rng.random(n, dtype=np.float32)
     u_formal = rng.random(n, dtype=np.float32)
 
-    if clock.month == 1 and clock.index > 0:
+    if clock.month == 1 and clock.index > 0:  # the economy grows: wages and jobs
         pop.wage *= np.float32(1.0 + scenario.cities.wage_growth_per_year)
+        world.jobs_people[:] *= 1.0 + scenario.cities.jobs_growth_per_year
 
     employment = pop.employment
     employed = IS_EMPLOYED[employment]

@@ -53,3 +53,7 @@ class Cities(StrictModel):
         "jobs for migrants and former migrants who settled, per unit of carrying capacity "
         "(carrying capacity counts the migrants a city can absorb; settlers hold jobs too)"
     )
+    jobs_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = structure(
+        "yearly growth of every city's jobs for migrants with the economy (investment in "
+        "capacity adds jobs on top, at jobs_per_capacity)"
+    )

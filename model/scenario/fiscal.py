@@ -9,7 +9,6 @@ from __future__ import annotations
 from model.scenario.types import (
     NonNegative,
     Positive,
-    RealByClass,
     SizeClassName,
     StrictModel,
     lever,
@@ -103,15 +102,19 @@ class Government(StrictModel):
     horizon_years: int = uncertainty(
         "years over which a government weighs a settler's net fiscal gain", ge=1, le=50
     )
-    neutral_net_gain_yuan_per_settler: RealByClass = uncertainty(
-        "net gain per settler at which a government keeps its quota unchanged, by class (the "
-        "pre-2019 incentives' value, so that baseline quotas hold steady)"
-    )
     quota_responsiveness: NonNegative = uncertainty(
-        "relative change of the quota per unit of (net gain - neutral) / horizon cost"
+        "log change of the target quota per unit of (net gain - net gain under the instruments "
+        "the rule was written under) / horizon cost of a settler"
+    )
+    budget_pressure_weight: NonNegative = uncertainty(
+        "how much more a yuan weighs for a city per unit of its deficit share (the share of its "
+        "migrant-related spending its receipts did not cover)"
     )
     max_quota_change_per_year: float = uncertainty(
-        "largest relative change of a quota in one year", ge=0.0, le=1.0
+        "largest relative move of a quota (or of the conditions' months) toward its target in "
+        "one year",
+        ge=0.0,
+        le=1.0,
     )
     investment_share_of_incentives: float = uncertainty(
         "share of a year's rewards and land revenue a city invests in capacity for migrants",
