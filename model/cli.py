@@ -315,6 +315,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out, comparison, scenarios, seeds, wall, args.scenarios, report=args.report
     )
     print(format_summary(comparison, summary))
+    if len(scenarios) > 1:
+        import pandas as pd
+
+        from model.experiments.cost import format_cost_effectiveness
+
+        cost = pd.read_csv(out / "cost_effectiveness.csv")
+        print("\n" + format_cost_effectiveness(cost))
     print(
         f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}"
         + (f" (report: {out / 'report.html'})" if args.report else "")

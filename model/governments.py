@@ -3,7 +3,8 @@
 
 Each December, after the centre has paid for the year, a government:
 
-1. **invests in capacity** for migrants (school seats, flats, clinic places, and the jobs the
+1. **invests in capacity** for migrants (and renovates urban villages at the scenario's pace,
+   `services.urban_villages`, prov. 13) (school seats, flats, clinic places, and the jobs the
    investment brings): all of its infrastructure subsidy plus `investment_share_of_incentives`
    of its rewards and land revenue, at `capacity_cost_yuan_per_person` per person of carrying
    capacity;
@@ -152,6 +153,14 @@ class CityGovernment(mesa.Agent):
         added = investment / pf.capacity_cost_yuan_per_person
         model.world.capacity_people[c] += added
         model.world.jobs_people[c] += added * scenario.cities.jobs_per_capacity
+
+        # urban villages renovated at the scenario's pace (prov. 13)
+        villages = scenario.services.urban_villages
+        renovated = villages.renovated_share_per_year * (1.0 - model.world.renovated_share[c])
+        model.world.renovated_share[c] += renovated
+        accounts.urban_village_investment[c] += (
+            renovated * model.world.capacity_people[c] * villages.cost_yuan_per_person
+        )
 
         x = float(model.quota_target_log[c])
         written = model.scenario_rules.quota_people[c]

@@ -77,6 +77,7 @@ class CitizenizationModel(mesa.Model):
             world,
             capacity_people=world.capacity_people.copy(),
             jobs_people=world.jobs_people.copy(),
+            renovated_share=world.renovated_share.copy(),
         )
         self.places_ledger = services.PlacesLedger(self.world.n_cities)
         self.population = (
@@ -135,6 +136,7 @@ class CitizenizationModel(mesa.Model):
             "population": self.population,
             "capacity_people": self.world.capacity_people,
             "jobs_people": self.world.jobs_people,
+            "renovated_share": self.world.renovated_share,
             "places_ledger": self.places_ledger,
             "fiscal": self.fiscal,
             "generators": self.streams.generators(),
@@ -145,6 +147,7 @@ class CitizenizationModel(mesa.Model):
         self.population = history["population"]
         self.world.capacity_people[:] = history["capacity_people"]
         self.world.jobs_people[:] = history["jobs_people"]
+        self.world.renovated_share[:] = history["renovated_share"]
         self.places_ledger = history["places_ledger"]
         self.fiscal = history["fiscal"]
         self.streams.restore(history["generators"])
@@ -154,7 +157,7 @@ class CitizenizationModel(mesa.Model):
         """Put `scenario`'s policy in force: its settlement rules and quotas as written (city
         governments' earlier adjustments end with the policy they answered)."""
         self.spec = scenario
-        self.scenario_rules = settlement.CityRules.build(scenario.settlement, self.world)
+        self.scenario_rules = settlement.rules_in_force(scenario, self.reference_spec, self.world)
         self.settlement_rules = self.scenario_rules  # as relaxed by governments (see _new_year)
         self.condition_factor = np.ones(self.world.n_cities)  # governments change it
         self.quota_people = self.scenario_rules.new_year_quotas()  # governments change it

@@ -44,7 +44,8 @@ class World:
 
     `wage_yuan` is the city's base monthly wage at the scenario's start year, before the
     education, ability, formality and poverty multipliers of the labour market and before wage
-    growth; the other arrays are fixed for a run.
+    growth. A model changes its own copies of `capacity_people`, `jobs_people` (investment,
+    growth) and `renovated_share` (prov. 13); the other arrays are fixed for a run.
     """
 
     names: tuple[str, ...]
@@ -55,6 +56,7 @@ class World:
     living_cost_yuan: np.ndarray  # float64, yuan per month
     capacity_people: np.ndarray  # float64, migrants the city can absorb (people)
     jobs_people: np.ndarray  # float64, jobs for migrants (people)
+    renovated_share: np.ndarray  # float64, share of migrant housing renovated (prov. 13)
     provinces: Provinces
 
     @property
@@ -95,6 +97,7 @@ class World:
             living_cost_yuan=living_cost,
             capacity_people=capacity,
             jobs_people=capacity * cities.jobs_per_capacity,
+            renovated_share=np.zeros(len(names)),
             provinces=provinces,
         )
 

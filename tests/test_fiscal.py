@@ -258,7 +258,7 @@ def test_rewards_move_settlement_in_the_expected_direction(baseline):
 def test_cost_per_additional_citizenized_poor_person_is_paired_by_seed():
     rows = []
     for seed, (spend_a, spend_b, poor_a, poor_b) in enumerate(
-        [(100, 160, 10, 13), (100, 150, 10, 12)]
+        [(100, 160, 10, 13), (100, 150, 10, 12), (100, 155, 10, 13)]
     ):
         for scenario, spend, poor in (("a", spend_a, poor_a), ("b", spend_b, poor_b)):
             rows.append((scenario, seed, 2025, "public_spending_yuan", "all", "all", spend))
@@ -268,7 +268,59 @@ def test_cost_per_additional_citizenized_poor_person_is_paired_by_seed():
     )
     summary = Comparison(runs, ("a", "b")).summary(outcomes=())
     row = summary[summary.outcome == "cost_per_additional_citizenized_poor_yuan"].iloc[0]
-    assert row["difference"] == pytest.approx((60 / 3 + 50 / 2) / 2)
+    assert row["difference"] == pytest.approx((60 + 50 + 55) / (3 + 2 + 3))  # a ratio of means
+    assert row["difference_ci_low"] <= row["difference"] <= row["difference_ci_high"]
+
+
+def test_cost_effectiveness_keeps_every_seed_and_says_when_it_is_not_bounded():
+    """A seed with no additional poor settler is kept (it lowers the denominator), spending is
+    split by payer, and a denominator whose CI includes 0 is flagged, not dropped."""
+    from model.experiments.cost import cost_effectiveness
+
+    def runs_for(poor_gains):
+        rows = []
+        for seed, gain in enumerate(poor_gains):
+            for scenario, extra in (("a", 0.0), ("b", 1.0)):
+                values = {
+                    "public_spending_yuan": 100 + 60 * extra,
+                    "central_reward_spend_yuan": 10 + 20 * extra,
+                    "infrastructure_subsidy_yuan": 5 + 10 * extra,
+                }
+                for outcome, value in values.items():
+                    rows.append((scenario, seed, 2025, outcome, "all", "all", value))
+                for population, settled in (
+                    ("all", 50 + 2 * gain * extra),
+                    ("poor", 10 + gain * extra),
+                ):
+                    rows.append(
+                        (scenario, seed, 2025, "settled_people", population, "all", settled)
+                    )
+        return Comparison(
+            pd.DataFrame(
+                rows,
+                columns=[
+                    "scenario",
+                    "seed",
+                    "year",
+                    "outcome",
+                    "population",
+                    "city_class",
+                    "value",
+                ],
+            ),
+            ("a", "b"),
+        )
+
+    table = cost_effectiveness(runs_for([3.0, 2.0, 3.0, 2.0, 0.0])).set_index(["measure", "payer"])
+    poor = table.loc[("yuan per additional poor settler", "centre")]
+    assert poor["value"] == pytest.approx(30 / 2.0)  # 5 seeds kept, one gaining 0: mean gain 2
+    cities = table.loc[("yuan per additional poor settler", "cities")]
+    assert cities["value"] == pytest.approx(30 / 2.0)  # 60 public - 30 centre
+    per_bn = table.loc[("additional poor settlers per billion yuan", "centre")]
+    assert per_bn["value"] == pytest.approx(2.0 / 30 * 1e9)
+    assert not poor["denominator_ci_includes_zero"]
+    flat = cost_effectiveness(runs_for([1.0, -1.0, 0.5])).set_index(["measure", "payer"])
+    assert flat.loc[("yuan per additional poor settler", "public"), "denominator_ci_includes_zero"]
 
 
 def test_every_fiscal_scenario_differs_from_the_2019_policy_where_it_says():

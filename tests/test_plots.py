@@ -79,6 +79,6 @@ def test_compare_report_is_one_self_contained_page(tmp_path, capsys):
         == 0
     )
     page = (out / "report.html").read_text()
-    assert page.count("data:image/png;base64,") == 4  # figures embedded, no side files
+    assert page.count("data:image/png;base64,") == 5  # figures embedded, no side files
     assert "policy_2019 - baseline" in page and "hukou_citizenization_rate" in page
     assert "The pre-2019 policy" in page  # each scenario's description

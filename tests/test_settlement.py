@@ -239,13 +239,29 @@ def test_willingness_falls_when_rural_rights_are_lost_and_paid_exit_restores_it(
     paid = load_scenario(SCENARIOS / "paid_exit.yaml")
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 3, land_mu=[0, 5, 20])
     rows = np.arange(3)
-    p_protected = settlement.willingness_probability(pop, rows, world, protected)
-    p_lost = settlement.willingness_probability(pop, rows, world, lost)
-    p_paid = settlement.willingness_probability(pop, rows, world, paid)
+    p_protected = settlement.willingness_probability(pop, rows, world, protected, 2019)
+    p_lost = settlement.willingness_probability(pop, rows, world, lost, 2019)
+    p_paid = settlement.willingness_probability(pop, rows, world, paid, 2019)
     assert np.allclose(p_protected, p_protected[0])  # land does not matter when protected
     assert p_lost[0] > p_lost[1] > p_lost[2]  # more land, more to lose (P1)
     assert np.all(p_lost < p_protected)
     assert np.allclose(p_paid, p_protected, atol=1e-6)  # paid at full value: no loss left
+
+
+def test_willingness_weighs_what_hukou_adds_to_what_the_household_has(baseline, world):
+    """Hukou is worth more to a higher earner and a home owner, and worth less once the permit
+    opens public rental flats (prov. 12) or has brought local medical insurance (prov. 8)."""
+    city = city_of(world, SizeClass.LARGE_2)
+    pop = migrants_in(city, 4, wage=[2000.0, 6000.0, 3000.0, 3000.0])
+    pop.housing[3] = Housing.OWNED
+    rows = np.arange(4)
+    p = settlement.willingness_probability(pop, rows, world, baseline, 2019)
+    assert p[1] > p[0]  # income
+    assert p[3] > p[2]  # a home of its own
+    permit_flats = baseline.override({"services.public_rental_housing.access": "permit"})
+    assert settlement.willingness_probability(pop, rows, world, permit_flats, 2019)[2] < p[2]
+    pop.local_medical[2] = True
+    assert settlement.willingness_probability(pop, rows, world, baseline, 2019)[2] < p[2]
 
 
 def test_willingness_matches_the_2017_survey_in_the_history():

@@ -94,29 +94,23 @@ class Comparison:
         return pd.DataFrame.from_records(records)
 
     def _cost_per_additional_settler(self, reference: str) -> list[dict]:
-        """cost_per_additional_citizenized_poor_yuan: per seed, the extra public spending over
-        the whole run (services and capacity investment) / the extra poor people settled by
-        the final year, against the reference; mean and 95 % CI over seeds."""
-        runs = self.runs[(self.runs["city_class"] == "all")]
-        spending = runs[(runs["outcome"] == "public_spending_yuan") & (runs["population"] == "all")]
-        settled = runs[
-            (runs["outcome"] == "settled_people")
-            & (runs["population"] == "poor")
-            & (runs["year"] == self.final_year)
-        ]
-        if spending.empty or settled.empty:
+        """cost_per_additional_citizenized_poor_yuan: the extra public spending over the whole
+        run (services and capacity investment) per additional poor settler at the final year,
+        against the reference: a ratio of means over every seed with a bootstrap 95 % interval
+        (`model/experiments/cost.py`, which also splits it by payer and city class)."""
+        from model.experiments.cost import extra_by_seed, ratio_of_means
+
+        needed = {"public_spending_yuan", "settled_people"}
+        if not needed <= set(self.runs["outcome"].unique()):
             return []
-        spend = spending.pivot_table(
-            index="seed", columns="scenario", values="value", aggfunc="sum"
-        )
-        poor = settled.pivot_table(index="seed", columns="scenario", values="value")
+        rng = np.random.default_rng(0)
         records = []
         for name in self.scenarios:
             if name == reference:
                 continue
-            extra_poor = poor[name] - poor[reference]
-            ratio = ((spend[name] - spend[reference]) / extra_poor)[extra_poor > 0]
-            mean, low, high = mean_ci(ratio.to_numpy())
+            extra = extra_by_seed(self, name)
+            cost = ratio_of_means(extra["public"], extra["poor_settlers"], rng)
+            unbounded = cost["denominator_ci_includes_zero"]
             records.append(
                 {
                     "outcome": "cost_per_additional_citizenized_poor_yuan",
@@ -126,9 +120,9 @@ class Comparison:
                     "mean": np.nan,
                     "ci_low": np.nan,
                     "ci_high": np.nan,
-                    "difference": mean,
-                    "difference_ci_low": low,
-                    "difference_ci_high": high,
+                    "difference": np.nan if unbounded else cost["value"],
+                    "difference_ci_low": np.nan if unbounded else cost["ci_low"],
+                    "difference_ci_high": np.nan if unbounded else cost["ci_high"],
                 }
             )
         return records

@@ -39,11 +39,17 @@ _account(
     "Cities' investment in capacity for migrants in the year (yuan).",
 )
 _account(
+    "urban_village_investment_yuan",
+    lambda a: a.urban_village_investment,
+    "Cities' spending on renovating urban villages where migrants live in the year (prov. 13, "
+    "yuan).",
+)
+_account(
     "public_spending_yuan",
     lambda a: a.spending,
-    "Public spending on migrants and settlers in the year: services plus capacity "
-    "investment (yuan; rewards and subsidies are transfers within the public sector, not "
-    "counted again).",
+    "Public spending on migrants and settlers in the year: services plus capacity and "
+    "urban-village investment (yuan; rewards and subsidies are transfers within the public "
+    "sector, not counted again).",
 )
 _account(
     "city_net_fiscal_cost_yuan",
@@ -83,6 +89,11 @@ for _name, _field, _definition in (
         "assistance_cost_yuan",
         "assistance_cost",
         "Cities' cost of hardship assistance in the year (yuan).",
+    ),
+    (
+        "complaints_cost_yuan",
+        "complaints_cost",
+        "Cities' cost of handling complaints against wrongful denial of services (prov. 20, yuan).",
     ),
     (
         "other_insurance_cost_yuan",

@@ -5,7 +5,8 @@ import numpy as np
 from model.enums import IS_POOR, Employment, HukouStatus, PovertyStatus
 from model.flows import Flow
 from model.outcomes.registry import outcome
-from model.outcomes.snapshot import Snapshot, by_group, national, ratio, tally
+from model.outcomes.snapshot import Snapshot, by_group, national, per_city, ratio, tally
+from model.processes import migration
 
 
 @outcome(unit="people", theme="labour")
@@ -25,6 +26,49 @@ def return_migration_rate(s: Snapshot) -> np.ndarray:
     """People who returned to their rural origin during the year / migrants in cities at the
     start of the year."""
     return ratio(by_group(s.flows[Flow.RETURNS]), by_group(s.migrants_at_year_start))
+
+
+@outcome(unit="share", theme="labour")
+def onward_migration_rate(s: Snapshot) -> np.ndarray:
+    """People who moved on from a city to another city during the year (counted by the city
+    left) / migrants in cities at the start of the year."""
+    return ratio(by_group(s.flows[Flow.ONWARD]), by_group(s.migrants_at_year_start))
+
+
+@outcome(unit="people", theme="labour")
+def arrivals_per_year(s: Snapshot) -> np.ndarray:
+    """People who came to a city from their rural origin during the year (by the city they
+    came to)."""
+    return by_group(s.flows[Flow.ARRIVALS])
+
+
+@outcome(unit="share", theme="labour")
+def city_load(s: Snapshot) -> np.ndarray:
+    """People living in cities (migrants and settlers) / the cities' carrying capacity for
+    them, year end (cities of the class together; `poor` row NaN)."""
+    return ratio(tally(s, s.population.city >= 0)[:1].repeat(2, axis=0), capacity(s))
+
+
+@outcome(unit="share", theme="labour")
+def jobs_filled_share(s: Snapshot) -> np.ndarray:
+    """Employed people in cities / jobs for migrants and settlers, year end (`poor` row NaN)."""
+    return ratio(tally(s, s.employed)[:1].repeat(2, axis=0), per_city(s, s.world.jobs_people))
+
+
+@outcome(unit="yuan per month", theme="labour")
+def living_cost_yuan(s: Snapshot) -> np.ndarray:
+    """Mean monthly living cost (yuan) of people in cities, rents rising with their city's load
+    (the cost the city choice weighs; `model/processes/migration.py`)."""
+    p = s.scenario.behaviour.migration
+    load = migration.city_load(s.population, s.world)
+    rent_change = s.scenario.services.urban_villages.rent_change
+    cost = migration.living_cost(s.world, load, p, rent_change)[np.maximum(s.population.city, 0)]
+    in_city = s.population.city >= 0
+    return ratio(tally(s, in_city, cost), tally(s, in_city))
+
+
+def capacity(s: Snapshot) -> np.ndarray:
+    return per_city(s, s.world.capacity_people)
 
 
 @outcome(unit="share", theme="labour")

@@ -44,7 +44,7 @@ class Snapshot:
         eligible = np.zeros(len(pop), dtype=bool)
         eligible[a.rows[a.eligible]] = True
         willing = np.zeros(len(pop), dtype=bool)
-        willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario)
+        willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario, self.year)
         return eligible, willing
 
     @cached_property

@@ -3,7 +3,8 @@ command line and notebooks alike.
 
     run/         outcomes.parquet, summary.json, scenario.resolved.yaml, trajectories.png,
                  manifest.json
-    compare/     comparison.parquet, summary.parquet, <name>.resolved.yaml per scenario,
+    compare/     comparison.parquet, summary.parquet, cost_effectiveness.csv and .png,
+                 <name>.resolved.yaml per scenario,
                  comparison.png, funnel.png, funnel_poor.png, fiscal.png, manifest.json
                  (report.html on request)
     validation/  simulated.csv, against_targets.csv, validation.png, manifest.json
@@ -105,6 +106,14 @@ def write_comparison(
         ),
         "Fiscal flows (prov. 15)": plots.plot_fiscal(runs, out / "fiscal.png", title),
     }
+    if len(scenarios) > 1:
+        from model.experiments.cost import cost_effectiveness
+
+        cost = cost_effectiveness(comparison)
+        results.write_text(cost.to_csv(index=False), out / "cost_effectiveness.csv")
+        figures["What the centre's money buys (prov. 15)"] = plots.plot_cost_effectiveness(
+            cost, out / "cost_effectiveness.png", f"{title}: cost-effectiveness"
+        )
     if report:
         from model.output.report import write_report
 

@@ -234,3 +234,53 @@ def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=10)
     return _save(fig, path)
+
+
+def plot_cost_effectiveness(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """Left: each variant's extra central money over the run against its additional poor
+    settlers (95 % intervals of the per-seed means), the frontier of what the centre's money
+    buys; right: additional poor settlers per billion yuan of central money, by city class.
+    `table` is `model.experiments.cost.cost_effectiveness`."""
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    per_bn = table[table["measure"] == "additional poor settlers per billion yuan"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    overall = per_bn[per_bn["city_class"] == "all"]
+    for i, r in enumerate(overall.itertuples()):
+        left.scatter(
+            r.extra_yuan / 1e9, r.additional_people / 1e3, color=colours[i % 10], label=r.scenario
+        )
+        left.annotate(
+            r.scenario,
+            (r.extra_yuan / 1e9, r.additional_people / 1e3),
+            fontsize=7,
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
+    left.axhline(0, color="grey", lw=0.6)
+    left.axvline(0, color="grey", lw=0.6)
+    left.set_xlabel("extra central money over the run (billion yuan)", fontsize=8)
+    left.set_ylabel("additional poor settlers, final year (thousand people)", fontsize=8)
+    left.grid(alpha=0.3)
+    left.tick_params(labelsize=8)
+    classes = [c.key for c in SizeClass if c.key in set(per_bn["city_class"])]
+    bounded = per_bn.assign(
+        value=np.where(per_bn["denominator_ci_includes_zero"], np.nan, per_bn["value"])
+    )
+    _grouped_bars(
+        right,
+        classes,
+        {
+            name: bounded[bounded["scenario"] == name]
+            .set_index("city_class")["value"]
+            .reindex(classes)
+            .to_numpy()
+            for name in overall["scenario"]
+        },
+        rotation=30,
+    )
+    right.set_ylabel("additional poor settlers per billion yuan of central money", fontsize=8)
+    right.set_title("by city class (blank: not bounded)", fontsize=9)
+    if len(overall):
+        right.legend(fontsize=7)
+    fig.suptitle(title, fontsize=11)
+    return _save(fig, path)

@@ -25,7 +25,6 @@ import numpy as np
 
 from model.enums import (
     IS_EMPLOYED,
-    IS_POOR,
     Employment,
     Housing,
     HukouStatus,
@@ -50,7 +49,7 @@ class Accounts:
     """One calendar year's accounts, per city (yuan; land in m2)."""
 
     n_cities: int
-    service_spending: np.ndarray = field(init=False)  # all services, the eight below included
+    service_spending: np.ndarray = field(init=False)  # all services, the nine below included
     schooling_cost: np.ndarray = field(init=False)
     public_rental_housing_cost: np.ndarray = field(init=False)
     medical_insurance_cost: np.ndarray = field(init=False)
@@ -59,12 +58,14 @@ class Accounts:
     training_cost: np.ndarray = field(init=False)
     assistance_cost: np.ndarray = field(init=False)
     other_insurance_cost: np.ndarray = field(init=False)
+    complaints_cost: np.ndarray = field(init=False)
     revenue: np.ndarray = field(init=False)
     rewards: np.ndarray = field(init=False)
     infrastructure_subsidy: np.ndarray = field(init=False)
     land_quota_m2: np.ndarray = field(init=False)
     land_revenue: np.ndarray = field(init=False)
     capacity_investment: np.ndarray = field(init=False)
+    urban_village_investment: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.reset()
@@ -76,7 +77,7 @@ class Accounts:
 
     @property
     def spending(self) -> np.ndarray:
-        return self.service_spending + self.capacity_investment
+        return self.service_spending + self.capacity_investment + self.urban_village_investment
 
     @property
     def transfers(self) -> np.ndarray:
@@ -147,7 +148,9 @@ def step(
 
     settled = pop.hukou[in_city] == HukouStatus.SETTLED
     unsettled_weight = weight * ~settled
-    poor_weight = unsettled_weight * IS_POOR[pop.poverty[in_city]]
+    # poor-targeted subsidies reach the poor the city has identified (prov. 19)
+    identified = services_access.identified_poor(pop, in_city, svc.identified_poor_share)
+    poor_weight = unsettled_weight * identified
     employment = pop.employment[in_city]
     pupils = services_pupils(pop, scenario.population)[in_city]  # children, not rows
     costs: dict[str, np.ndarray] = {
@@ -199,16 +202,19 @@ def step(
         ) / 12
     if svc.employment_services.enabled:
         costs["employment_services_cost"] = (
-            per_city(
-                poor_weight
-                * (employment == Employment.UNEMPLOYED)
-                * services_access.identified_poor(pop, in_city, svc.identified_poor_share)
-            )
+            per_city(poor_weight * (employment == Employment.UNEMPLOYED))
             * svc.employment_services.cost_yuan_per_user_month
         )
+    complaints = svc.complaints
     for name, key, unit in (
         ("training_cost", "trainees", svc.training.cost_yuan_per_trainee),
         ("assistance_cost", "assisted", svc.assistance.cost_yuan_per_case),
+        # prov. 20: the wrongly denied among eligible applicants complain
+        (
+            "complaints_cost",
+            "complaints",
+            complaints.wrongful_denial_share * complaints.cost_yuan_per_complaint,
+        ),
     ):
         rows = (served or {}).get(key, np.array([], dtype=np.int64))
         rows = rows[pop.city[rows] >= 0]  # a trainee hit by hardship may have gone home since

@@ -6,7 +6,9 @@ housing (`housing`); a major illness without local medical insurance may send a 
 
 Each service has an **access basis** (`hukou`: settled only; `permit`: a residence permit or
 hukou; `id_card`: anyone in the city). Eligible migrants without the service apply with
-`monthly_take_up x awareness` (prov. 21).
+`monthly_take_up x awareness` (prov. 21), raised where complaint channels reverse wrongful
+denials (prov. 20, `take_up_factor`); with a channel, each eligible applicant is a possible
+complaint the city pays to handle (a share `wrongful_denial_share` of them).
 
 **Queued services** — school places for the children of migrants whose family lives with them
 (prov. 5-6) and public rental flats for those renting or in dormitories and sheds (prov. 12) —
@@ -99,6 +101,20 @@ def _lottery(u: np.ndarray, rows: np.ndarray, p: float) -> np.ndarray:
     A row stands for many people, so admitting it in proportion to the places left makes the
     places used match the places a city has at any number of rows."""
     return u[rows] / np.float32(max(p, 1e-12))
+
+
+def take_up_factor(services: Services) -> float:
+    """What multiplies every take-up rate: awareness of entitlements (prov. 21) and, with
+    complaint channels (prov. 20), the wrongful denials they reverse. Take-up rates are as
+    observed without channels, net of wrongful denials d; a channel reversing a share r of them
+    lets 1 - d(1 - r) of applications through instead of 1 - d."""
+    c = services.complaints
+    granted = 1.0
+    if c.channel:
+        granted = (1.0 - c.wrongful_denial_share * (1.0 - c.reversed_share)) / max(
+            1.0 - c.wrongful_denial_share, 1e-9
+        )
+    return services.awareness * granted
 
 
 def _drawn(pop: Population, u: np.ndarray, p: float) -> np.ndarray:
@@ -216,6 +232,8 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     ledger = ledger if ledger is not None else PlacesLedger(world.n_cities)
     seats_held, flats_held = ledger.turn_over(pop, scenario.population)
     services = scenario.services
+    reach = take_up_factor(services)
+    applicants = []  # eligible applicants, who may complain when wrongly denied (prov. 20)
     n = len(pop)
     u_school = rng.random(n, dtype=np.float32)
     u_flat = rng.random(n, dtype=np.float32)
@@ -227,9 +245,10 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     u_assist = rng.random(n, dtype=np.float32)
     # school places (prov. 5-6)
     school = services.schooling
-    p = school.monthly_take_up * services.awareness
+    p = school.monthly_take_up * reach
     rows = _drawn(pop, u_school, p)
     rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
+    applicants.append(rows)
     if rows.size:
         admitted = _admit(
             rows,
@@ -245,9 +264,10 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
 
     # public rental housing (prov. 12)
     flats = services.public_rental_housing
-    p = flats.monthly_take_up * services.awareness
+    p = flats.monthly_take_up * reach
     rows = _drawn(pop, u_flat, p)
     rows = rows[needs_flat(pop, rows) & access.has_access(pop, rows, flats.access)]
+    applicants.append(rows)
     if rows.size:
         housed = _admit(
             rows,
@@ -271,9 +291,11 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         (pop.local_medical, services.medical_insurance, u_medical),
         (pop.pension, services.pension, u_pension),
     ):
-        rows = _drawn(pop, u, cover.monthly_take_up * services.awareness)
+        rows = _drawn(pop, u, cover.monthly_take_up * reach)
         rows = rows[~column[rows]]
-        column[rows[access.has_access(pop, rows, cover.access)]] = True
+        rows = rows[access.has_access(pop, rows, cover.access)]
+        applicants.append(rows)
+        column[rows] = True
 
     # major illness without local insurance sends some households home (prov. 7)
     health = services.health
@@ -293,7 +315,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
 
     # skills training: this month's share of the yearly places, by queue (prov. 4)
     training = services.training
-    p = training.monthly_take_up * services.awareness
+    p = training.monthly_take_up * reach
     rows = _drawn(pop, u_training, p)
     rows = rows[~pop.trained[rows] & access.has_access(pop, rows, training.access)]
     places = training.places_per_1000_capacity_per_year * world.capacity_people / 1000 / 12
@@ -312,7 +334,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     rows = _drawn(pop, u_hardship, assistance.hardship_monthly_probability)
     rows = rows[pop.hukou[rows] == HukouStatus.RURAL]
     helped = access.has_access(pop, rows, assistance.access) & (
-        u_assist[rows] < assistance.take_up * services.awareness
+        u_assist[rows] < assistance.take_up * reach
     )
     assisted = rows[helped]
     leaving = rows[
@@ -324,4 +346,5 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     ]
     flows.add(Flow.RETURNS, pop, leaving)
     send_home(pop, leaving)
-    return {"trainees": trainees, "assisted": assisted}
+    complaining = np.concatenate(applicants) if services.complaints.channel else applicants[0][:0]
+    return {"trainees": trainees, "assisted": assisted, "complaints": complaining}

@@ -12,7 +12,9 @@ poor, who count only once identified at the destination, prov. 19) who has lived
 the conditions that group `exempts` (`points` waives the minimum score), and ranked before
 everyone else in a points queue, never outside it: a quota binds priority groups too. None of
 this applies in the classes and cities the scenario lists (the megacity exception). A migrant is
-eligible when every condition is met or exempted.
+eligible when every condition is met or exempted. Where a city does not implement the scenario's
+rules (`settlement.implementation`, prov. 18), the rule before the start applies, without
+priority groups.
 
 **Route** (recorded as `settled_by_rule`): the rule's kind when the migrant met every condition,
 `priority` when an exemption was needed. Every settler of a points city came through its queue,
@@ -21,12 +23,20 @@ so settlers labelled `points` never outnumber points admissions.
 **Willingness** (prov. 16) is a logit on what local hukou is worth to the household against the
 rural rights settling costs:
     u = intercept + whole_family_value [family in the city]
-        + children_in_city_value [children in a local school] + city_class_value[class]
+        + children_in_city_value [children in a local school] (schooling and exams, prov. 5-6)
+        + city_class_value[class] + income_value * log(wage / the city's base wage)
+        + home_owner_value [owns its home]
+        + public_housing_value [renting or in a dormitory, flats for hukou holders only]
+        + medical_insurance_value [no local medical insurance] (prov. 8)
+        + amenity_value (of `services.urban_villages`) * the city's renovated share (prov. 13)
         - rural_loss_weight_per_10000_yuan * loss / 10,000
     loss = 0 if rights are protected, else
            max(0, land_value - paid_exit_per_mu) * land_mu
            + max(0, homestead_value - paid_exit_per_homestead)
-A migrant is willing when their fixed `settle_propensity` quantile is below 1 / (1 + e^-u).
+A migrant is willing when their fixed `settle_propensity` quantile is below 1 / (1 + e^-u) (a
+fixed taste for the city, varying between people). What the permit already gives (flats, medical
+insurance, schooling where access is by permit) adds nothing to hukou's value: extending services
+to permit holders makes settling worth less, as it should.
 Eligible migrants who are not willing are "流而不迁" (`flowing_not_settling`).
 
 **Applying.** Outside points queues, an eligible, willing migrant applies in a month with
@@ -54,10 +64,11 @@ from model.enums import (
 )
 from model.flows import Flow
 from model.population import Population
-from model.processes.access import identified_poor
+from model.processes.access import NEEDS_HOUSING, identified_poor
 from model.processes.allocation import allocate
 from model.processes.context import Month
 from model.processes.households import family_members_in_city
+from model.processes.labour import wage_index
 from model.reference import named_cities
 from model.scenario import Scenario
 from model.scenario.settlement import PointsRule, Settlement
@@ -238,9 +249,54 @@ class CityRules:
             ),
         )
 
+    def where(self, mask: np.ndarray, other: CityRules) -> CityRules:
+        """These rules in the cities of `mask`, `other`'s elsewhere (with no priority there:
+        cities that do not implement a policy keep the rules before it, prov. 18)."""
+        offset = len(self.rules)
+
+        def pick(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+            return np.where(mask, mine, theirs).astype(mine.dtype)
+
+        return CityRules(
+            rules=self.rules + other.rules,
+            rule_id=pick(self.rule_id, other.rule_id + offset),
+            kind=pick(self.kind, other.kind),
+            min_residence_months=pick(self.min_residence_months, other.min_residence_months),
+            min_social_insurance_months=pick(
+                self.min_social_insurance_months, other.min_social_insurance_months
+            ),
+            requires_stable_job=pick(self.requires_stable_job, other.requires_stable_job),
+            requires_legal_home=pick(self.requires_legal_home, other.requires_legal_home),
+            min_score=pick(self.min_score, other.min_score),
+            quota_people=pick(self.quota_people, other.quota_people),
+            priority_applies=self.priority_applies & mask,
+            exemptions=self.exemptions,
+        )
+
     def new_year_quotas(self) -> np.ndarray:
         """Each city's points quota for a new calendar year (people; inf where none)."""
         return self.quota_people.copy()
+
+
+def implementing_cities(scenario: Scenario, world: World) -> np.ndarray:
+    """Which cities implement the scenario's settlement rules (prov. 18): a city implements when
+    its fixed rank (drawn once from the layout seed) is below its province's share."""
+    implementation = scenario.settlement.implementation
+    shares = np.full(len(world.provinces), implementation.share_of_cities)
+    for name, share in implementation.by_province.items():
+        shares[world.provinces.names.index(name)] = share
+    rank = np.random.default_rng([scenario.cities.layout_seed, 18]).random(world.n_cities)
+    return rank < shares[world.province]
+
+
+def rules_in_force(scenario: Scenario, reference: Scenario, world: World) -> CityRules:
+    """Every city's rule: the scenario's where it is implemented, the reference's (the rules
+    before the start) elsewhere."""
+    rules = CityRules.build(scenario.settlement, world)
+    implements = implementing_cities(scenario, world)
+    if implements.all():
+        return rules
+    return rules.where(implements, CityRules.build(reference.settlement, world))
 
 
 # --- eligibility ------------------------------------------------------------------------------
@@ -344,17 +400,27 @@ def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np
 
 
 def willingness_probability(
-    pop: Population, rows: np.ndarray, world: World, scenario: Scenario
+    pop: Population, rows: np.ndarray, world: World, scenario: Scenario, year: int
 ) -> np.ndarray:
     """For `rows` (living in a city), the probability of wanting local hukou."""
     w = scenario.behaviour.willingness
     rights = scenario.settlement.rural_rights
+    services = scenario.services
+    city = pop.city[rows]
     family = pop.family_with[rows]
+    base_wage = world.wage_yuan[city] * wage_index(scenario, year)
+    wage = np.maximum(pop.wage[rows], 0.25 * base_wage)  # the unemployed: a quarter of it
+    flats_need_hukou = services.public_rental_housing.access == "hukou"
     utility = (
         w.intercept
         + w.whole_family_value * family
         + w.children_in_city_value * (family & (pop.children[rows] > 0) & pop.schooled[rows])
-        + w.city_class_value.array()[world.size_class[pop.city[rows]]]
+        + w.city_class_value.array()[world.size_class[city]]
+        + w.income_value * np.log(wage / base_wage)
+        + w.home_owner_value * (pop.housing[rows] == Housing.OWNED)
+        + w.public_housing_value * flats_need_hukou * NEEDS_HOUSING[pop.housing[rows]]
+        + w.medical_insurance_value * ~pop.local_medical[rows]
+        + scenario.services.urban_villages.amenity_value * world.renovated_share[city]
     )
     if not rights.protected:
         land = max(0.0, w.land_value_yuan_per_mu - rights.paid_exit_yuan_per_mu)
@@ -364,8 +430,10 @@ def willingness_probability(
     return (1.0 / (1.0 + np.exp(-utility))).astype(np.float32)
 
 
-def willing(pop: Population, rows: np.ndarray, world: World, scenario: Scenario) -> np.ndarray:
-    return pop.settle_propensity[rows] < willingness_probability(pop, rows, world, scenario)
+def willing(
+    pop: Population, rows: np.ndarray, world: World, scenario: Scenario, year: int
+) -> np.ndarray:
+    return pop.settle_propensity[rows] < willingness_probability(pop, rows, world, scenario, year)
 
 
 # --- the month's settlements ------------------------------------------------------------------
@@ -384,7 +452,7 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     a = assess(pop, world, scenario, rules, clock.year, rows)
     rows, route = a.rows[a.eligible], a.route[a.eligible]
     queued, rank = a.queued[a.eligible], a.queue_rank()[a.eligible]
-    wants = willing(pop, rows, world, scenario)
+    wants = willing(pop, rows, world, scenario, clock.year)
 
     direct = wants & ~queued & (u_apply[rows] < p_month)
     settlers = [rows[direct]]

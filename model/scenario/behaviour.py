@@ -27,7 +27,17 @@ class Migration(StrictModel):
         "weight of log expected monthly income (wage x job chance) in the city-choice logit"
     )
     living_cost_weight_per_1000_yuan: NonNegative = uncertainty(
-        "disutility per 1000 yuan of monthly living cost in the city-choice logit"
+        "disutility per 1000 yuan of monthly living cost (housing included, rising with the "
+        "city's load) in the city-choice logit"
+    )
+    housing_price_elasticity: NonNegative = uncertainty(
+        "elasticity of a city's living cost (rents) with respect to its load (migrants / "
+        "carrying capacity): living cost = the class's cost x load^elasticity"
+    )
+    size_weight: NonNegative = uncertainty(
+        "weight of log(jobs for migrants) in the city-choice logit: 1 treats a city as the sum "
+        "of its jobs, each as attractive as the next (the size term of aggregate destination "
+        "choice); 0 makes a small city as attractive as a megacity"
     )
     same_province_bonus: float = uncertainty(
         "utility of a city in the home province (distance and the province border)"
@@ -52,6 +62,14 @@ class Migration(StrictModel):
     )
     return_left_behind_children: Probability = uncertainty(
         "added monthly return probability for migrants whose children are left behind"
+    )
+    onward_per_unemployed_month: Probability = uncertainty(
+        "monthly probability that an unsettled migrant moves on to another city, per month of "
+        "the current unemployment spell (to 12)"
+    )
+    onward_per_excess_load: Probability = uncertainty(
+        "added monthly probability of moving on per unit of the city's load above 1 (rising "
+        "rents and crowding)"
     )
 
 
@@ -89,6 +107,19 @@ class Willingness(StrictModel):
     )
     city_class_value: RealByClass = uncertainty(
         "utility of the hukou of a city of each class (services, schooling, housing)"
+    )
+    income_value: float = uncertainty(
+        "utility per unit of log(monthly wage / the city's base wage); the unemployed count a "
+        "quarter of the base wage (higher earners are likelier to want to stay)"
+    )
+    home_owner_value: float = uncertainty("utility when the household owns its home in the city")
+    public_housing_value: NonNegative = uncertainty(
+        "utility of the public rental housing hukou opens, for a household renting or in a "
+        "dormitory where flats are for hukou holders only (0 where permits open them, prov. 12)"
+    )
+    medical_insurance_value: NonNegative = uncertainty(
+        "utility of the local medical insurance hukou brings, for a migrant without it "
+        "(0 once the permit has given it, prov. 8)"
     )
     rural_loss_weight_per_10000_yuan: NonNegative = uncertainty(
         "disutility per 10,000 yuan of rural rights lost by settling, net of any paid exit"

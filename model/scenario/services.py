@@ -121,6 +121,42 @@ class OtherInsurance(StrictModel):
     )
 
 
+class Complaints(StrictModel):
+    """Complaint channels against wrongful denial of services (prov. 20). The take-up rates
+    above are what was observed before the channels, net of front-line offices' wrongful
+    denials; a channel reverses a share of those denials."""
+
+    channel: bool = lever("hotlines and complaint channels for denied services (prov. 20)")
+    wrongful_denial_share: Probability = uncertainty(
+        "share of eligible applications front-line offices wrongly deny without a channel"
+    )
+    reversed_share: Probability = uncertainty(
+        "share of wrongful denials a complaint reverses (with a channel)"
+    )
+    cost_yuan_per_complaint: NonNegative = structure("city's cost of handling one complaint")
+
+
+class UrbanVillages(StrictModel):
+    """Renovation of urban villages and fringe areas where poor migrants live (prov. 13)."""
+
+    renovated_share_per_year: Probability = lever(
+        "share of a city's not yet renovated migrant housing renovated each year (0 = none)"
+    )
+    cost_yuan_per_person: NonNegative = structure(
+        "city's cost of renovating housing for one person of migrant carrying capacity (yuan)"
+    )
+    rent_change: float = uncertainty(
+        "relative change of a city's living cost when all its migrant housing is renovated "
+        "(positive: rents rise after renovation, negative: subsidised)",
+        ge=-0.9,
+        le=2.0,
+    )
+    amenity_value: float = uncertainty(
+        "utility, in the city choice and the wish to settle, of a city whose migrant housing is "
+        "all renovated"
+    )
+
+
 class Services(StrictModel):
     identified_poor_share: Share = lever(
         "share of poor migrants identified as poor at their destination (prov. 19); only they "
@@ -143,6 +179,8 @@ class Services(StrictModel):
     student_aid_yuan_per_poor_pupil: NonNegative = lever(
         "aid a year per poor migrant pupil in a local school (prov. 6)"
     )
+    complaints: Complaints = lever("complaint channels against wrongful denial (prov. 20)")
+    urban_villages: UrbanVillages = lever("urban-village renovation (prov. 13)")
     rent_subsidy_yuan_per_month: NonNegative = lever(
         "rent subsidy a month to households eligible for public rental housing but without a "
         "flat (prov. 12; 0 = none)"

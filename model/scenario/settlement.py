@@ -18,11 +18,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from model.reference import named_cities
+from model.reference import named_cities, read_csv
 from model.scenario.types import (
     ByClass,
     Months,
     NonNegative,
+    Share,
     SizeClassName,
     StrictModel,
     lever,
@@ -187,6 +188,28 @@ class RuralRights(StrictModel):
     )
 
 
+class Implementation(StrictModel):
+    """How fully localities carry the settlement rules out (prov. 18: provinces responsible,
+    cities and counties implement). A city that does not keeps the settlement rule and priority
+    groups in force before the start (`before_start`); which cities implement is fixed by the
+    layout, the same in every run."""
+
+    share_of_cities: Share = lever("share of cities that implement the scenario's settlement rules")
+    by_province: dict[str, Share] = lever(
+        "share of cities implementing in named provinces (English names), replacing "
+        "share_of_cities there",
+        default_factory=dict,
+    )
+
+    @model_validator(mode="after")
+    def _known_provinces(self) -> Implementation:
+        known = [r["province"] for r in read_csv("provinces.csv")]
+        unknown = [p for p in self.by_province if p not in known]
+        if unknown:
+            raise ValueError(f"unknown province name(s) {unknown}; valid: {', '.join(known)}")
+        return self
+
+
 class Settlement(StrictModel):
     rules: RulesByClass
     city_rules: dict[str, SettlementRule] = lever(
@@ -196,6 +219,10 @@ class Settlement(StrictModel):
     )
     priority_groups: PriorityGroups
     rural_rights: RuralRights
+    implementation: Implementation = lever(
+        "how fully cities implement the settlement rules (prov. 18)",
+        default_factory=lambda: Implementation(share_of_cities=1.0),
+    )
 
     @model_validator(mode="after")
     def _known_city_rules(self) -> Settlement:
