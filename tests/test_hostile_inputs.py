@@ -53,6 +53,35 @@ def test_bad_values_are_refused_before_any_work(tmp_path, capsys, body, key, exp
     assert not out.exists() and not (ROOT / "outside").exists()
 
 
+@pytest.mark.parametrize("key", ["extends", "before_start"])
+def test_references_cannot_reach_files_outside_the_scenario_folders(tmp_path, capsys, key):
+    """extends and before_start name scenario files in the file's folder tree or the project's
+    scenarios, nothing else: another file is neither read nor repeated in the message."""
+    secret = tmp_path / "elsewhere" / "secret.yaml"
+    secret.parent.mkdir()
+    secret.write_text("name: SECRET-CONTENT\ndescription: x\n", encoding="utf-8")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for named in ("../elsewhere/secret.yaml", str(secret), "/etc/passwd"):
+        path = folder / "variant.yaml"
+        header = "name: variant\ndescription: a test\n"
+        if key == "extends":
+            path.write_text(f"{header}extends: {named}\n", encoding="utf-8")
+        else:
+            baseline = SCENARIOS / "baseline.yaml"
+            path.write_text(f"{header}extends: {baseline}\nbefore_start: {named}\n", "utf-8")
+        assert main(["check", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert key in err and "not allowed" in err and "Traceback" not in err
+        assert "SECRET-CONTENT" not in err and "root:" not in err
+    # a file beside it, and the project's scenarios, are fine
+    (folder / "mine_base.yaml").write_text(
+        f"name: mine_base\ndescription: x\nextends: {SCENARIOS / 'policy_2019.yaml'}\n", "utf-8"
+    )
+    path.write_text("name: variant\ndescription: x\nextends: mine_base.yaml\n", "utf-8")
+    assert main(["check", str(path)]) == 0
+
+
 @pytest.mark.parametrize(
     "content, expected",
     [
