@@ -25,6 +25,7 @@ class Flow(IntEnum):
     POINTS_ADMITTED = 9  # admitted in a points round, within the quota
     SETTLED_FAMILY = 10  # family members taking local hukou with a settling worker
     ONWARD = 11  # moved on from a city to another city (counted by the city left)
+    PAID_EXIT_YUAN = 12  # yuan paid for rural rights the year's settlers gave up (prov. 16)
 
 
 #: Months in the city tracked for the time-to-settlement distribution (longer ones are capped).

@@ -248,6 +248,19 @@ def test_willingness_falls_when_rural_rights_are_lost_and_paid_exit_restores_it(
     assert np.allclose(p_paid, p_protected, atol=1e-6)  # paid at full value: no loss left
 
 
+def test_paid_exit_is_paid_for_every_settler_giving_up_rights(world):
+    """prov. 16: where rights are lost and a paid exit is set, each settler's land and homestead
+    are bought; with rights protected nothing is paid."""
+    for name, expected in (("paid_exit", 5 * 20000 + 30000), ("policy_2019", 0.0)):
+        scenario = load_scenario(SCENARIOS / f"{name}.yaml").override(
+            {"behaviour.settlement_monthly_application_probability": 1.0}
+        )
+        pop = migrants_in(city_of(world, SizeClass.MEDIUM), 1, land_mu=5.0, settle_propensity=0.0)
+        flows, _ = settle_month(pop, world, scenario, Clock(2019, 0))
+        assert pop.hukou[0] == HukouStatus.SETTLED
+        assert flows.people[Flow.PAID_EXIT_YUAN].sum() == pytest.approx(expected)
+
+
 def test_willingness_weighs_what_hukou_adds_to_what_the_household_has(baseline, world):
     """Hukou is worth more to a higher earner and a home owner, and worth less once the permit
     opens public rental flats (prov. 12) or has brought local medical insurance (prov. 8)."""

@@ -77,6 +77,16 @@ def _flow(name: str, flow: Flow, definition: str) -> None:
     )
 
 
+register_family(
+    globals(),
+    "paid_exit_yuan",
+    lambda s: by_group(s.flows[Flow.PAID_EXIT_YUAN]),
+    "Paid during the year for the contract land and homesteads settlers gave up (voluntary "
+    "paid exit, prov. 16; yuan, by the class of the settlers' city). Paid at the origin "
+    "(collectives and local governments there), outside the cities' accounts.",
+    "yuan",
+    "fiscal",
+)
 _flow(
     "settled_by_rule_open",
     Flow.SETTLED_OPEN,

@@ -485,6 +485,15 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
         family_members_in_city(pop, scenario.population, settlers_all),
     )
     flows.add_months_at_settlement(pop, settlers_all)
+    rights = scenario.settlement.rural_rights
+    if not rights.protected:  # prov. 16: rights given up on settling, bought if a price is set
+        flows.add(
+            Flow.PAID_EXIT_YUAN,
+            pop,
+            settlers_all,
+            rights.paid_exit_yuan_per_mu * pop.land_mu[settlers_all]
+            + rights.paid_exit_yuan_per_homestead,
+        )
     for r, flow in SETTLED_FLOW.items():
         flows.add(flow, pop, settlers_all[routes_all == r])
     return settlers_all
