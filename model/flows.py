@@ -26,6 +26,8 @@ class Flow(IntEnum):
     SETTLED_FAMILY = 10  # family members taking local hukou with a settling worker
     ONWARD = 11  # moved on from a city to another city (counted by the city left)
     PAID_EXIT_YUAN = 12  # yuan paid for rural rights the year's settlers gave up (prov. 16)
+    ONWARD_ARRIVALS = 13  # came to a city from another city (counted by the city come to)
+    BECAME_POOR = 14  # fell into poverty while in a city (prov. 7)
 
 
 #: Months in the city tracked for the time-to-settlement distribution (longer ones are capped).

@@ -69,7 +69,8 @@ def synthesise(
     formal_by_education = scenario.behaviour.labour.formal_job_probability.array()
     education = pop.education[rows]
     employed = u[2] >= spec.unemployment_share_initial
-    scale = spec.formal_job_share_initial / formal_by_education[education[employed]].mean()
+    chance = formal_by_education[education[employed]]
+    scale = spec.formal_job_share_initial / chance.mean() if chance.size and chance.mean() else 1.0
     formal = employed & (u[3] < np.minimum(formal_by_education[education] * scale, 1.0))
     pop.employment[rows] = np.where(
         formal, Employment.FORMAL, np.where(employed, Employment.INFORMAL, Employment.UNEMPLOYED)

@@ -43,8 +43,8 @@ def test_a_city_above_its_job_capacity_attracts_fewer_and_loses_more(baseline):
     }
     assert arrivals["jobs cut"] < arrivals["as built"]
     assert leaving["jobs cut"] > leaving["as built"]
-    assert final(runs["jobs cut"], "jobs_filled_share", city_class="medium") > final(
-        runs["as built"], "jobs_filled_share", city_class="medium"
+    assert final(runs["jobs cut"], "employed_per_job", city_class="medium") > final(
+        runs["as built"], "employed_per_job", city_class="medium"
     )
 
 

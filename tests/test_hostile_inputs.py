@@ -41,6 +41,12 @@ def _scenario(tmp_path, body: str):
         ),
         ("simulation:\n  years: true\n", "simulation.years", "valid integer"),
         ("simulation:\n  migrants: '5000'\n", "simulation.migrants", "valid integer"),
+        ("population:\n  in_city_share: 0.0\n", "population.in_city_share", "greater than 0"),
+        (
+            "population:\n  registered_poor_share: 0.7\n  minimum_income_share: 0.4\n",
+            "population",
+            "exceeds 1",
+        ),
     ],
 )
 def test_bad_values_are_refused_before_any_work(tmp_path, capsys, body, key, expected):
@@ -176,3 +182,36 @@ def test_numbers_out_of_range_on_the_command_line_get_one_line(args, capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "expected a number" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"population.in_city_share": 1e-6},  # almost nobody in a city at the start
+        {"population.registered_poor_share": 0.0, "population.minimum_income_share": 0.0},
+        {"population.registered_poor_share": 1.0, "population.minimum_income_share": 0.0},
+        {"population.in_city_share": 1.0},
+    ],
+)
+def test_degenerate_valid_scenarios_run_and_keep_shares_in_bounds(policy_2019, overrides):
+    """Extreme but valid margins run without numpy warnings; every outcome whose unit is a
+    share stays in [0, 1] (NaN where its denominator is empty)."""
+    import warnings
+
+    from model import run_scenario
+    from model.outcomes import OUTCOMES
+
+    scenario = policy_2019.override(
+        {
+            **overrides,
+            "simulation.migrants": 2000,
+            "simulation.years": 2,
+            "simulation.spin_up_years": 1,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        rows = run_scenario(scenario, 0)
+    shares = rows[rows["outcome"].isin([k for k, o in OUTCOMES.items() if o.unit == "share"])]
+    values = shares["value"].dropna()
+    assert len(values) and values.between(0.0, 1.0).all(), shares[~shares["value"].between(0, 1)]

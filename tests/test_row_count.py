@@ -41,14 +41,14 @@ def _agree(a: pd.DataFrame, b: pd.DataFrame, classes) -> dict[str, tuple[float, 
 
 @pytest.mark.slow
 def test_flats_used_agree_at_50k_and_400k_rows_in_every_class(policy_2019):
-    outcome = "public_rental_places_used_share"
+    outcome = "public_rental_occupancy"
     small, large = _by_class(policy_2019, 50_000, outcome), _by_class(policy_2019, 400_000, outcome)
     assert not _agree(small, large, CLASSES)
 
 
 @pytest.mark.slow
 def test_school_places_agree_where_cities_have_rows_and_converge_elsewhere(policy_2019):
-    outcome = "schooling_places_used_share"
+    outcome = "school_place_occupancy"
     at = {rows: _by_class(policy_2019, rows, outcome) for rows in (50_000, 150_000, 400_000)}
     # cities of 3 million and more hold many rows even at 50,000 rows
     assert not _agree(at[50_000], at[400_000], ["super_large", "extra_large", "large_1"])

@@ -21,18 +21,30 @@ def migrants_6_months(s: Snapshot) -> np.ndarray:
     return tally(s, s.unsettled & (s.population.months_in_city >= 6))
 
 
+def stays_in_cities(s: Snapshot) -> np.ndarray:
+    """Stays of migrants in cities during the year, by group: those there at its start plus
+    those who came (from the origin or another city) or became poor there during it. Each stay
+    ends at most once, so departures of the year never outnumber stays."""
+    stays = by_group(
+        s.migrants_at_year_start + s.flows[Flow.ARRIVALS] + s.flows[Flow.ONWARD_ARRIVALS]
+    )
+    stays[1] += by_group(s.flows[Flow.BECAME_POOR])[1]  # a new poor stay, already in `all`
+    return stays
+
+
 @outcome(unit="share", theme="labour")
 def return_migration_rate(s: Snapshot) -> np.ndarray:
-    """People who returned to their rural origin during the year / migrants in cities at the
-    start of the year."""
-    return ratio(by_group(s.flows[Flow.RETURNS]), by_group(s.migrants_at_year_start))
+    """Returns to the rural origin during the year / migrants' stays in cities during the year
+    (those in a city at its start, plus arrivals from the origin or another city; for the poor,
+    plus those who became poor in a city): the share of the year's stays that ended at home."""
+    return ratio(by_group(s.flows[Flow.RETURNS]), stays_in_cities(s))
 
 
 @outcome(unit="share", theme="labour")
 def onward_migration_rate(s: Snapshot) -> np.ndarray:
-    """People who moved on from a city to another city during the year (counted by the city
-    left) / migrants in cities at the start of the year."""
-    return ratio(by_group(s.flows[Flow.ONWARD]), by_group(s.migrants_at_year_start))
+    """Moves on from a city to another city during the year (by the city left) / migrants'
+    stays in cities during the year (as for `return_migration_rate`)."""
+    return ratio(by_group(s.flows[Flow.ONWARD]), stays_in_cities(s))
 
 
 @outcome(unit="people", theme="labour")
@@ -42,16 +54,17 @@ def arrivals_per_year(s: Snapshot) -> np.ndarray:
     return by_group(s.flows[Flow.ARRIVALS])
 
 
-@outcome(unit="share", theme="labour")
+@outcome(unit="ratio", theme="labour")
 def city_load(s: Snapshot) -> np.ndarray:
     """People living in cities (migrants and settlers) / the cities' carrying capacity for
     them, year end (cities of the class together; `poor` row NaN)."""
     return ratio(tally(s, s.population.city >= 0)[:1].repeat(2, axis=0), capacity(s))
 
 
-@outcome(unit="share", theme="labour")
-def jobs_filled_share(s: Snapshot) -> np.ndarray:
-    """Employed people in cities / jobs for migrants and settlers, year end (`poor` row NaN)."""
+@outcome(unit="ratio", theme="labour")
+def employed_per_job(s: Snapshot) -> np.ndarray:
+    """Employed people in cities / jobs for migrants and settlers, year end (1: every job
+    filled; `poor` row NaN)."""
     return ratio(tally(s, s.employed)[:1].repeat(2, axis=0), per_city(s, s.world.jobs_people))
 
 

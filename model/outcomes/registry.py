@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 POPULATIONS = ("all", "poor")
 CITY_CLASSES = ("all", *(c.key for c in SizeClass))
 
-Unit = Literal["share", "people", "children", "yuan", "yuan per month", "m2", "months"]
+#: "share": a part of a whole, in [0, 1]; "ratio": a quotient that may pass 1.
+Unit = Literal["share", "ratio", "people", "children", "yuan", "yuan per month", "m2", "months"]
 Theme = Literal["settlement", "labour", "services", "fiscal", "national"]
 THEMES: tuple[Theme, ...] = ("settlement", "labour", "services", "fiscal", "national")
 

@@ -94,20 +94,24 @@ def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
 
 @outcome(unit="children", theme="services")
 def migrant_pupils(s: Snapshot) -> np.ndarray:
-    """Migrants' children in compulsory schooling in the city, public or other schools:
-    children living with a migrant parent times the enrolment share (the statistic E5:
-    随迁子女 in compulsory education), year end."""
+    """Migrants' children in compulsory schooling in the city, public or other schools: those
+    holding a local public school place, plus the other children living with a migrant parent
+    times the enrolment share (the statistic E5: 随迁子女 in compulsory education), year end."""
     share = s.scenario.population.school_enrolment_share
-    return share * migrant_children_in_cities(s)
+    public = _public_pupils(s)
+    return public + share * (migrant_children_in_cities(s) - public)
+
+
+def _public_pupils(s: Snapshot) -> np.ndarray:
+    pop = s.population
+    return tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
 
 
 @outcome(unit="share", theme="services")
 def migrant_pupils_public_share(s: Snapshot) -> np.ndarray:
     """Migrants' pupils holding a local public school place / migrants' pupils (E5: the share
     of 随迁子女 in public schools), year end."""
-    pop = s.population
-    public = tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
-    return ratio(public, migrant_pupils(s))
+    return ratio(_public_pupils(s), migrant_pupils(s))
 
 
 @outcome(unit="children", theme="services")
@@ -150,9 +154,11 @@ def schooling_queue(s: Snapshot) -> np.ndarray:
     return tally(s, _with_access(s, need, s.scenario.services.schooling.access), _children(s))
 
 
-@outcome(unit="share", theme="services")
-def schooling_places_used_share(s: Snapshot) -> np.ndarray:
-    """Pupils / school places for migrants' children, by the cities' class."""
+@outcome(unit="ratio", theme="services")
+def school_place_occupancy(s: Snapshot) -> np.ndarray:
+    """Pupils in local public school places / those places for migrants' children, by the
+    cities' class: at most 1 in expectation; a realisation may pass 1 by part of one row where
+    a city's last place went by lottery to a family of several children."""
     pop = s.population
     in_city = pop.city >= 0
     pupils = np.bincount(
@@ -205,9 +211,10 @@ def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
     return tally(s, _with_access(s, need, s.scenario.services.public_rental_housing.access))
 
 
-@outcome(unit="share", theme="services")
-def public_rental_places_used_share(s: Snapshot) -> np.ndarray:
-    """Tenants / public rental places, by the cities' class."""
+@outcome(unit="ratio", theme="services")
+def public_rental_occupancy(s: Snapshot) -> np.ndarray:
+    """Tenants / public rental places, by the cities' class: at most 1 in expectation; a
+    realisation may pass 1 by part of one row (the lottery at a city's last flat)."""
     pop = s.population
     tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
     used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)

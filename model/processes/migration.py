@@ -248,6 +248,7 @@ def step(month: Month) -> None:
 
     arrive(pop, onward, onward_to, scenario, u_housing)
     pop.family_with[onward] = with_family  # the family moves along
+    flows.add(Flow.ONWARD_ARRIVALS, pop, onward)
     arrive(pop, leaving, destination, scenario, u_housing)
     pop.family_with[leaving] = pop.married[leaving] & (
         u_family[leaving] < scenario.population.whole_family_share

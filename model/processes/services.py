@@ -307,9 +307,9 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         (v >= health.uninsured_return_probability)
         & (v < health.uninsured_return_probability + health.uninsured_impoverishment_probability)
     ]
-    pop.poverty[impoverished[pop.poverty[impoverished] == PovertyStatus.NOT_POOR]] = (
-        PovertyStatus.MINIMUM_INCOME
-    )
+    newly_poor = impoverished[pop.poverty[impoverished] == PovertyStatus.NOT_POOR]
+    pop.poverty[newly_poor] = PovertyStatus.MINIMUM_INCOME
+    flows.add(Flow.BECAME_POOR, pop, newly_poor)  # migrants (rural hukou) only
     flows.add(Flow.RETURNS, pop, forced)
     send_home(pop, forced)
 

@@ -27,9 +27,9 @@ class PopulationMargins(StrictModel):
     represented_people: Positive = structure(
         "rural-hukou workers represented by all rows together (people)"
     )
-    in_city_share: Share = structure(
-        "share living in a city at the start (the rest are at "
-        "their rural origin, potential migrants)"
+    in_city_share: Annotated[float, Field(gt=0.0, le=1.0)] = structure(
+        "share living in a city at the start (the rest are at their rural origin, potential "
+        "migrants); above 0: the cities' carrying capacity is scaled to it"
     )
     registered_poor_share: Share = structure("share in registered poor households (建档立卡)")
     minimum_income_share: Share = structure(
@@ -104,6 +104,17 @@ class PopulationMargins(StrictModel):
     initial_housing_shares: Annotated[InitialHousingShares, Summing] = structure(
         "housing of migrants in cities at the start"
     )
+
+    @model_validator(mode="after")
+    def _poverty_shares(self) -> PopulationMargins:
+        total = self.registered_poor_share + self.minimum_income_share
+        if total > 1.0:
+            raise ValueError(
+                f"registered_poor_share + minimum_income_share = {total:g} exceeds 1 (they are "
+                "shares of the same people, with minimum-income recipients not also registered "
+                "poor); valid: a sum of at most 1"
+            )
+        return self
 
     @model_validator(mode="after")
     def _parent_ages(self) -> PopulationMargins:
