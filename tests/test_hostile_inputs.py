@@ -215,3 +215,69 @@ def test_degenerate_valid_scenarios_run_and_keep_shares_in_bounds(policy_2019, o
     shares = rows[rows["outcome"].isin([k for k, o in OUTCOMES.items() if o.unit == "share"])]
     values = shares["value"].dropna()
     assert len(values) and values.between(0.0, 1.0).all(), shares[~shares["value"].between(0, 1)]
+
+
+EXPERIMENT = """name: hostile
+description: a sweep the checks must refuse before any run
+scenarios: [{scenarios}/policy_2019.yaml]
+{factors}
+design: {design}
+replications: {replications}
+seed: 1
+simulation: {{migrants: 500, years: 1}}
+outcomes: [hukou_citizenization_rate]
+"""
+
+
+@pytest.mark.parametrize(
+    "factors, design, replications, expected",
+    [
+        # 10^9 grid points: refused from the sizes alone, before any point is made
+        (
+            "uncertainties:\n  behaviour.willingness.intercept: {range: [0, 1]}\n"
+            "  behaviour.willingness.income_value: {range: [0, 1]}\n"
+            "  behaviour.willingness.home_owner_value: {range: [0, 1]}",
+            "{kind: grid, levels: 1000}",
+            1,
+            "1,000,000,000 points",
+        ),
+        # few points, too many runs
+        (
+            "uncertainties:\n  behaviour.willingness.intercept: {range: [0, 1]}",
+            "{kind: grid, levels: 20}",
+            100000,
+            "runs per experiment",
+        ),
+        # listed values that collapse to one whole number
+        (
+            "levers:\n  settlement.rules.large_1.min_social_insurance_months: "
+            "{values: [12.2, 12.4], integer: true}",
+            "{kind: grid}",
+            1,
+            "repeats points",
+        ),
+        # each value valid alone, the combination not: poverty shares summing above 1
+        (
+            "uncertainties:\n  population.registered_poor_share: {values: [0.05, 0.9]}\n"
+            "  population.minimum_income_share: {values: [0.02, 0.5]}",
+            "{kind: grid}",
+            1,
+            "does not make a valid scenario",
+        ),
+    ],
+)
+def test_sweeps_are_checked_whole_before_the_first_run(
+    tmp_path, capsys, factors, design, replications, expected
+):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(
+        EXPERIMENT.format(
+            scenarios=SCENARIOS, factors=factors, design=design, replications=replications
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(path) in err and "design" in err and "Traceback" not in err
+    assert not out.exists()

@@ -18,6 +18,43 @@ from model.experiments.spec import Experiment, ExperimentError, Factor, as_type
 
 #: Morris grid levels when the design does not say (SALib's default).
 MORRIS_DEFAULT_LEVELS = 4
+#: The most design points, and runs (points x scenarios x replications), one experiment may
+#: plan: a run's task and its manifest record take about a kilobyte, so a million runs hold
+#: about a gigabyte before the first one starts. Larger studies split into experiments.
+MAX_POINTS = 1_000_000
+MAX_RUNS = 1_000_000
+
+
+def design_size(spec: Experiment) -> int:
+    """How many points the design makes, computed without making them."""
+    design, factors = spec.design, spec.factors
+    n = len(factors)
+    if design.kind == "table":
+        return len(design.table or ())
+    if design.kind == "grid":
+        size = 1
+        for factor in factors.values():
+            size *= len(factor.values) if factor.values is not None else (design.levels or 1)
+        return size
+    if design.kind == "lhs":
+        return design.samples
+    if design.kind == "sobol":
+        return design.samples * ((2 * n + 2) if design.second_order else (n + 2))
+    return design.samples * (n + 1)  # morris: trajectories of n + 1 points
+
+
+def check_size(spec: Experiment, scenarios: int, where: str) -> None:
+    """Refuse a design whose points or runs exceed what one experiment may plan."""
+    points = design_size(spec)
+    runs = points * scenarios * spec.replications
+    if points > MAX_POINTS or runs > MAX_RUNS:
+        raise ExperimentError(
+            f"{where}, key 'design': the design makes {points:,} points x {scenarios} "
+            f"scenario(s) x {spec.replications} replication(s) = {runs:,} runs; valid: at most "
+            f"{MAX_POINTS:,} points and {MAX_RUNS:,} runs per experiment (about a kilobyte of "
+            "memory each before anything runs). Use fewer levels, samples or replications, or "
+            "split the study into several experiments."
+        )
 
 
 def salib_problem(factors: dict[str, Factor]) -> dict:
@@ -49,6 +86,15 @@ def design_points(spec: Experiment) -> pd.DataFrame:
         frame = _sampled(factors, design)
     for key, factor in factors.items():
         frame[key] = [as_type(key, factor, v) for v in frame[key]]
+    if design.kind in ("grid", "table") and len(frame.columns):
+        repeated = frame[frame.duplicated(keep=False)]
+        if len(repeated):
+            raise ExperimentError(
+                f"The {design.kind} design repeats points once values are made whole numbers "
+                f"(points {list(repeated.index[:6])}: {repeated.iloc[0].to_dict()}); each would "
+                "run twice. Give distinct values, or fewer grid levels than the integer range "
+                "holds."
+            )
     frame.index.name = "point"
     return frame
 

@@ -66,3 +66,31 @@ def plan_runs(experiment: LoadedExperiment, points: pd.DataFrame) -> list[RunTas
                     )
                 )
     return tasks
+
+
+def check_points(
+    experiment: LoadedExperiment, points: pd.DataFrame, progress: bool = False
+) -> None:
+    """Every design point must make a valid scenario with every scenario of the experiment:
+    values valid one by one can combine into an invalid rule (an open rule with months of
+    insurance). Checked before the first run, so no run fails for it in a worker (and again on
+    every resume)."""
+    from tqdm import tqdm
+
+    from model.experiments.spec import ExperimentError
+    from model.scenario import ScenarioError
+
+    records = points.to_dict(orient="records") if len(points.columns) else []
+    checks = [(s, i, r) for s in experiment.scenarios for i, r in enumerate(records)]
+    for scenario, point, overrides in tqdm(
+        checks, desc="checking points", unit="point", disable=not progress or len(checks) < 5000
+    ):
+        try:
+            scenario.override(overrides)
+        except ScenarioError as err:
+            raise ExperimentError(
+                f"Experiment file {experiment.path}, key 'design': point {point} "
+                f"({overrides}) does not make a valid scenario '{scenario.name}', though each "
+                f"value is valid alone: {err} Change the ranges or values so that every "
+                "combination is valid (or use a table design); nothing has been run."
+            ) from None

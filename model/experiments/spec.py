@@ -231,6 +231,9 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
             "name."
         )
     _check_design_table(spec, lines, path)
+    from model.experiments.design import check_size
+
+    check_size(spec, len(scenarios), f"Experiment file {path}")
     for scenario in scenarios:
         _check_values(spec, scenario, lines, path)
     return LoadedExperiment(path, spec, scenarios)

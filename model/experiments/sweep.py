@@ -18,8 +18,8 @@ import pandas as pd
 
 from model.experiments.design import design_points
 from model.experiments.executors import make_executor
-from model.experiments.plan import RunTask, plan_runs
-from model.experiments.spec import load_experiment
+from model.experiments.plan import RunTask, check_points, plan_runs
+from model.experiments.spec import ExperimentError, load_experiment
 from model.experiments.store import SweepStore
 from model.experiments.worker import RunResult, execute
 from model.output import results
@@ -53,7 +53,11 @@ def sweep(
 ) -> SweepSummary:
     """Run (or resume) every run of an experiment; gather them into `runs.parquet`."""
     experiment = load_experiment(experiment_file)
-    points = design_points(experiment.spec)
+    try:
+        points = design_points(experiment.spec)
+    except ExperimentError as err:
+        raise ExperimentError(f"Experiment file {experiment.path}, key 'design': {err}") from None
+    check_points(experiment, points, progress)
     tasks = plan_runs(experiment, points)
     if resume is not None:
         store = SweepStore.reopen(resume, experiment)
