@@ -161,6 +161,94 @@ def test_failing_run_is_isolated_and_recorded(tmp_path):
     assert again.skipped == 12 and again.done == 4 and again.failed == 0
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text().split()
+        found.extend(int(p) for p in text)
+    return found
+
+
+def test_a_lost_worker_fails_only_its_run_and_the_sweep_finishes(tmp_path):
+    """A worker dying (here: the one running point 1 exits at once) breaks the pool; the pool
+    is rebuilt, the runs that were in flight are rerun, and only point 1's runs fail."""
+    from sweep_helpers import die_on_point_one
+
+    out = tmp_path / "lost"
+    summary = sweep(QUICK, out=out, workers=2, progress=False, run=die_on_point_one)
+    assert summary.failed == 4 and summary.done == 12  # point 1: 2 scenarios x 2 replications
+    manifest = json.loads((out / "manifest.json").read_text())
+    failed = [r for r in manifest["runs"] if r["status"] == "failed"]
+    assert {r["point"] for r in failed} == {1}
+    assert all("WorkerLost" in r["error"] for r in failed)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    """kill -9 of a process holding a local pool leaves no worker running."""
+    script = tmp_path / "holder.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import sys, time
+            sys.path.insert(0, {str(ROOT)!r})
+            from model.experiments.executors import LocalExecutor
+            pool = LocalExecutor(2)
+            futures = [pool._pool.submit(time.sleep, 120) for _ in range(2)]
+            while len(pool._pool._processes or {{}}) < 2:
+                time.sleep(0.05)
+            print(" ".join(str(p) for p in pool._pool._processes), flush=True)
+            time.sleep(120)
+            """
+        )
+    )
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = [int(p) for p in process.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(p) for p in workers)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_sigterm_stops_a_sweep_keeps_its_runs_and_leaves_no_worker(tmp_path):
+    path = experiment(tmp_path, MEDIUM)
+    out = tmp_path / "terminated"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "model", "sweep", str(path), "--workers", "2", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "runs").glob("*.parquet"))) < 2:
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert workers, "the sweep should be running its workers"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
+    assert len(list((out / "runs").glob("*.parquet"))) >= 2  # finished runs kept
+
+
 def test_corrupt_run_files_are_redone(tmp_path):
     out = tmp_path / "corrupt"
     sweep(QUICK, out=out, workers=1, progress=False)
