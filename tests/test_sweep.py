@@ -263,6 +263,64 @@ def test_corrupt_run_files_are_redone(tmp_path):
     assert (out / "runs.parquet").read_bytes() == before
 
 
+def test_a_run_file_whose_values_changed_is_redone_and_not_collected(tmp_path, capsys):
+    """A run file that still reads as Parquet but whose values changed (a flipped bit, an
+    edit) fails its checksum: collect leaves it out and says so, resume redoes it."""
+    import pyarrow.parquet as pq
+
+    from model.experiments.store import SweepStore
+
+    out = tmp_path / "flipped"
+    sweep(QUICK, out=out, workers=1, progress=False)
+    before = (out / "runs.parquet").read_bytes()
+    path = sorted((out / "runs").glob("*.parquet"))[0]
+    table = pq.read_table(path)
+    frame = table.to_pandas()
+    frame.loc[frame.index[0], "value"] = frame["value"].iloc[0] + 0.123  # silently wrong
+    changed = pa_table_like(frame, table)
+    pq.write_table(changed, path)
+    store = SweepStore.open_existing(out)
+    assert store.read_run(path.stem) is None
+    assert main(["sweep-collect", str(out)]) == 0
+    assert "1 unreadable run files left out" in capsys.readouterr().out
+    again = sweep(QUICK, resume=out, workers=1, progress=False)
+    assert again.done == 1 and (out / "runs.parquet").read_bytes() == before
+    # random byte flips: a run file then reads back as it was written, or not at all
+    data = bytearray(path.read_bytes())
+    original = store.read_run(path.stem)[0]
+    for position in range(64, len(data) - 64, max(1, len(data) // 40)):
+        flipped = bytearray(data)
+        flipped[position] ^= 0x10
+        path.write_bytes(bytes(flipped))
+        read = store.read_run(path.stem)
+        assert read is None or read[0].equals(original), position
+
+
+def pa_table_like(frame, table):
+    """`frame` as a Parquet table with `table`'s schema metadata (its recorded checksum)."""
+    import pyarrow as pa
+
+    new = pa.Table.from_pandas(frame, preserve_index=False)
+    return new.replace_schema_metadata(table.schema.metadata)
+
+
+def test_a_second_sweep_on_a_folder_in_use_is_refused(tmp_path, capsys):
+    from model.experiments.spec import load_experiment as load
+    from model.experiments.store import SweepStore
+
+    out = tmp_path / "busy"
+    sweep(QUICK, out=out, workers=1, progress=False)
+    holder = SweepStore.reopen(out, load(QUICK))  # as a running sweep holds it
+    try:
+        code = main(["sweep", str(QUICK), "--resume", str(out), "--workers", "1", "--quiet"])
+        assert code == 2
+        err = capsys.readouterr().err
+        assert "in use by another sweep" in err and str(os.getpid()) in err
+    finally:
+        holder.unlock()
+    assert main(["sweep", str(QUICK), "--resume", str(out), "--workers", "1", "--quiet"]) == 0
+
+
 def test_analyse_morris_finds_the_factor_that_matters(tmp_path, capsys):
     path = experiment(
         tmp_path,

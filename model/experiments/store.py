@@ -10,14 +10,20 @@ manifest.json          every run's scenario hash, seed, status, wall time and er
 runs.parquet           all finished runs, gathered: a row per run x outcome x year
 ```
 
-A run file counts as finished only if it reads back whole and its metadata names this
-experiment and this run; anything else (a half-written or corrupt file) is deleted and redone.
+A run file counts as finished only if it reads back whole, its metadata names this experiment
+and this run, and its rows match the checksum written with them (a SHA-256 of their values;
+Parquet's page checksums are on too); anything else (a half-written or corrupt file) is deleted
+and redone on resume, and left out, and counted, on collect. A sweep holds a lock on its folder
+(`.lock`, released when the process ends, however it ends): a second sweep on the same folder
+is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
 import shutil
 from functools import cached_property
 from pathlib import Path
@@ -35,10 +41,44 @@ METADATA_KEY = b"citizenization"
 RUN_COLUMNS = ["run_id", "scenario", "point", "replication", "seed"]
 
 
+def checksum(frame: pd.DataFrame) -> str:
+    """SHA-256 of a run's rows: column names and every value."""
+    digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 class SweepStore:
     def __init__(self, root: Path):
         self.root = root
         self.runs_dir = root / "runs"
+        self._lock = None
+
+    def lock(self) -> None:
+        """Hold the folder's lock for as long as this process lives (or until `unlock`)."""
+        path = self.root / ".lock"
+        handle = open(path, "a+")  # noqa: SIM115 - kept open: the lock lives with it
+        try:
+            _try_lock(handle)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise ExperimentError(
+                f"Folder {self.root} is in use by another sweep (process {holder}); two sweeps "
+                "on one folder would run the same runs twice. Wait for it to finish (or stop "
+                "it), then --resume; or choose another --out."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock = handle
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
     # --- creating and reopening ------------------------------------------------------------
 
@@ -51,6 +91,7 @@ class SweepStore:
             )
         results.prepare_folder(root)
         store = cls(root)
+        store.lock()
         store.runs_dir.mkdir(exist_ok=True)
         shutil.copyfile(experiment.path, root / "experiment.yaml")
         results.write_json(
@@ -83,6 +124,7 @@ class SweepStore:
             )
         results.prepare_folder(root, force=True)  # resuming writes into the sweep's folder
         store = cls(root)
+        store.lock()
         store.runs_dir.mkdir(exist_ok=True)
         return store
 
@@ -122,12 +164,13 @@ class SweepStore:
             "seed": task.seed,
             "scenario_hash": result.scenario_hash,
             "wall_seconds": round(result.wall_seconds, 4),
+            "checksum": checksum(frame),
         }
         table = table.replace_schema_metadata(
             {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(meta).encode()}
         )
         buffer = io.BytesIO()
-        pq.write_table(table, buffer)
+        pq.write_table(table, buffer, write_page_checksum=True)
         results.write_atomic(self.run_path(task.run_id), buffer.getvalue())
         self.failure_path(task.run_id).unlink(missing_ok=True)
 
@@ -149,15 +192,18 @@ class SweepStore:
         if not path.is_file():
             return None
         try:
-            table = pq.read_table(path)
+            table = pq.read_table(path, page_checksum_verification=True)
             meta = json.loads(table.schema.metadata[METADATA_KEY])
-        except (OSError, pa.ArrowException, KeyError, TypeError, ValueError):
+            frame = table.to_pandas()
+        except (OSError, pa.ArrowException, KeyError, TypeError, ValueError, UnicodeError):
             return None
         if meta.get("run_id") != run_id or (
             meta.get("experiment_hash") != self.info["experiment_hash"]
         ):
             return None
-        return table.to_pandas(), meta
+        if meta.get("checksum") != checksum(frame):
+            return None  # its rows are not the rows written
+        return frame, meta
 
     def finished(self, tasks: list[RunTask]) -> set[str]:
         """Run ids whose files read back whole; broken files and stray temporaries go."""
@@ -246,3 +292,16 @@ class SweepStore:
         runs = runs.join(design, on="point")
         results.write_parquet(runs, self.root / "runs.parquet")
         return runs, missing
+
+
+def _try_lock(handle) -> None:
+    """An exclusive, non-blocking lock on an open file; OSError if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -68,47 +68,50 @@ def sweep(
             results_root() / "sweeps" / f"{experiment.spec.name}-{results.timestamp()}"
         )
         store = SweepStore.create(folder, experiment, points)
-    finished = store.finished(tasks)
-    todo = [t for t in tasks if t.run_id not in finished]
-    executor = make_executor(workers, scheduler)
-
-    from tqdm import tqdm
-
-    started = last_manifest = time.perf_counter()
-    done = failed = 0
-    bar = tqdm(
-        total=len(tasks),
-        initial=len(finished),
-        desc=experiment.spec.name,
-        unit="run",
-        disable=not progress,
-        dynamic_ncols=True,
-    )
     try:
-        for task, result in executor.run(run, todo):
-            if isinstance(result, BaseException):
-                result = RunResult(
-                    task.run_id, "failed", None, 0.0, "", f"{type(result).__name__}: {result}"
-                )
-            if result.status == "done":
-                store.write_run(task, result)
-                done += 1
-            else:
-                store.write_failure(task, result)
-                failed += 1
-                log.warning("run %s failed:\n%s", task.run_id, result.error)
-            bar.update(1)
-            bar.set_postfix(failed=failed, refresh=False)
-            if time.perf_counter() - last_manifest > MANIFEST_EVERY_SECONDS:
-                store.write_manifest(
-                    experiment, tasks, executor.name, time.perf_counter() - started
-                )
-                last_manifest = time.perf_counter()
+        finished = store.finished(tasks)
+        todo = [t for t in tasks if t.run_id not in finished]
+        executor = make_executor(workers, scheduler)
+
+        from tqdm import tqdm
+
+        started = last_manifest = time.perf_counter()
+        done = failed = 0
+        bar = tqdm(
+            total=len(tasks),
+            initial=len(finished),
+            desc=experiment.spec.name,
+            unit="run",
+            disable=not progress,
+            dynamic_ncols=True,
+        )
+        try:
+            for task, result in executor.run(run, todo):
+                if isinstance(result, BaseException):
+                    result = RunResult(
+                        task.run_id, "failed", None, 0.0, "", f"{type(result).__name__}: {result}"
+                    )
+                if result.status == "done":
+                    store.write_run(task, result)
+                    done += 1
+                else:
+                    store.write_failure(task, result)
+                    failed += 1
+                    log.warning("run %s failed:\n%s", task.run_id, result.error)
+                bar.update(1)
+                bar.set_postfix(failed=failed, refresh=False)
+                if time.perf_counter() - last_manifest > MANIFEST_EVERY_SECONDS:
+                    store.write_manifest(
+                        experiment, tasks, executor.name, time.perf_counter() - started
+                    )
+                    last_manifest = time.perf_counter()
+        finally:
+            bar.close()
+            executor.close()
+            store.write_manifest(experiment, tasks, executor.name, time.perf_counter() - started)
+        runs = store.collect()[0] if done + len(finished) else None
     finally:
-        bar.close()
-        executor.close()
-        store.write_manifest(experiment, tasks, executor.name, time.perf_counter() - started)
-    runs = store.collect()[0] if done + len(finished) else None
+        store.unlock()
     return SweepSummary(
         store.root, len(tasks), len(finished), done, failed, time.perf_counter() - started, runs
     )
