@@ -19,6 +19,7 @@ written) is reported in one paragraph on standard error with exit code 2, before
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from collections.abc import Sequence
@@ -256,6 +257,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(
+            f"citizenization {args.command}: no space left on the device while writing "
+            f"{err.filename or 'results'}; what was written before is kept (a sweep keeps "
+            "every finished run: free space, then --resume).",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -410,12 +421,19 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     spec = read_spec(args.folder / "experiment.yaml")
     runs = analysis.load_runs(args.folder)
     out = results.prepare_folder(args.folder / "analysis", force=True)  # derived: rewritten
+    (out / "manifest.json").unlink(missing_ok=True)  # written again last: the finished mark
+    written: list[str] = []
+
+    def write_csv(frame: pd.DataFrame, name: str, index: bool = False) -> None:
+        results.write_text(frame.to_csv(index=index), out / name)
+        written.append(name)
+
     selection = dict(population=args.population, city_class=args.city_class, year=args.year)
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 20)
 
     means = analysis.point_means(runs, args.outcome, **selection)
-    means.to_csv(out / "point_means.csv", index=False)
+    write_csv(means, "point_means.csv")
     print(
         f"{args.outcome} ({args.population}, {args.city_class}): mean over replications "
         "[95% CI] per scenario and design point"
@@ -428,14 +446,15 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     if len(scenarios) > 1:
         reference = args.reference or scenarios[0]
         diffs = analysis.paired_differences(runs, reference, args.outcome, **selection)
-        diffs.to_csv(out / "paired_differences.csv", index=False)
+        write_csv(diffs, "paired_differences.csv")
         print(f"\npaired differences from {reference} (by replication seed):")
         print(diffs.head(30).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 
     if spec.design.kind in ("sobol", "morris"):
         for scenario in scenarios:
             indices = analysis.sensitivity(args.folder, args.outcome, scenario, **selection)
-            indices.to_csv(out / f"sensitivity_{scenario}.csv")
+            write_csv(indices, f"sensitivity_{scenario}.csv", index=True)
+            written.append(f"sensitivity_{scenario}.png")
             plots.plot_sensitivity(
                 indices,
                 out / f"sensitivity_{scenario}.png",
@@ -453,6 +472,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         if pd.api.types.is_numeric_dtype(runs[c]) and runs[c].nunique() > 1
     ]
     if len(numeric) >= 2:
+        written.append("response_surface.png")
         plots.plot_response_surface(
             runs,
             numeric[0],
@@ -461,6 +481,9 @@ def cmd_analyse(args: argparse.Namespace) -> int:
             out / "response_surface.png",
             population=args.population,
         )
+    results.write_json(
+        results.manifest(outcome=args.outcome, **selection, files=written), out / "manifest.json"
+    )
     print(f"\ntables and figures: {out}")
     return 0
 

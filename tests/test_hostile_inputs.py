@@ -281,3 +281,40 @@ def test_sweeps_are_checked_whole_before_the_first_run(
     err = capsys.readouterr().err
     assert expected in err and str(path) in err and "design" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_too_little_free_space_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 10**6, 10**6))
+    out = tmp_path / "out"
+    assert main([*SMALL_RUN, "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "MB free" in err and "nothing has been run" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_full_disk_while_writing_is_one_paragraph_and_keeps_what_was_written(
+    tmp_path, capsys, monkeypatch
+):
+    import errno
+
+    from model.output import results
+
+    real = results.write_atomic
+    calls = []
+
+    def fills_up(path, data):
+        calls.append(path)
+        if len(calls) > 1:  # the first file fits, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(results, "write_atomic", fills_up)
+    out = tmp_path / "out"
+    assert main([*SMALL_RUN, "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "no space left" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert calls[0].is_file()  # what was written before is kept

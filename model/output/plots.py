@@ -46,9 +46,17 @@ def _grouped_bars(
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
+    """Write the figure atomically (a killed process leaves the old file or none, never a
+    truncated one)."""
+    import io
+
+    from model.output.results import write_atomic
+
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=110, format=path.suffix.lstrip(".") or "png")
     plt.close(fig)
+    write_atomic(path, buffer.getvalue())
     return path
 
 

@@ -8,6 +8,7 @@ import math
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,10 +55,30 @@ def timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+#: Free space every command needs on its output device before it starts (bytes).
+MIN_FREE_BYTES = 50_000_000
+
+
+def check_free_space(path: Path, needed_bytes: float, what: str) -> None:
+    """Refuse, before any work, when the device holding `path` has less free space than
+    `needed_bytes` (at least `MIN_FREE_BYTES`)."""
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    needed = max(float(needed_bytes), MIN_FREE_BYTES)
+    if free < needed:
+        raise OutputError(
+            f"Output folder {path}: {free / 1e6:,.0f} MB free on its device, and {what} needs "
+            f"about {needed / 1e6:,.0f} MB. Free some space or choose another --out; nothing "
+            "has been run."
+        )
+
+
 def prepare_folder(path: Path, force: bool = False) -> Path:
     """Create `path` and prove it is writable, before any work is done. A folder that already
     holds files is refused (its results would be mixed with or overwritten by new ones)
-    unless `force`."""
+    unless `force`; so is one on a device without `MIN_FREE_BYTES` free."""
     if path.exists() and not path.is_dir():
         raise OutputError(
             f"Output folder {path} exists and is a file, not a folder; choose another with "
@@ -69,6 +90,7 @@ def prepare_folder(path: Path, force: bool = False) -> Path:
             "default is a new one under results/). Choose another with --out, or pass --force "
             "to write over what is there. Nothing has been run."
         )
+    check_free_space(path, MIN_FREE_BYTES, "a results folder")
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
