@@ -559,7 +559,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         targets["key"].isin(calibration.CALIBRATION_KEYS)
         & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)
     ]
+    if targets.empty:
+        raise validation.TargetsError(
+            f"Targets file {args.targets or 'packaged'}: no row the calibration can fit; valid: "
+            f"rows for {', '.join(calibration.CALIBRATION_KEYS)} in "
+            f"{calibration.LAST_CALIBRATION_YEAR} or before. Nothing has been run."
+        )
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
+    calibration.check_calibratable(scenario, calibration.PARAMETERS)
     out = results.prepare_folder(
         args.out or folders.default_folder("calibration"), force=args.force
     )

@@ -318,3 +318,48 @@ def test_a_full_disk_while_writing_is_one_paragraph_and_keeps_what_was_written(
     err = capsys.readouterr().err
     assert "no space left" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert calls[0].is_file()  # what was written before is kept
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("key,year,value\n", "no rows"),
+        ("key,year,value\nmean_monthly_income,2016,nan\n", "finite number"),
+        ("key,year,value\nmean_monthly_income,2016,inf\n", "finite number"),
+        (
+            "key,year,value\nmean_monthly_income,2016,3275\nmean_monthly_income,2016,3300\n",
+            "one row per key and year",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "calibrate"])
+def test_broken_targets_are_refused_before_any_simulation(
+    tmp_path, capsys, content, expected, command
+):
+    targets = tmp_path / "targets.csv"
+    targets.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([command, "--targets", str(targets), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(targets) in err and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--scenario", str(SCENARIOS / "baseline.yaml")], "no 'national' section"),
+        (["--targets", "{no_calibration_keys}"], "no row the calibration can fit"),
+    ],
+)
+def test_calibrate_refuses_what_it_cannot_fit_before_any_simulation(
+    tmp_path, capsys, args, expected
+):
+    targets = tmp_path / "incomes.csv"
+    targets.write_text("key,year,value\nmean_monthly_income,2016,3275\n", encoding="utf-8")
+    args = [a.replace("{no_calibration_keys}", str(targets)) for a in args]
+    out = tmp_path / "out"
+    assert main(["calibrate", *args, "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err and "Nothing has been run" in err
+    assert not out.exists()

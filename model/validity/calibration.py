@@ -50,6 +50,24 @@ class CalibrationResult:
         return self.loss < self.start_loss * (1 - 1e-6)
 
 
+def check_calibratable(scenario: Scenario, parameters: dict[str, tuple[float, float]]) -> None:
+    """Refuse, before any simulation, a scenario that lacks a parameter the fit would set (the
+    national accounts live only in historical scenarios)."""
+    from model.scenario import ScenarioError
+
+    for key in parameters:
+        try:
+            current_value(scenario, key)
+        except (KeyError, TypeError):
+            section = key.split(".")[0]
+            raise ScenarioError(
+                f"Scenario '{scenario.name}': the calibration fits '{key}', and the scenario has "
+                f"no '{section}' section to fit it in; valid: a historical scenario with "
+                "national accounts (scenarios/historical_2015.yaml, or one that extends it). "
+                "Nothing has been run."
+            ) from None
+
+
 def current_value(scenario: Scenario, key: str):
     """The value at a dotted key of the scenario (a number, or a table as a mapping)."""
     value = scenario.model_dump()

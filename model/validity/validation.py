@@ -9,6 +9,7 @@ not represent it yet (the reason is given). `simulate_targets` turns runs into a
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +176,17 @@ def _read_targets(path: Path, known_only: bool = False) -> pd.DataFrame:
                     f"Targets file {path}, row {line} ({row['key']}): year "
                     f"{row['year']!r} and value {row['value']!r} must be numbers."
                 ) from None
+            if not math.isfinite(value) or not 1900 <= year <= 2100:
+                raise TargetsError(
+                    f"Targets file {path}, row {line} ({row['key']}): value {row['value']!r} "
+                    f"in year {year}; valid: a finite number (no NaN or infinity) for a year "
+                    "between 1900 and 2100."
+                )
+            if any(r["key"] == row["key"] and r["year"] == year for r in rows):
+                raise TargetsError(
+                    f"Targets file {path}, row {line}: a second value for {row['key']} in "
+                    f"{year}; valid: one row per key and year."
+                )
             rows.append(
                 {
                     "key": row["key"],
@@ -184,7 +196,12 @@ def _read_targets(path: Path, known_only: bool = False) -> pd.DataFrame:
                     "source": row.get("source", ""),
                 }
             )
-    return pd.DataFrame(rows)
+    if not rows and not known_only:
+        raise TargetsError(
+            f"Targets file {path} has a header but no rows; valid: one row per key, year and "
+            "value (see model/data/calibration_targets.csv)."
+        )
+    return pd.DataFrame(rows, columns=["key", "year", "value", "unit", "source"])
 
 
 def measures(outcomes: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
