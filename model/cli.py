@@ -488,13 +488,44 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _die_with_parent() -> None:
+    """In the dashboard's server process (Linux): be sent SIGTERM when the parent dies, so that
+    killing `citizenization app`, even with kill -9, stops the server."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as err:
+        raise InputError(
+            f"Cannot serve the dashboard on {host}:{port}: "
+            + (
+                "the port is in use (another dashboard?)"
+                if err.errno == errno.EADDRINUSE
+                else (err.strerror or str(err))
+            )
+            + "; choose another with --port (1-65535), or --host for another address."
+        ) from None
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     import subprocess
 
+    _check_port_free(args.host, args.port)
     print(f"Dashboard at http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     # by module name: given a file path, solara would put model/ on sys.path and shadow
     # the package with model/model.py
-    return subprocess.call(
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -507,8 +538,18 @@ def cmd_app(args: argparse.Namespace) -> int:
             str(args.port),
             "--production",
             "--no-open",
-        ]
+        ],
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
     )
+    try:
+        return server.wait()
+    finally:  # Ctrl-C or SIGTERM here: the server goes too
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def _historical(path: Path | None) -> Path:

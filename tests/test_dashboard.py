@@ -151,3 +151,58 @@ def test_dashboard_in_a_real_browser(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_port_in_use_gets_one_clear_line(capsys):
+    from model.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["app", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert "in use" in err and "--port" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
+def test_the_dashboard_server_stops_when_its_command_is_killed():
+    """kill -9 of `citizenization app` must not leave its Solara server running."""
+    from pathlib import Path
+
+    port = _free_port()
+    app = subprocess.Popen(
+        [sys.executable, "-m", "model", "app", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                break
+        except OSError:
+            assert time.monotonic() < deadline and app.poll() is None, "the dashboard did not start"
+            time.sleep(0.5)
+    children = [
+        int(p)
+        for task in Path(f"/proc/{app.pid}/task").glob("*")
+        for p in (task / "children").read_text().split()
+    ]
+    assert children
+    app.send_signal(signal.SIGKILL)
+    app.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in children):
+        time.sleep(0.2)
+
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return False
+
+    assert not any(running(p) for p in children)
