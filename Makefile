@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test app bench docs lint format update-baseline clean
 
-$(STAMP): pyproject.toml tools/dashboard_assets.sh
+$(STAMP): pyproject.toml tools/dashboard_assets.sh tools/cjk_font.sh
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	tools/dashboard_assets.sh $(VENV)
+	tools/cjk_font.sh $(VENV)
 	touch $(STAMP)
 
 ## run: compare the 2019 opinion with the pre-2019 baseline on common seeds
@@ -37,6 +38,7 @@ update-baseline: $(STAMP)
 ## docs: the outcome tables (docs/outcomes.md, README) from the outcome registry
 docs: $(STAMP)
 	$(BIN)/python tools/outcome_docs.py
+	$(BIN)/python tools/policy_docs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -76,11 +76,31 @@ def _add_force_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default="en",
+        help="language of figures and tables: en (default) or zh (中文; needs the CJK font "
+        "`make` installs, else English)",
+    )
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("citizenization")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citizenization",
         description="Agent-based model of the citizenization of rural poor migrants in China.",
     )
+    parser.add_argument("--version", action="version", version=f"citizenization {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run one scenario and write a results folder")
@@ -94,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="results folder (default results/<scenario>/<UTC timestamp>)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_lang_option(run)
     _add_force_option(run)
 
     compare = commands.add_parser(
@@ -128,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write report.html: the table and figures on one page",
     )
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_lang_option(compare)
     _add_force_option(compare)
 
     check = commands.add_parser("check", help="validate scenario files without running them")
@@ -189,8 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulated against observed statistics for every target key and simulated year",
     )
     validate.add_argument("--scenario", type=Path, help=f"default {historical}")
-    validate.add_argument("--seeds", type=_positive_int, default=3, metavar="K")
-    validate.add_argument("--migrants", type=_positive_int, metavar="N")
+    validate.add_argument(
+        "--seeds", type=_positive_int, default=3, metavar="K", help="runs (default 3)"
+    )
+    validate.add_argument(
+        "--migrants", type=_positive_int, metavar="N", help="agent rows (default: the scenario's)"
+    )
     validate.add_argument(
         "--targets", type=Path, help="targets CSV (default: the packaged calibration_targets.csv)"
     )
@@ -207,9 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
         "of moments)",
     )
     calibrate.add_argument("--scenario", type=Path, help=f"default {historical}")
-    calibrate.add_argument("--seeds", type=_positive_int, default=2, metavar="K")
-    calibrate.add_argument("--migrants", type=_positive_int, default=20_000, metavar="N")
-    calibrate.add_argument("--max-evaluations", type=_positive_int, default=60, metavar="M")
+    calibrate.add_argument(
+        "--seeds",
+        type=_positive_int,
+        default=2,
+        metavar="K",
+        help="runs per evaluation (default 2)",
+    )
+    calibrate.add_argument(
+        "--migrants", type=_positive_int, default=20_000, metavar="N", help="default 20000"
+    )
+    calibrate.add_argument(
+        "--max-evaluations", type=_positive_int, default=60, metavar="M", help="default 60"
+    )
     calibrate.add_argument("--targets", type=Path, help="targets CSV (default: packaged)")
     calibrate.add_argument(
         "--out", type=Path, metavar="DIR", help="default results/calibration/<UTC timestamp>"
@@ -299,7 +335,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     outcomes = run_scenario(scenario, args.seed, progress=not args.quiet)
     wall = time.perf_counter() - started
-    summary = folders.write_run(out, scenario, args.seed, outcomes, wall, args.scenario)
+    summary = folders.write_run(
+        out, scenario, args.seed, outcomes, wall, args.scenario, lang=args.lang
+    )
 
     print(
         f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} migrants, "
@@ -336,9 +374,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update)
     wall = time.perf_counter() - started
     summary = folders.write_comparison(
-        out, comparison, scenarios, seeds, wall, args.scenarios, report=args.report
+        out, comparison, scenarios, seeds, wall, args.scenarios, report=args.report, lang=args.lang
     )
-    print(format_summary(comparison, summary))
+    print(format_summary(comparison, summary, lang=args.lang))
     if len(scenarios) > 1:
         import pandas as pd
 

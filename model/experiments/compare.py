@@ -164,8 +164,18 @@ def format_value(outcome: str, value: float) -> str:
     return f"{value / 1e6:,.2f}M"
 
 
-def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
-    """The summary as a plain-text table: each scenario, then each difference from the first."""
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def format_summary(comparison: Comparison, summary: pd.DataFrame, lang: str = "en") -> str:
+    """The summary as a plain-text table: each scenario, then each difference from the first;
+    outcomes and populations by their Chinese names with `lang="zh"`."""
+    from model.output.names import display_name
+
     reference = comparison.scenarios[0]
     others = comparison.scenarios[1:]
     header = [
@@ -179,7 +189,13 @@ def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
         if block[["mean", "difference"]].isna().all().all():
             continue  # e.g. fiscal outcomes, which are per city, for the poor
         block = block.set_index("scenario")
-        cells = [outcome, population]
+        if lang == "zh":
+            cells = [
+                display_name("outcome", outcome, "zh"),
+                display_name("population", population, "zh"),
+            ]
+        else:
+            cells = [outcome, population]
         for name in comparison.scenarios:
             if name not in block.index:
                 cells.append("")
@@ -199,10 +215,14 @@ def format_summary(comparison: Comparison, summary: pd.DataFrame) -> str:
                 f"{format_value(outcome, r['difference_ci_high'])}]"
             )
         lines.append(cells)
-    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    widths = [
+        max(display_width(str(row[i])) for row in [header, *lines]) for i in range(len(header))
+    ]
 
     def fmt(row):
-        return "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        return "  ".join(
+            str(c) + " " * (w - display_width(str(c))) for c, w in zip(row, widths, strict=True)
+        ).rstrip()
 
     title = (
         f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random "

@@ -22,6 +22,7 @@ import pandas as pd
 
 from model.outcomes import headline_values
 from model.output import plots, results
+from model.output.names import Language
 from model.scenario import Scenario
 
 
@@ -48,8 +49,10 @@ def write_run(
     outcomes: pd.DataFrame,
     wall_seconds: float,
     scenario_file: Path | None = None,
+    lang: Language = "en",
 ) -> dict:
-    """A single run's folder; returns its summary (headline outcomes of the last year)."""
+    """A single run's folder; returns its summary (headline outcomes of the last year).
+    `lang`: the language of its figure (en or zh)."""
     summary = {
         "scenario": scenario.name,
         "seed": seed,
@@ -59,7 +62,9 @@ def write_run(
     results.write_parquet(outcomes, out / "outcomes.parquet")
     results.write_json(summary, out / "summary.json")
     results.write_text(scenario.to_yaml(), out / "scenario.resolved.yaml")
-    plots.plot_trajectories(outcomes, out / "trajectories.png", f"{scenario.name}, seed {seed}")
+    plots.plot_trajectories(
+        outcomes, out / "trajectories.png", f"{scenario.name}, seed {seed}", lang=lang
+    )
     results.write_json(
         results.manifest(
             scenario=scenario.name,
@@ -83,6 +88,7 @@ def write_comparison(
     wall_seconds: float,
     scenario_files: Sequence[Path] | None = None,
     report: bool = False,
+    lang: Language = "en",
 ) -> pd.DataFrame:
     """A paired comparison's folder (`comparison` from `compare_scenarios`); returns the
     summary table."""
@@ -96,15 +102,15 @@ def write_comparison(
     trajectories = "Citizenization over time (bands: min-max over seeds) and by city class"
     figures = {
         trajectories: plots.plot_trajectories(
-            runs, out / "comparison.png", f"{title} (bands: min-max)"
+            runs, out / "comparison.png", f"{title} (bands: min-max)", lang=lang
         ),
         "The citizenization funnel, all migrants": plots.plot_funnel(
-            runs, out / "funnel.png", f"{title}: all migrants"
+            runs, out / "funnel.png", f"{title}: all migrants", lang=lang
         ),
         "The citizenization funnel, poor migrants": plots.plot_funnel(
-            runs, out / "funnel_poor.png", f"{title}: poor migrants", population="poor"
+            runs, out / "funnel_poor.png", f"{title}: poor migrants", population="poor", lang=lang
         ),
-        "Fiscal flows (prov. 15)": plots.plot_fiscal(runs, out / "fiscal.png", title),
+        "Fiscal flows (prov. 15)": plots.plot_fiscal(runs, out / "fiscal.png", title, lang=lang),
     }
     if len(scenarios) > 1:
         from model.experiments.cost import cost_effectiveness
@@ -112,7 +118,7 @@ def write_comparison(
         cost = cost_effectiveness(comparison)
         results.write_text(cost.to_csv(index=False), out / "cost_effectiveness.csv")
         figures["What the centre's money buys (prov. 15)"] = plots.plot_cost_effectiveness(
-            cost, out / "cost_effectiveness.png", f"{title}: cost-effectiveness"
+            cost, out / "cost_effectiveness.png", f"{title}: cost-effectiveness", lang=lang
         )
     if report:
         from model.output.report import write_report

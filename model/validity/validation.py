@@ -9,6 +9,7 @@ not represent it yet (the reason is given). `simulate_targets` turns runs into a
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model.experiments.compare import mean_ci
+from model.output.results import write_atomic
 from model.reference import DATA
 from model.runner import run_scenario
 from model.scenario import Scenario
@@ -276,6 +278,8 @@ def plot_against_targets(simulated: pd.DataFrame, targets: pd.DataFrame, path: P
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=100, format="png")
     plt.close(fig)
+    write_atomic(path, buffer.getvalue())  # never a truncated figure
     return path

@@ -1,0 +1,106 @@
+"""Bilingual display names (issue 16): every outcome, lever, city class, population, route and
+provision has an English and a Chinese name, and figures in Chinese show Chinese, never boxes,
+or fall back to English when no CJK font is there."""
+
+import os
+import warnings
+
+import pandas as pd
+import pytest
+
+from model.enums import SizeClass
+from model.outcomes import OUTCOMES
+from model.output import names, plots
+from model.processes.settlement import ROUTE_OF_KIND
+from model.scenario import Scenario
+from model.scenario.types import field_marks
+
+
+def test_every_name_the_tool_shows_has_both_languages():
+    levers = {
+        k
+        for k, v in field_marks(Scenario).items()
+        if v.get("kind") == "lever" and not k.startswith("before_start")
+    }
+    expected = {
+        "outcome": set(OUTCOMES),
+        "lever": levers,
+        "city_class": {"all", *(c.key for c in SizeClass)},
+        "population": {"all", "poor"},
+        "route": {*ROUTE_OF_KIND, "priority"},
+        "provision": {str(n) for n in range(1, 22)},
+    }
+    for kind, keys in expected.items():
+        missing = keys - names.known(kind)
+        assert not missing, (kind, sorted(missing))
+        for key in keys:
+            en, zh = names.display_name(kind, key, "en"), names.display_name(kind, key, "zh")
+            assert en and zh and en != key or kind in ("provision",), (kind, key)
+            assert any("\u4e00" <= c <= "\u9fff" for c in zh), (kind, key, zh)
+
+
+def _runs():
+    rows = []
+    for scenario, shift in (("基准", 0.0), ("政策", 0.1)):
+        for year in (2019, 2020):
+            for outcome in plots.FISCAL + tuple(o for o, _ in plots.PANELS):
+                for population in ("all", "poor"):
+                    rows.append((scenario, 0, year, outcome, population, "all", 1e6 * (1 + shift)))
+    return pd.DataFrame(
+        rows, columns=["scenario", "seed", "year", "outcome", "population", "city_class", "value"]
+    )
+
+
+def test_figures_in_chinese_have_every_glyph(tmp_path):
+    if names.cjk_font_path() is None:
+        message = "the CJK font is not installed (make installs it from the npm registry)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for plot in (plots.plot_trajectories, plots.plot_fiscal, plots.plot_funnel):
+            path = plot(
+                _runs(), tmp_path / f"{plot.__name__}.png", "户籍市民化：基准与政策", lang="zh"
+            )
+            assert path.stat().st_size > 10_000
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+    assert names.figure_language("zh") == "zh"
+
+
+def test_without_a_cjk_font_figures_fall_back_to_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITIZENIZATION_CJK_FONT", str(tmp_path / "no-such-font.ttf"))
+    names._register_cjk_font.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="English labels"):
+            assert names.figure_language("zh") == "en"
+        label, scale = plots.label("settlements_per_year", "en", "all")
+        assert label == "Settlements per year, All migrants (million people)" and scale == 1e-6
+    finally:
+        names._register_cjk_font.cache_clear()
+
+
+def test_chinese_amounts_are_in_wan_and_yi():
+    assert plots.label("migrants_in_cities", "zh") == ("进城农民工（万人）", 1e-4)
+    assert plots.label("public_spending_yuan", "zh") == ("公共财政支出（亿元）", 1e-8)
+    assert plots.label("hukou_citizenization_rate", "zh")[1] == 1.0
+
+
+def test_the_bilingual_policy_map_is_current_and_names_real_levers():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("policy_docs", ROOT / "tools/policy_docs.py")
+    policy_docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(policy_docs)
+    assert (ROOT / "docs/policy/mechanisms.md").read_text(encoding="utf-8") == (
+        policy_docs.render()
+    ), "stale: run python tools/policy_docs.py"
+    assert sorted(policy_docs.MECHANISMS) == list(range(1, 22))
+    from model.scenario.inputs import field_info
+
+    for levers in (levers for _, levers in policy_docs.MECHANISMS.values()):
+        for key in levers:
+            assert field_info(Scenario, tuple(key.split("."))) is not None, key
