@@ -80,5 +80,9 @@ def test_compare_report_is_one_self_contained_page(tmp_path, capsys):
     )
     page = (out / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 5  # figures embedded, no side files
-    assert "policy_2019 - baseline" in page and "hukou_citizenization_rate" in page
+    assert "policy_2019 − baseline" in page and "Hukou citizenization rate" in page
     assert "The pre-2019 policy" in page  # each scenario's description
+    # a real table (printable), not preformatted text; and what the variant changes, by name
+    assert "<table>" in page and "<pre>" not in page and "size: A4 portrait" in page
+    assert "Rural rights protected: no → yes" in page
+    assert "Type-II large cities: Settlement rule: conditions → open" in page

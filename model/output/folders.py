@@ -123,13 +123,7 @@ def write_comparison(
     if report:
         from model.output.report import write_report
 
-        write_report(
-            comparison,
-            summary,
-            figures,
-            out / "report.html",
-            {s.name: s.description for s in scenarios},
-        )
+        write_report(comparison, summary, figures, out / "report.html", scenarios, lang=lang)
     files = scenario_files or [None] * len(scenarios)
     results.write_json(
         results.manifest(
