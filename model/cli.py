@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -149,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write report.html: the table and figures on one page",
     )
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    compare.add_argument(
+        "--wide",
+        action="store_true",
+        help="one table with every confidence interval (default: a narrow table per population)",
+    )
     _add_lang_option(compare)
     _add_force_option(compare)
 
@@ -287,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         print(f"citizenization {args.command}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`| head`): results are written already
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no more output, and no error at exit
+        return 141
     except KeyboardInterrupt:
         print(
             f"citizenization {args.command}: interrupted; results already written are kept.",
@@ -340,13 +349,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
     print(
-        f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} migrants, "
-        f"{scenario.simulation.years} years in {wall:.1f} s"
+        f"{scenario.name}, seed {args.seed}, {scenario.simulation.migrants:,} agent rows, "
+        f"{scenario.simulation.years} year(s) in {wall:.1f} s; {summary['year']}:"
     )
-    for name, value in summary["outcomes"].items():
-        print(f"  {name:40s} {value:,.4g}")
-    print(f"results: {out}")
+    print(headline_block(summary["outcomes"], args.lang))
+    print(f"every outcome: {out / 'summary.json'} and outcomes.parquet; results: {out}")
     return 0
+
+
+def headline_block(values: dict[str, float], lang: str) -> str:
+    """The headline outcomes of a run's final year, all and poor side by side."""
+    from model.experiments.compare import format_value, text_table
+    from model.outcomes import HEADLINE
+    from model.output.names import display_name
+
+    rows = []
+    for outcome in HEADLINE:
+        cells = [display_name("outcome", outcome, lang)]
+        for population in ("all", "poor"):
+            value = values.get(f"{outcome}_{population}")
+            cells.append("" if value is None else format_value(outcome, value, lang))
+        if any(cells[1:]):
+            rows.append(cells)
+    header = [
+        "",
+        display_name("population", "all", lang),
+        display_name("population", "poor", lang),
+    ]
+    return "\n".join("  " + line for line in text_table(header, rows))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -376,7 +406,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     summary = folders.write_comparison(
         out, comparison, scenarios, seeds, wall, args.scenarios, report=args.report, lang=args.lang
     )
-    print(format_summary(comparison, summary, lang=args.lang))
+    print(format_summary(comparison, summary, lang=args.lang, wide=args.wide))
     if len(scenarios) > 1:
         import pandas as pd
 

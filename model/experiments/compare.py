@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.outcomes import HEADLINE
+from model.outcomes import HEADLINE, OUTCOMES
 from model.runner import run_scenario
 from model.scenario import Scenario
 
@@ -28,6 +28,19 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
         return mean, float("nan"), float("nan")
     half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
     return mean, mean - half, mean + half
+
+
+def share_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of shares and a t-interval computed on the logit scale and mapped back, so that it
+    stays within [0, 1] (widened, if need be, to hold the mean)."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean()) if values.size else float("nan")
+    if values.size < 2 or np.isnan(values).any():
+        return mean_ci(values, level)
+    p = np.clip(values, 1e-6, 1 - 1e-6)
+    _, low, high = mean_ci(np.log(p / (1 - p)), level)
+    low, high = 1 / (1 + np.exp(-low)), 1 / (1 + np.exp(-high))
+    return mean, float(min(low, mean)), float(max(high, mean))
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,13 @@ class Comparison:
                 if (outcome, population) not in wide.index.droplevel("seed"):
                     continue
                 block = wide.loc[(outcome, population)]
+                level_ci = (
+                    share_ci
+                    if OUTCOMES.get(outcome) and OUTCOMES[outcome].unit == "share"
+                    else mean_ci
+                )
                 for name in self.scenarios:
-                    mean, low, high = mean_ci(block[name].to_numpy())
+                    mean, low, high = level_ci(block[name].to_numpy())
                     diff = (
                         mean_ci((block[name] - block[reference]).to_numpy())
                         if name != reference
@@ -152,16 +170,13 @@ def compare_scenarios(
     return Comparison(pd.concat(frames, ignore_index=True), tuple(names))
 
 
-def format_value(outcome: str, value: float) -> str:
-    if np.isnan(value):
-        return "n/a"
-    if outcome.endswith(("_rate", "_share")):
-        return f"{value:.3f}"
-    if outcome.endswith("_yuan"):
-        return f"{value / 1e9:,.1f}bn" if abs(value) >= 1e8 else f"{value:,.0f}"
-    if outcome.endswith("_m2"):
-        return f"{value / 1e6:,.1f}M m2"
-    return f"{value / 1e6:,.2f}M"
+def format_value(
+    outcome: str, value: float, lang: str = "en", signed: bool = False, difference: bool = False
+) -> str:
+    """A value of `outcome` as people read it (`model/output/formatting.py`)."""
+    from model.output.formatting import format_number
+
+    return format_number(outcome, value, lang, signed, difference)
 
 
 def display_width(text: str) -> int:
@@ -171,62 +186,91 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def format_summary(comparison: Comparison, summary: pd.DataFrame, lang: str = "en") -> str:
-    """The summary as a plain-text table: each scenario, then each difference from the first;
-    outcomes and populations by their Chinese names with `lang="zh"`."""
-    from model.output.names import display_name
+def text_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Rows aligned in columns (by display width), with a rule under the header."""
+    widths = [max(display_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
-    reference = comparison.scenarios[0]
-    others = comparison.scenarios[1:]
-    header = [
-        "outcome",
-        "population",
-        *comparison.scenarios,
-        *(f"{name} - {reference}" for name in others),
-    ]
-    lines = []
-    for (outcome, population), block in summary.groupby(["outcome", "population"], sort=False):
-        if block[["mean", "difference"]].isna().all().all():
-            continue  # e.g. fiscal outcomes, which are per city, for the poor
-        block = block.set_index("scenario")
-        if lang == "zh":
-            cells = [
-                display_name("outcome", outcome, "zh"),
-                display_name("population", population, "zh"),
-            ]
-        else:
-            cells = [outcome, population]
-        for name in comparison.scenarios:
-            if name not in block.index:
-                cells.append("")
-                continue
-            r = block.loc[name]
-            cells.append(
-                f"{format_value(outcome, r['mean'])} "
-                f"[{format_value(outcome, r['ci_low'])}, "
-                f"{format_value(outcome, r['ci_high'])}]"
-            )
-        for name in others:
-            r = block.loc[name]
-            sign = "+" if r["difference"] >= 0 else ""
-            cells.append(
-                f"{sign}{format_value(outcome, r['difference'])} "
-                f"[{format_value(outcome, r['difference_ci_low'])}, "
-                f"{format_value(outcome, r['difference_ci_high'])}]"
-            )
-        lines.append(cells)
-    widths = [
-        max(display_width(str(row[i])) for row in [header, *lines]) for i in range(len(header))
-    ]
-
-    def fmt(row):
+    def line(row: list[str]) -> str:
         return "  ".join(
             str(c) + " " * (w - display_width(str(c))) for c, w in zip(row, widths, strict=True)
         ).rstrip()
 
+    return [line(header), line(["-" * w for w in widths]), *map(line, rows)]
+
+
+def format_summary(
+    comparison: Comparison, summary: pd.DataFrame, lang: str = "en", wide: bool = False
+) -> str:
+    """The summary as plain text: one narrow table per population (each scenario's mean, each
+    paired difference from the first with its 95 % CI), or with `wide` one table with every
+    CI; outcome names in Chinese with `lang="zh"`, amounts formatted by unit."""
+    from model.output.names import display_name
+
+    reference = comparison.scenarios[0]
+    others = comparison.scenarios[1:]
+
+    def name(outcome: str) -> str:
+        return display_name("outcome", outcome, "zh") if lang == "zh" else outcome
+
+    def cell(outcome: str, mean: float, low: float, high: float, signed: bool, ci: bool) -> str:
+        text = format_value(outcome, mean, lang, signed, difference=signed)
+        if ci and not np.isnan(mean):
+            low_text = format_value(outcome, low, lang, difference=signed)
+            text += f" [{low_text}, {format_value(outcome, high, lang, difference=signed)}]"
+        return text
+
+    def rows_of(population: str | None) -> list[list[str]]:
+        rows = []
+        groups = summary.groupby(["outcome", "population"], sort=False)
+        for (outcome, pop), block in groups:
+            if population is not None and pop != population:
+                continue
+            if block[["mean", "difference"]].isna().all().all():
+                continue  # e.g. fiscal outcomes, which are per city, for the poor
+            block = block.set_index("scenario")
+            cells = [name(outcome)]
+            if population is None:
+                cells.append(display_name("population", pop, lang) if lang == "zh" else pop)
+            for scenario in comparison.scenarios:
+                r = block.loc[scenario] if scenario in block.index else None
+                cells.append(
+                    ""
+                    if r is None
+                    else cell(outcome, r["mean"], r["ci_low"], r["ci_high"], False, wide)
+                )
+            for scenario in others:
+                r = block.loc[scenario]
+                cells.append(
+                    cell(
+                        outcome,
+                        r["difference"],
+                        r["difference_ci_low"],
+                        r["difference_ci_high"],
+                        True,
+                        True,
+                    )
+                )
+            rows.append(cells)
+        return rows
+
+    differences = [f"{scenario} - {reference}" for scenario in others]
+    units = "M = million people, bn = billion yuan" if lang != "zh" else "万 = 万人, 亿 = 亿元"
     title = (
-        f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random "
-        "numbers: mean [95% CI]; differences are paired by seed. M = million people, "
-        "bn = billion yuan."
+        f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random numbers;\n"
+        f"differences paired by seed, with 95% CIs; {units}."
     )
-    return "\n".join([title, fmt(header), fmt(["-" * w for w in widths]), *map(fmt, lines)])
+    if wide:
+        header = ["outcome", "population", *comparison.scenarios, *differences]
+        return "\n".join([title, *text_table(header, rows_of(None))])
+    lines = [title]
+    for population in dict.fromkeys(summary["population"]):
+        rows = rows_of(population)
+        if not rows:
+            continue
+        label = display_name("population", population, lang) if lang == "zh" else population
+        lines += [
+            "",
+            f"{label}:",
+            *text_table(["outcome", *comparison.scenarios, *differences], rows),
+        ]
+    return "\n".join(lines)

@@ -99,13 +99,16 @@ def policy_differences(reference: Scenario, variant: Scenario, lang: Language) -
     return lines
 
 
-def _cell(outcome: str, mean: float, low: float, high: float, signed: bool = False) -> str:
+def _cell(
+    outcome: str, mean: float, low: float, high: float, lang: Language, signed: bool = False
+) -> str:
     if np.isnan(mean):
         return "n/a"
-    sign = "+" if signed and mean >= 0 else ""
+    low_text = format_value(outcome, low, lang, difference=signed)
+    high_text = format_value(outcome, high, lang, difference=signed)
     return (
-        f"{sign}{format_value(outcome, mean)}<br><small>[{format_value(outcome, low)}, "
-        f"{format_value(outcome, high)}]</small>"
+        f"{format_value(outcome, mean, lang, signed, difference=signed)}<br><small>"
+        f"[{low_text}, {high_text}]</small>"
     )
 
 
@@ -126,7 +129,9 @@ def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: Language)
         ]
         for name in comparison.scenarios:
             r = block.loc[name] if name in block.index else None
-            cells.append("" if r is None else _cell(outcome, r["mean"], r["ci_low"], r["ci_high"]))
+            cells.append(
+                "" if r is None else _cell(outcome, r["mean"], r["ci_low"], r["ci_high"], lang)
+            )
         for name in others:
             r = block.loc[name]
             cells.append(
@@ -135,6 +140,7 @@ def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: Language)
                     r["difference"],
                     r["difference_ci_low"],
                     r["difference_ci_high"],
+                    lang,
                     signed=True,
                 )
             )
