@@ -444,3 +444,24 @@ def test_resume_refuses_a_folder_of_another_experiment(tmp_path, capsys):
     assert main(["sweep", str(other), "--resume", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "different experiment" in err and "Traceback" not in err
+
+
+def test_notebooks_reuse_a_sweep_only_from_the_same_experiment_and_code(tmp_path, monkeypatch):
+    import json as json_
+
+    from model.experiments import sweep as sweep_module
+    from model.output import results
+
+    monkeypatch.setattr(results, "git_commit", lambda: "abc123")
+    folder = tmp_path / "nb"
+    path, reused = sweep_module.sweep_once(QUICK, folder, workers=1, progress=False)
+    assert path == folder and not reused
+    assert sweep_module.sweep_once(QUICK, folder, workers=1, progress=False)[1]
+    # other code made it: run again
+    manifest = json_.loads((folder / "manifest.json").read_text())
+    manifest["code_version"] = "older"
+    (folder / "manifest.json").write_text(json_.dumps(manifest))
+    assert not sweep_module.sweep_once(QUICK, folder, workers=1, progress=False)[1]
+    # a modified working tree cannot vouch for its results
+    monkeypatch.setattr(results, "git_commit", lambda: "abc123+dirty")
+    assert not sweep_module.sweep_once(QUICK, folder, workers=1, progress=False)[1]

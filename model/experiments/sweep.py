@@ -115,3 +115,25 @@ def sweep(
     return SweepSummary(
         store.root, len(tasks), len(finished), done, failed, time.perf_counter() - started, runs
     )
+
+
+def sweep_once(experiment_file: str | Path, folder: Path, **options) -> tuple[Path, bool]:
+    """The finished sweep of `experiment_file` in `folder`, run there unless the folder already
+    holds one made by the same experiment (its hash: the experiment file and every scenario)
+    with the same code (the git commit, not a modified working tree); returns the folder and
+    whether it was reused. For notebooks, which would otherwise show stale results."""
+    import json
+    import shutil
+
+    experiment = load_experiment(experiment_file)
+    info, manifest = folder / "experiment.json", folder / "manifest.json"
+    if (folder / "runs.parquet").is_file() and info.is_file() and manifest.is_file():
+        made = json.loads(info.read_text()).get("experiment_hash")
+        code = json.loads(manifest.read_text()).get("code_version", "")
+        current = results.git_commit()
+        if made == experiment.hash() and code == current and not current.endswith("+dirty"):
+            return folder, True
+    if folder.exists():
+        shutil.rmtree(folder)  # a notebook's own results folder: made again from scratch
+    sweep(experiment_file, out=folder, **options)
+    return folder, False
