@@ -465,3 +465,32 @@ def test_notebooks_reuse_a_sweep_only_from_the_same_experiment_and_code(tmp_path
     # a modified working tree cannot vouch for its results
     monkeypatch.setattr(results, "git_commit", lambda: "abc123+dirty")
     assert not sweep_module.sweep_once(QUICK, folder, workers=1, progress=False)[1]
+
+
+def test_ema_workbench_takes_the_sweep_results(tmp_path):
+    """Interop with the installed EMA Workbench: save and load, PRIM and feature scoring, with
+    scalar outcomes and yearly time series."""
+    import numpy as np
+    from ema_workbench import load_results, save_results
+    from ema_workbench.analysis import feature_scoring, prim
+
+    out = tmp_path / "ema"
+    sweep(QUICK, out=out, workers=1, progress=False)
+    runs = pd.read_parquet(out / "runs.parquet")
+    for time_series in (False, True):
+        experiments, outcomes = analysis.to_ema(runs, time_series=time_series)
+        path = tmp_path / f"results_{time_series}.tar.gz"
+        save_results((experiments, outcomes), str(path))
+        loaded_experiments, loaded = load_results(str(path))
+        assert list(loaded_experiments.columns) == list(experiments.columns)
+        assert loaded.keys() == outcomes.keys()
+        assert all(np.allclose(loaded[k], outcomes[k]) for k in outcomes)
+    series = analysis.to_ema(runs, time_series=True)[1]["hukou_citizenization_rate_by_year"]
+    assert series.shape == (16, 2)  # runs x years
+    experiments, outcomes = analysis.to_ema(runs[runs["scenario"] == "policy_2019"])
+    rate = outcomes["hukou_citizenization_rate"]
+    box = prim.Prim(experiments, rate > np.median(rate), threshold=0.5).find_box()
+    # the box that finds high rates restricts willingness, the factor that moves them
+    assert any("behaviour.willingness.intercept" in step for step in box.qp)
+    scores = feature_scoring.get_feature_scores_all(experiments, outcomes)
+    assert scores.loc["behaviour.willingness.intercept"].max() > scores.loc["seed"].max()

@@ -190,25 +190,58 @@ def sensitivity(
     return table
 
 
+#: The suffix of time-series outcomes in `to_ema`.
+BY_YEAR = "_by_year"
+
+
 def to_ema(
     runs: pd.DataFrame,
     outcomes: list[str] | None = None,
     population: str = "all",
     city_class: str = "all",
     year: int | None = None,
+    time_series: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The EMA Workbench's result format: an experiments table (one row per run: factor
-    values, scenario as `policy`, replication, seed) and `{outcome: array}` in the same order."""
-    year = int(runs["year"].max()) if year is None else year
-    rows = runs[
-        (runs["population"] == population)
-        & (runs["city_class"] == city_class)
-        & (runs["year"] == year)
-    ]
-    wide = rows.pivot_table(index="run_id", columns="outcome", values="value")
-    first = rows.drop_duplicates("run_id").set_index("run_id").loc[wide.index]
+    values, scenario as the categorical `policy`, replication, seed) and `{outcome: array}` in
+    the same order: one value per run (the final year, or `year`), or with `time_series` one
+    row per run and a column per year (`ArrayOutcome`s named `<outcome>_by_year`, as EMA
+    Workbench keeps one kind per name; the sweep's resolution must be yearly). With EMA
+    Workbench installed, the outcomes are declared to it (`ScalarOutcome`, `ArrayOutcome`), so
+    that its `save_results`, `load_results`, PRIM and feature scoring take them as they take
+    its own."""
+    rows = runs[(runs["population"] == population) & (runs["city_class"] == city_class)]
+    if not time_series:
+        rows = rows[rows["year"] == (int(runs["year"].max()) if year is None else year)]
+    order = list(dict.fromkeys(rows["run_id"]))
+    first = rows.drop_duplicates("run_id").set_index("run_id").loc[order]
     experiments = first[factor_columns(runs) + ["replication", "seed"]].copy()
-    experiments["policy"] = first["scenario"]
+    experiments["policy"] = pd.Categorical(first["scenario"].astype(object))
     experiments = experiments.reset_index(drop=True)
-    names = outcomes or list(wide.columns)
-    return experiments, {name: wide[name].to_numpy() for name in names}
+    names = outcomes or list(dict.fromkeys(rows["outcome"]))
+    if time_series:
+        table = rows.pivot_table(index=["run_id", "year"], columns="outcome", values="value")
+        years = sorted(rows["year"].unique())
+        values = {
+            f"{name}{BY_YEAR}": table[name]
+            .unstack("year")
+            .reindex(index=order, columns=years)
+            .to_numpy()
+            for name in names
+        }
+    else:
+        wide = rows.pivot_table(index="run_id", columns="outcome", values="value").loc[order]
+        values = {name: wide[name].to_numpy() for name in names}
+    _declare_to_ema(values)
+    return experiments, values
+
+
+def _declare_to_ema(values: dict[str, np.ndarray]) -> None:
+    """Declare the outcomes to EMA Workbench when it is installed (its `save_results` looks
+    every outcome up by name)."""
+    try:
+        from ema_workbench import ArrayOutcome, ScalarOutcome
+    except ImportError:
+        return
+    for name, array in values.items():
+        (ArrayOutcome if array.ndim > 1 else ScalarOutcome)(name)
