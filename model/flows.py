@@ -28,6 +28,7 @@ class Flow(IntEnum):
     PAID_EXIT_YUAN = 12  # yuan paid for rural rights the year's settlers gave up (prov. 16)
     ONWARD_ARRIVALS = 13  # came to a city from another city (counted by the city come to)
     BECAME_POOR = 14  # fell into poverty while in a city (prov. 7)
+    SETTLED_LEAVING = 15  # settled workers who left their city (counted by the city left)
 
 
 #: Months in the city tracked for the time-to-settlement distribution (longer ones are capped).

@@ -135,3 +135,35 @@ def test_identification_and_public_rental_priority_reach_the_poor():
         totals[name] = (settled, flats)
     assert totals["unidentified"][0] < totals["policy"][0]
     assert totals["no priority"][1] < totals["policy"][1]
+
+
+def test_jobless_settlers_may_leave_and_keep_their_hukou(baseline, world):
+    """Settled households are not stuck: a settler without work leaves at the settlers' lower
+    hazard (one with work stays), keeps the hukou taken and does not migrate again."""
+    from model.enums import HukouStatus
+
+    scenario = baseline.override(
+        {
+            "behaviour.migration.settled_return_factor": 0.5,
+            "behaviour.migration.return_per_unemployed_month": 0.1,
+            "behaviour.migration.outmigration_monthly_probability": 1.0,
+            "behaviour.migration.onward_per_unemployed_month": 0.0,
+        }
+    )
+    city = city_of(world, SizeClass.SMALL_1)
+    n = 400
+    pop = migrants_in(
+        city, n, hukou=HukouStatus.SETTLED, employment=Employment.UNEMPLOYED, unemployed_months=6
+    )
+    pop.employment[n // 2 :] = Employment.FORMAL  # these have work
+    flows = Flows(world.size_class)
+    migration.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(4), flows))
+    left = pop.city < 0
+    assert not left[n // 2 :].any()
+    share = left[: n // 2].mean()
+    assert 0.2 < share < 0.4  # 0.5 x 0.1 x 6 = 0.3
+    assert (pop.hukou[left] == HukouStatus.SETTLED).all()
+    assert flows.people[Flow.SETTLED_LEAVING].sum() == pytest.approx(left.sum())
+    # at the origin, with every rural worker leaving this month, they stay
+    migration.step(month(pop, world, scenario, Clock(2019, 1), np.random.default_rng(5), flows))
+    assert (pop.city[left] < 0).all()

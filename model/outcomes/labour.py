@@ -40,6 +40,13 @@ def return_migration_rate(s: Snapshot) -> np.ndarray:
     return ratio(by_group(s.flows[Flow.RETURNS]), stays_in_cities(s))
 
 
+@outcome(unit="people", theme="labour")
+def settlers_leaving_per_year(s: Snapshot) -> np.ndarray:
+    """Settled workers without a job who left their city during the year (by the city left;
+    they keep the hukou they took)."""
+    return by_group(s.flows[Flow.SETTLED_LEAVING])
+
+
 @outcome(unit="share", theme="labour")
 def onward_migration_rate(s: Snapshot) -> np.ndarray:
     """Moves on from a city to another city during the year (by the city left) / migrants'

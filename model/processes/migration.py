@@ -9,6 +9,10 @@ state of movers (`permit`, `si_months`, `employment`, `wage`).
         + return_per_unemployed_month * min(unemployment spell, 12)
         + return_age_50_plus * [age >= 50] + return_left_behind_children * [children left behind]
 
+**Settlers leave too**, at their own lower hazard: a settled worker without a job leaves the
+city with probability settled_return_factor * return_per_unemployed_month * min(spell, 12)
+(keeping the hukou taken; never leaving again), so cities do not fill with jobless settlers.
+
 **Onward move.** An unsettled migrant who does not return moves on to another city this month
 with probability
     onward_per_unemployed_month * min(unemployment spell, 12)
@@ -41,7 +45,7 @@ through prices and jobs, not a cap.
 import numpy as np
 
 from model.clock import Clock
-from model.enums import IS_EMPLOYED, Employment, Housing
+from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus
 from model.flows import Flow
 from model.population import Population
 from model.processes.context import Month
@@ -179,6 +183,18 @@ def send_home(pop: Population, rows: np.ndarray) -> None:
     pop.subsidised[rows] = False
 
 
+def settlers_leaving(pop: Population, p: Migration, u_return: np.ndarray) -> np.ndarray:
+    """Settled workers without a job who leave their city this month (module docstring)."""
+    rows = np.flatnonzero(
+        (pop.city >= 0)
+        & (pop.hukou == HukouStatus.SETTLED)
+        & (pop.employment == Employment.UNEMPLOYED)
+    )
+    spell = np.minimum(pop.unemployed_months[rows], 12).astype(np.float32)
+    hazard = np.float32(p.settled_return_factor * p.return_per_unemployed_month) * spell
+    return rows[u_return[rows] < hazard]
+
+
 def onward_moves(
     pop: Population, world: World, p: Migration, staying: np.ndarray, u_onward: np.ndarray
 ) -> np.ndarray:
@@ -223,12 +239,14 @@ def step(month: Month) -> None:
     reduction = scenario.services.other_insurance.subsidy_return_reduction
     returns = migrant & (u_return < return_probability(pop, age, p, reduction))
     returning = np.flatnonzero(returns)
+    settled_leaving = settlers_leaving(pop, p, u_return)
     leave_probability = np.where(
         age >= 50,
         np.float32(p.outmigration_monthly_probability * p.outmigration_age_50_plus_factor),
         np.float32(p.outmigration_monthly_probability),
     )
-    leaving = np.flatnonzero((pop.city < 0) & working_age & (u_leave < leave_probability))
+    rural = pop.hukou == HukouStatus.RURAL  # a settler who went home does not migrate again
+    leaving = np.flatnonzero((pop.city < 0) & rural & working_age & (u_leave < leave_probability))
 
     # the choice sees the cities as they were at the start of the month
     probabilities = choice_probabilities(destination_utility(pop, world, scenario, clock))
@@ -240,6 +258,8 @@ def step(month: Month) -> None:
 
     flows.add(Flow.RETURNS, pop, returning)
     send_home(pop, returning)
+    flows.add(Flow.SETTLED_LEAVING, pop, settled_leaving)
+    send_home(pop, settled_leaving)
     flows.add(Flow.ONWARD, pop, onward)  # counted by the city left
     with_family = pop.family_with[onward]
     send_home(pop, onward)  # what was tied to the city left goes

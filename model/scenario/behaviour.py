@@ -63,6 +63,10 @@ class Migration(StrictModel):
     return_left_behind_children: Probability = uncertainty(
         "added monthly return probability for migrants whose children are left behind"
     )
+    settled_return_factor: Probability = uncertainty(
+        "a settled household's hazard of leaving its city, as a share of the unemployment term "
+        "of an unsettled migrant's return hazard (settlers with work stay)"
+    )
     onward_per_unemployed_month: Probability = uncertainty(
         "monthly probability that an unsettled migrant moves on to another city, per month of "
         "the current unemployment spell (to 12)"
