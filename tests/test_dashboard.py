@@ -58,14 +58,23 @@ def test_levers_default_to_the_scenario_and_override_what_they_name():
     assert params["scenario_file"]["values"] == sorted(p.name for p in SCENARIOS.glob("*.yaml"))
 
 
-def test_dashboard_model_collects_monthly_measures():
-    model = DashboardModel(migrants=5000, rural_rights="off")
+def test_dashboard_model_collects_monthly_measures_beside_the_scenario_as_written():
+    model = DashboardModel(migrants=5000, rural_rights="off", language="中文")
     for _ in range(3):
         model.step()
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == 4  # the start and three months
     assert frame["citizenization rate, all"].iloc[-1] > 0
     assert not model.spec.settlement.rural_rights.protected
+    # a lever changed: the scenario as written runs beside it on the same seed and history
+    assert model.reference is not model and model.reference.spec.settlement.rural_rights.protected
+    assert frame["reference rate, all"].iloc[0] == frame["citizenization rate, all"].iloc[0]
+    assert model.reference.steps == model.steps == 3
+    assert frame["year"].tolist() == pytest.approx([2019.0, 2019 + 1 / 12, 2019 + 2 / 12, 2019.25])
+    assert model.lang == "zh"
+    # no lever changed: nothing to compare with, nothing run twice
+    plain = DashboardModel(migrants=5000)
+    assert plain.reference is plain
 
 
 def _free_port() -> int:
@@ -144,6 +153,18 @@ def test_dashboard_in_a_real_browser(tmp_path):
             assert float(page.inner_text(".citizenization-rate")) == start
             lost = rate_after(12)
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+            # the scenario as written ran beside the variant on the same seed: its rate is the
+            # one the first run reached, and the money panel shows both
+            assert float(page.inner_text(".reference-rate")) == pytest.approx(protected)
+            assert page.locator(".money-panel").count() == 1
+            # in Chinese
+            page.locator(".v-select", has_text="language").click()
+            page.locator(".v-menu__content:visible .v-list-item", has_text="中文").click()
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_function(
+                "document.body.innerText.includes('户籍市民化率')", timeout=60_000
+            )
+            page.screenshot(path=str(tmp_path / "dashboard_zh.png"), full_page=True)
             browser.close()
         assert protected > 0
         assert lost < protected  # rural rights lost on settling: fewer want to settle

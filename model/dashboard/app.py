@@ -2,7 +2,11 @@
 
 Choose a scenario file and a few levers, press Reset to build the model, then Step or Play to
 watch the citizenization rates and the funnel evolve month by month. Every default is the
-chosen scenario's own value ("as in scenario"): the scenario files are the one source.
+chosen scenario's own value ("as in scenario"): the scenario files are the one source. When a
+lever differs from the scenario, the scenario as written runs beside the variant on the same
+seed (common random numbers, the same history), and the dashboard shows both and their
+difference, in the citizenization rates over the years and in the money (prov. 15). English or
+Chinese (中文).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from mesa.visualization.utils import update_counter
 from model.model import CitizenizationModel
 from model.outcomes import FUNNEL, OUTCOMES
 from model.output import plots
+from model.output.formatting import format_number
+from model.output.names import display_name, figure_language
 from model.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -42,6 +48,9 @@ RULE_CHOICES = {
 LARGE = ("large_1", "large_2")
 MEDIUM_AND_SMALL = ("medium", "small_1", "small_2")
 SWITCH = {AS_IN_SCENARIO: None, "on": True, "off": False}
+LANGUAGES = {"English": "en", "中文": "zh"}
+#: The money panel: this year's flows so far (the centre's rewards are paid each December).
+MONEY = ("public_spending_yuan", "city_net_fiscal_cost_yuan", "central_reward_spend_yuan")
 
 
 @functools.cache
@@ -128,9 +137,26 @@ def service_citizenization_rate(model: CitizenizationModel) -> float:
     return float(OUTCOMES["service_citizenization_rate"](model.snapshot())[0, 0])
 
 
+def reference_rate_all(model) -> float:
+    return citizenization_rate_all(model.reference)
+
+
+def reference_rate_poor(model) -> float:
+    return citizenization_rate_poor(model.reference)
+
+
+def month_as_year(model) -> float:
+    """The month shown on the x-axes: a year and its fraction (2019.0 is January 2019)."""
+    clock = model.clock  # the month last simulated: the end of month m is year + m / 12
+    return clock.year + clock.month / 12
+
+
 MEASURES = {
+    "year": month_as_year,
     "citizenization rate, all": citizenization_rate_all,
     "citizenization rate, poor": citizenization_rate_poor,
+    "reference rate, all": reference_rate_all,
+    "reference rate, poor": reference_rate_poor,
     "service citizenization rate": service_citizenization_rate,
     "residence permit share": residence_permit_share,
     "willing to settle": settlement_willing_share,
@@ -153,49 +179,133 @@ class DashboardModel(CitizenizationModel):
         rural_rights: str = AS_IN_SCENARIO,
         school_places_multiplier: float = 1.0,
         public_rental_poor_priority: str = AS_IN_SCENARIO,
+        language: str = "English",
     ):
         base = load_scenario(SCENARIOS / scenario_file)
-        scenario = base.override(
-            {
-                "simulation.migrants": int(migrants),
-                **lever_overrides(
-                    base,
-                    large_rule,
-                    medium_small_rule,
-                    reward_multiplier,
-                    priority_groups,
-                    rural_rights,
-                    school_places_multiplier,
-                    public_rental_poor_priority,
-                ),
-            }
+        size = {"simulation.migrants": int(migrants)}
+        overrides = lever_overrides(
+            base,
+            large_rule,
+            medium_small_rule,
+            reward_multiplier,
+            priority_groups,
+            rural_rights,
+            school_places_multiplier,
+            public_rental_poor_priority,
         )
-        super().__init__(scenario, seed=int(seed))
+        super().__init__(base.override({**size, **overrides}), seed=int(seed))
+        self.lang = LANGUAGES.get(language, "en")
+        #: the scenario as written, on the same seed: what the levers are compared with
+        self.reference = (
+            CitizenizationModel(base.override(size), seed=int(seed)) if overrides else self
+        )
         self.datacollector = mesa.DataCollector(model_reporters=MEASURES)
         self.datacollector.collect(self)
 
     def step(self) -> None:
         super().step()
+        if self.reference is not self:
+            self.reference.step()
         self.datacollector.collect(self)
         self.running = self.steps < self.months
 
 
 @solara.component
 def Headline(model: DashboardModel):
-    """The current month's rates as text (also what the browser test reads)."""
+    """The current month's rates, the reference's and the difference, as text (also what the
+    browser test reads)."""
     update_counter.get()
     clock = model.clock
     rate = citizenization_rate_all(model)
     poor = citizenization_rate_poor(model)
+    name = display_name("outcome", "hukou_citizenization_rate", model.lang)
+    comparison = ""
+    if model.reference is not model:
+        reference = citizenization_rate_all(model.reference)
+        label = "scenario as written" if model.lang == "en" else "原方案"
+        difference = format_number(
+            "hukou_citizenization_rate", rate - reference, model.lang, True, True
+        )
+        comparison = (
+            f"; {label} <span class='reference-rate'>{reference:.4f}</span>, difference "
+            f"<span class='rate-difference'>{difference}</span>"
+        )
     # plain HTML: solara's Markdown would load a diagram library from a CDN
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
             f"<b>{model.spec.name}</b>, month {model.steps} ({clock.year}-{clock.month:02d}): "
-            f"citizenization rate <span class='citizenization-rate'>{rate:.4f}</span> "
-            f"(poor {poor:.4f})"
+            f"{name} <span class='citizenization-rate'>{rate:.4f}</span> "
+            f"(poor {poor:.4f}){comparison}"
         ),
     )
+
+
+@solara.component
+def Money(model: DashboardModel):
+    """The money (prov. 15) this year so far, variant and scenario as written: public spending,
+    the cities' net cost, and the centre's rewards (paid each December for the year)."""
+    update_counter.get()
+    lang = model.lang
+    rows = []
+    for outcome in MONEY:
+        values = [
+            float(OUTCOMES[outcome](m.snapshot())[0, 0])
+            for m in ((model, model.reference) if model.reference is not model else (model,))
+        ]
+        cells = [format_number(outcome, v, lang) for v in values]
+        if len(values) == 2:
+            cells.append(format_number(outcome, values[0] - values[1], lang, signed=True))
+        rows.append(
+            f"<tr><td>{display_name('outcome', outcome, lang)}</td>"
+            + "".join(f"<td class='money'>{c}</td>" for c in cells)
+            + "</tr>"
+        )
+    if model.reference is not model:
+        head = ["", "variant", "as written", "difference"]
+        if lang == "zh":
+            head = ["", "调整方案", "原方案", "差值"]
+    else:
+        head = ["", "this year" if lang == "en" else "本年"]
+    title = "The money this year (prov. 15)" if lang == "en" else "本年财政（第15条）"
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f"<b class='money-panel'>{title}</b><table><tr>"
+            + "".join(f"<th>{h}</th>" for h in head)
+            + "</tr>"
+            + "".join(rows)
+            + "</table>"
+        ),
+    )
+
+
+@solara.component
+def Rates(model: DashboardModel):
+    """Citizenization rates over the years, all and poor, variant and scenario as written."""
+    update_counter.get()
+    lang = figure_language(model.lang)
+    frame = model.datacollector.get_model_vars_dataframe()
+    fig = Figure(figsize=(7, 3.2))
+    ax = fig.subplots()
+    series = [("citizenization rate, all", "all", "-"), ("citizenization rate, poor", "poor", "-")]
+    if model.reference is not model:
+        series += [("reference rate, all", "all", "--"), ("reference rate, poor", "poor", "--")]
+    for column, population, style in series:
+        written = "as written" if lang == "en" else "原方案"
+        label = display_name("population", population, lang) + (
+            f" ({written})" if column.startswith("reference") else ""
+        )
+        colour = "tab:blue" if population == "all" else "tab:orange"
+        ax.plot(frame["year"], frame[column], style, color=colour, label=label)
+    ax.set_xlabel(plots.word("year", lang), fontsize=8)
+    ax.set_ylabel(display_name("outcome", "hukou_citizenization_rate", lang), fontsize=8)
+    ax.xaxis.set_major_locator(plots.MaxNLocator(integer=True))
+    ax.ticklabel_format(axis="x", useOffset=False, style="plain")  # 2019, not +2.02e3
+    ax.grid(alpha=0.3)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7)
+    solara.FigureMatplotlib(fig)
 
 
 @solara.component
@@ -205,7 +315,7 @@ def Funnel(model: DashboardModel):
     snapshot = model.snapshot()
     values = [float(OUTCOMES[name](snapshot)[0, 0]) for name in FUNNEL]
     fig = Figure(figsize=(7, 3.2))
-    plots.draw_funnel(fig.subplots(), values)
+    plots.draw_funnel(fig.subplots(), values, figure_language(model.lang))
     solara.FigureMatplotlib(fig)
 
 
@@ -274,6 +384,12 @@ def model_params() -> dict:
             "values": list(SWITCH),
             "label": "public rental priority for the poor (prov. 12)",
         },
+        "language": {
+            "type": "Select",
+            "value": "English",
+            "values": list(LANGUAGES),
+            "label": "language / 语言",
+        },
     }
 
 
@@ -283,14 +399,9 @@ def make_page():
         DashboardModel(),
         components=[
             Headline,
+            Rates,
+            Money,
             Funnel,
-            make_plot_component(
-                {
-                    "citizenization rate, all": "tab:blue",
-                    "citizenization rate, poor": "tab:orange",
-                    "service citizenization rate": "tab:purple",
-                }
-            ),
             make_plot_component(
                 {"residence permit share": "tab:green", "willing to settle": "tab:red"}
             ),
