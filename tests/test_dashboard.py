@@ -157,6 +157,10 @@ def test_dashboard_in_a_real_browser(tmp_path):
             # one the first run reached, and the money panel shows both
             assert float(page.inner_text(".reference-rate")) == pytest.approx(protected)
             assert page.locator(".money-panel").count() == 1
+            # a year run: the comparison can be downloaded as compare would write it
+            with page.expect_download(timeout=60_000) as download:
+                page.get_by_text("Download this comparison").click()
+            assert download.value.suggested_filename.endswith("-comparison.zip")
             # in Chinese
             page.locator(".v-select", has_text="language").click()
             page.locator(".v-menu__content:visible .v-list-item", has_text="中文").click()
@@ -227,3 +231,27 @@ def test_the_dashboard_server_stops_when_its_command_is_killed():
             return False
 
     assert not any(running(p) for p in children)
+
+
+def test_the_dashboard_downloads_the_comparison_compare_would_write():
+    import io
+    import zipfile
+
+    from model.dashboard.app import comparison_zip
+
+    model = DashboardModel(migrants=3000, rural_rights="off")
+    for _ in range(12):  # to December: a year of outcomes
+        model.step()
+    archive = zipfile.ZipFile(io.BytesIO(comparison_zip(model)))
+    names = set(archive.namelist())
+    assert {
+        "comparison.parquet",
+        "summary.parquet",
+        "cost_effectiveness.csv",
+        "comparison.png",
+        "fiscal.png",
+        "report.html",
+        "manifest.json",
+    } <= names
+    report = archive.read("report.html").decode()
+    assert "policy_2019-variant" in report and "Rural rights protected: yes → no" in report

@@ -319,6 +319,65 @@ def Funnel(model: DashboardModel):
     solara.FigureMatplotlib(fig)
 
 
+def comparison_zip(model: DashboardModel) -> bytes:
+    """The files `compare` writes (tables, cost-effectiveness, figures, report, manifest) for
+    the scenario as written against the variant, over the years simulated so far, as a zip."""
+    import io
+    import tempfile
+    import zipfile
+
+    import pandas as pd
+
+    from model.experiments.compare import Comparison
+    from model.output.folders import write_comparison
+
+    if model.reference is model:
+        reference, variant = model.spec, model.spec.model_copy(update={"name": "variant"})
+    else:
+        reference = model.reference.spec
+        variant = model.spec.model_copy(update={"name": f"{model.spec.name}-variant"})
+    frames = []
+    for spec, source in ((reference, model.reference), (variant, model)):
+        rows = source.outcomes.copy()
+        rows.insert(0, "scenario", spec.name)
+        rows.insert(1, "seed", model.seed)
+        frames.append(rows)
+    runs = pd.concat(frames, ignore_index=True)
+    if runs.empty:
+        return b""
+    comparison = Comparison(runs, (reference.name, variant.name))
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        write_comparison(
+            out, comparison, [reference, variant], [model.seed], 0.0, report=True, lang=model.lang
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(out.iterdir()):
+                archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+@solara.component
+def Download(model: DashboardModel):
+    """A button that writes this comparison as `compare` would (once a year has been run)."""
+    update_counter.get()
+    if model.outcomes.empty:
+        note = (
+            "Run to December for a comparison to download."
+            if model.lang == "en"
+            else ("运行至12月后可下载比较结果。")
+        )
+        solara.Text(note)
+        return
+    label = "Download this comparison" if model.lang == "en" else "下载本次比较"
+    solara.FileDownload(
+        lambda: comparison_zip(model),
+        filename=f"{model.spec.name}-comparison.zip",
+        label=label,
+    )
+
+
 def model_params() -> dict:
     """SolaraViz inputs; defaults are 'as in scenario' (the scenario files hold the values)."""
     files = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
@@ -399,6 +458,7 @@ def make_page():
         DashboardModel(),
         components=[
             Headline,
+            Download,
             Rates,
             Money,
             Funnel,
