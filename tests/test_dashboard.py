@@ -255,3 +255,22 @@ def test_the_dashboard_downloads_the_comparison_compare_would_write():
     } <= names
     report = archive.read("report.html").decode()
     assert "policy_2019-variant" in report and "Rural rights protected: yes → no" in report
+
+
+def test_levers_show_their_values_as_words_that_set_them():
+    from model.dashboard.app import MULTIPLES, ROWS
+
+    params = model_params()
+    assert params["reward_multiplier"]["values"] == list(MULTIPLES)
+    assert params["migrants"]["values"] == list(ROWS)
+    model = DashboardModel(
+        migrants="5,000 agent rows",
+        reward_multiplier="double (x 2)",
+        school_places_multiplier="none (x 0)",
+    )
+    policy = load_scenario(SCENARIOS / "policy_2019.yaml")
+    assert model.spec.simulation.migrants == 5000
+    assert model.spec.fiscal.reward.yuan_per_cross_province_settler == (
+        2 * policy.fiscal.reward.yuan_per_cross_province_settler
+    )
+    assert model.spec.services.schooling.places_per_1000_capacity == 0

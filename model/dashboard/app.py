@@ -49,6 +49,23 @@ LARGE = ("large_1", "large_2")
 MEDIUM_AND_SMALL = ("medium", "small_1", "small_2")
 SWITCH = {AS_IN_SCENARIO: None, "on": True, "off": False}
 LANGUAGES = {"English": "en", "中文": "zh"}
+#: Lever choices shown as text, so that a planner sees each value: label -> number.
+ROWS = {f"{n:,} agent rows": n for n in (5_000, 10_000, 20_000, 50_000, 100_000, 200_000)}
+MULTIPLES = {
+    AS_IN_SCENARIO: 1.0,
+    "none (x 0)": 0.0,
+    "half (x 0.5)": 0.5,
+    "one and a half (x 1.5)": 1.5,
+    "double (x 2)": 2.0,
+    "triple (x 3)": 3.0,
+}
+
+
+def _number(choice, table: dict) -> float:
+    """A lever's number from its label (or the number itself, from Python)."""
+    return float(table[choice]) if isinstance(choice, str) else float(choice)
+
+
 #: The money panel: this year's flows so far (the centre's rewards are paid each December).
 MONEY = ("public_spending_yuan", "city_net_fiscal_cost_yuan", "central_reward_spend_yuan")
 
@@ -170,27 +187,27 @@ class DashboardModel(CitizenizationModel):
     def __init__(
         self,
         scenario_file: str = DEFAULT_SCENARIO,
-        migrants: int = 20_000,
+        migrants: int | str = 20_000,
         seed: int = 1,
         large_rule: str = AS_IN_SCENARIO,
         medium_small_rule: str = AS_IN_SCENARIO,
-        reward_multiplier: float = 1.0,
+        reward_multiplier: float | str = 1.0,
         priority_groups: str = AS_IN_SCENARIO,
         rural_rights: str = AS_IN_SCENARIO,
-        school_places_multiplier: float = 1.0,
+        school_places_multiplier: float | str = 1.0,
         public_rental_poor_priority: str = AS_IN_SCENARIO,
         language: str = "English",
     ):
         base = load_scenario(SCENARIOS / scenario_file)
-        size = {"simulation.migrants": int(migrants)}
+        size = {"simulation.migrants": int(_number(migrants, ROWS))}
         overrides = lever_overrides(
             base,
             large_rule,
             medium_small_rule,
-            reward_multiplier,
+            _number(reward_multiplier, MULTIPLES),
             priority_groups,
             rural_rights,
-            school_places_multiplier,
+            _number(school_places_multiplier, MULTIPLES),
             public_rental_poor_priority,
         )
         super().__init__(base.override({**size, **overrides}), seed=int(seed))
@@ -389,14 +406,17 @@ def model_params() -> dict:
             "label": "scenario",
         },
         "migrants": {
-            "type": "SliderInt",
-            "value": 20_000,
-            "min": 5_000,
-            "max": 200_000,
-            "step": 5_000,
-            "label": "agent rows",
+            "type": "Select",
+            "value": "20,000 agent rows",
+            "values": list(ROWS),
+            "label": "precision (agent rows; more is slower)",
         },
-        "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 20, "step": 1, "label": "seed"},
+        "seed": {
+            "type": "Select",
+            "value": 1,
+            "values": list(range(0, 21)),
+            "label": "seed (the same seed: the same history)",
+        },
         "large_rule": {
             "type": "Select",
             "value": AS_IN_SCENARIO,
@@ -410,12 +430,10 @@ def model_params() -> dict:
             "label": "settlement rule, medium and small cities",
         },
         "reward_multiplier": {
-            "type": "SliderFloat",
-            "value": 1.0,
-            "min": 0.0,
-            "max": 3.0,
-            "step": 0.25,
-            "label": "reward per settler (x scenario)",
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": list(MULTIPLES),
+            "label": "central reward per settler and its fund (prov. 15)",
         },
         "priority_groups": {
             "type": "Select",
@@ -430,12 +448,10 @@ def model_params() -> dict:
             "label": "rural rights protected (prov. 16)",
         },
         "school_places_multiplier": {
-            "type": "SliderFloat",
-            "value": 1.0,
-            "min": 0.0,
-            "max": 3.0,
-            "step": 0.25,
-            "label": "school places (x scenario)",
+            "type": "Select",
+            "value": AS_IN_SCENARIO,
+            "values": list(MULTIPLES),
+            "label": "school places for migrants' children (prov. 5)",
         },
         "public_rental_poor_priority": {
             "type": "Select",
