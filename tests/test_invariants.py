@@ -25,17 +25,22 @@ def test_run_conserves_people_and_keeps_states_consistent(which, seed, request):
     settled_before = pop.hukou == HukouStatus.SETTLED
     settled_city[settled_before] = pop.city[settled_before]
     settled_before_start = pop.weight[settled_before].astype(float).sum()
+    in_city_at_start = pop.weight[settled_before & (pop.city >= 0)].astype(float).sum()
     assert settled_before_start > 0, "the spin-up leaves a settled stock"
+    left = settled_before & (pop.city < 0)  # settlers who left their city, for good
     for _ in range(model.months):
         model.step()
         assert len(pop) == scenario.simulation.migrants  # nobody lost or duplicated
         assert np.isclose(pop.weight.astype(np.float64).sum(), total_weight)
         settled = pop.hukou == HukouStatus.SETTLED
-        # a settler lives in a city, and always the city they settled in
-        assert np.all(pop.city[settled] >= 0)
-        newly = settled & (settled_city < 0)
+        # a settler lives in the city they settled in, or has left it for good (keeping the
+        # hukou taken): never in another city, never back
+        assert not (pop.city[left] >= 0).any()
+        newly = settled & (settled_city < 0) & ~left
         settled_city[newly] = pop.city[newly]
-        assert np.array_equal(pop.city[settled], settled_city[settled])
+        left |= settled & (pop.city < 0)
+        staying = settled & ~left
+        assert np.array_equal(pop.city[staying], settled_city[staying])
         # people at the origin hold no city state
         home = pop.city < 0
         assert not pop.permit[home].any() and not pop.si_months[home].any()
@@ -63,9 +68,16 @@ def test_run_conserves_people_and_keeps_states_consistent(which, seed, request):
         & (rates.population == "all")
         & (rates.city_class == "all")
     ]["value"].sum()
-    settled_weight = pop.weight[(pop.hukou == HukouStatus.SETTLED)].astype(float).sum()
-    assert np.isclose(settled_people, settled_weight, rtol=1e-5)
-    assert np.isclose(settled_before_start + flows, settled_people, rtol=1e-5)
+    gone = rates[
+        (rates.outcome == "settlers_leaving_per_year")
+        & (rates.population == "all")
+        & (rates.city_class == "all")
+    ]["value"].sum()
+    settled_all = pop.weight[(pop.hukou == HukouStatus.SETTLED)].astype(float).sum()
+    in_cities = pop.weight[(pop.hukou == HukouStatus.SETTLED) & (pop.city >= 0)].astype(float)
+    assert np.isclose(settled_people, in_cities.sum(), rtol=1e-5)
+    assert np.isclose(settled_before_start + flows, settled_all, rtol=1e-5)
+    assert np.isclose(in_city_at_start + flows - gone, settled_people, rtol=1e-5)
 
 
 def test_outcomes_are_in_people_not_rows(baseline):

@@ -1,6 +1,7 @@
 """Demography (phase 1, each January): retirement and new rural cohorts.
 
-Settled people who reach retirement age stay in their city, out of the labour force. Unsettled
+Settled people who reach retirement age stay in their city, out of the labour force (a settler
+who left the city is out of the model's scope and keeps no city state). Unsettled
 people who reach it leave the urban labour market for good; their rows are recycled as new
 16-year-old rural workers from the same origin province, so the number of rows and the people
 they represent stay constant (the rural cohort entering work replaces the one leaving it).
@@ -29,7 +30,7 @@ def step(month: Month) -> None:
     retiring = pop.age(clock.year) >= scenario.population.retirement_age
     settled = pop.hukou == HukouStatus.SETTLED
 
-    retired_settlers = np.flatnonzero(retiring & settled)
+    retired_settlers = np.flatnonzero(retiring & settled & (pop.city >= 0))  # those who stayed
     pop.employment[retired_settlers] = Employment.RETIRED
     pop.wage[retired_settlers] = 0.0
 
