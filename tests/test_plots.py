@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 from model.cli import main
 from model.experiments.compare import compare_scenarios
 from model.output import plots
@@ -84,5 +84,10 @@ def test_compare_report_is_one_self_contained_page(tmp_path, capsys):
     assert "The pre-2019 policy" in page  # each scenario's description
     # a real table (printable), not preformatted text; and what the variant changes, by name
     assert "<table>" in page and "<pre>" not in page and "size: A4 portrait" in page
+    # the README lists every file compare writes
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in out.iterdir():
+        listed = path.name if not path.name.endswith(".resolved.yaml") else "resolved YAML"
+        assert listed in readme, path.name
     assert "Rural rights protected: no → yes" in page
     assert "Type-II large cities: Settlement rule: conditions → open" in page
