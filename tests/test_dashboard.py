@@ -141,6 +141,10 @@ def test_dashboard_in_a_real_browser(tmp_path):
                 )
                 return float(page.inner_text(".citizenization-rate"))
 
+            # Mesa's own controls are hidden; Reset and Step are there
+            assert not page.get_by_text("Render Interval").is_visible()
+            assert not page.get_by_text("Use Threads").is_visible()
+            assert page.get_by_role("button", name="Reset").is_visible()
             # the rate starts at the level the history before the start left
             start = float(page.inner_text(".citizenization-rate"))
             assert 0.05 < start < 0.6

@@ -247,6 +247,7 @@ def Headline(model: DashboardModel):
             f"; {label} <span class='reference-rate'>{reference:.4f}</span>, difference "
             f"<span class='rate-difference'>{difference}</span>"
         )
+    solara.Style(HIDE_MESA_INTERNALS)
     # plain HTML: solara's Markdown would load a diagram library from a CDN
     solara.HTML(
         tag="div",
@@ -256,6 +257,15 @@ def Headline(model: DashboardModel):
             f"(poor {poor:.4f}){comparison}"
         ),
     )
+
+
+#: Mesa's own controls a planner does not need (play and render intervals, threads) and the
+#: single page tab: hidden; Reset, Step and Play stay.
+HIDE_MESA_INTERNALS = """
+.v-navigation-drawer .v-card:first-of-type .v-input { display: none !important; }
+.v-navigation-drawer .v-card:first-of-type .v-card__text > div > .v-alert { display: none; }
+.v-tabs { display: none !important; }
+"""
 
 
 @solara.component
