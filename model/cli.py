@@ -413,7 +413,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from model.experiments.cost import format_cost_effectiveness
 
         cost = pd.read_csv(out / "cost_effectiveness.csv")
-        print("\n" + format_cost_effectiveness(cost))
+        print("\n" + format_cost_effectiveness(cost, args.lang))
     print(
         f"\n{len(scenarios) * len(seeds)} runs in {wall:.1f} s; results: {out}"
         + (f" (report: {out / 'report.html'})" if args.report else "")

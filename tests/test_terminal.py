@@ -51,3 +51,30 @@ def test_run_prints_a_short_block_and_compare_a_narrow_table(tmp_path, capsys):
     table = capsys.readouterr().out.split("Cost-effectiveness")[0].splitlines()
     assert max(len(line) for line in table) <= 100
     assert any(line.startswith("poor:") for line in table)
+
+
+def test_chinese_lines_and_values():
+    import pandas as pd
+
+    from model.experiments.cost import format_cost_effectiveness
+    from model.output.report import policy_value
+
+    table = pd.DataFrame(
+        [
+            {
+                "scenario": "b",
+                "city_class": "all",
+                "measure": "additional poor settlers per billion yuan",
+                "payer": "centre",
+                "value": 100.0,
+                "ci_low": 50.0,
+                "ci_high": 150.0,
+                "denominator_ci_includes_zero": False,
+            }
+        ]
+    )
+    text = format_cost_effectiveness(table, "zh")
+    assert "每亿元中央资金新增贫困落户人数" in text and "10.0 [5.0, 15.0] 人" in text  # per 亿
+    assert "100.0 [50.0, 150.0] people" in format_cost_effectiveness(table)
+    assert policy_value("open", "zh") == "全面放开" and policy_value(True, "zh") == "是"
+    assert policy_value(["social_insurance", "points"], "zh") == "社保缴纳年限, 积分落户"

@@ -134,17 +134,40 @@ PRINTED = (
 )
 
 
-def format_cost_effectiveness(table: pd.DataFrame) -> str:
-    """The main all-classes rows (`PRINTED`) as short text lines."""
+#: The printed lines in Chinese: measure, payer, the words of a line.
+ZH = {
+    "yuan per additional settler": "每新增一名落户人口的支出",
+    "yuan per additional poor settler": "每新增一名贫困落户人口的支出",
+    "additional poor settlers per billion yuan": "每亿元中央资金新增贫困落户人数",
+    "centre": "中央",
+    "cities": "城市",
+    "public": "全部财政",
+}
+
+
+def format_cost_effectiveness(table: pd.DataFrame, lang: str = "en") -> str:
+    """The main all-classes rows (`PRINTED`) as short text lines, in English or Chinese."""
     keys = list(zip(table["measure"], table["payer"], strict=True))
     rows = table[(table["city_class"] == "all").to_numpy() & np.array([k in PRINTED for k in keys])]
-    lines = ["Cost-effectiveness against the reference (ratio of means over seeds, 95% bootstrap):"]
+    zh = lang == "zh"
+    lines = [
+        "成本效益（相对于参照方案；各种子均值之比，95% bootstrap 区间）："
+        if zh
+        else "Cost-effectiveness against the reference (ratio of means over seeds, 95% bootstrap):"
+    ]
     for r in rows.itertuples():
+        per_yi = zh and not r.measure.startswith("yuan")  # per 亿 = a tenth of per billion
+        value, low, high = (v / 10 if per_yi else v for v in (r.value, r.ci_low, r.ci_high))
         if r.denominator_ci_includes_zero:
-            shown = "not bounded (the denominator's CI includes 0)"
+            shown = (
+                "无法确定（分母区间含0）" if zh else "not bounded (the denominator's CI includes 0)"
+            )
         elif r.measure.startswith("yuan"):
-            shown = f"{r.value:,.0f} [{r.ci_low:,.0f}, {r.ci_high:,.0f}] yuan"
+            shown = f"{value:,.0f} [{low:,.0f}, {high:,.0f}] " + ("元" if zh else "yuan")
         else:
-            shown = f"{r.value:,.1f} [{r.ci_low:,.1f}, {r.ci_high:,.1f}] people"
-        lines.append(f"  {r.scenario}: {r.measure}, paid by {r.payer}: {shown}")
+            shown = f"{value:,.1f} [{low:,.1f}, {high:,.1f}] " + ("人" if zh else "people")
+        if zh:
+            lines.append(f"  {r.scenario}：{ZH[r.measure]}（{ZH[r.payer]}）：{shown}")
+        else:
+            lines.append(f"  {r.scenario}: {r.measure}, paid by {r.payer}: {shown}")
     return "\n".join(lines)

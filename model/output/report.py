@@ -72,8 +72,28 @@ def lever_name(key: str, lang: Language) -> str:
     return display_name("lever", key, lang)
 
 
+#: Rule kinds, access bases and settlement conditions in Chinese.
+VALUES_ZH = {
+    "open": "全面放开",
+    "conditions": "条件落户",
+    "points": "积分落户",
+    "hukou": "户籍",
+    "permit": "居住证",
+    "id_card": "身份证",
+    "residence": "居住年限",
+    "social_insurance": "社保缴纳年限",
+    "stable_job": "稳定就业",
+    "legal_home": "合法住所",
+}
+
+
 def policy_value(value: object, lang: Language) -> str:
-    """A scenario value as a planner reads it: yes/no, a list, a whole number."""
+    """A scenario value as a planner reads it: yes/no, a list, a whole number; rule kinds,
+    access bases and conditions in Chinese with `lang="zh"`."""
+    if lang == "zh" and isinstance(value, str):
+        return VALUES_ZH.get(value, value)
+    if lang == "zh" and isinstance(value, list):
+        value = [VALUES_ZH.get(v, v) if isinstance(v, str) else v for v in value]
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, list):
