@@ -23,6 +23,8 @@ from model.output.formatting import format_number
         ("mean_monthly_income_yuan", 5776.4, "en", {}, "5,776"),
         ("city_load", 0.98, "en", {}, "0.980"),
         ("settlements_per_year", float("nan"), "en", {}, "n/a"),
+        ("cost_per_additional_citizenized_poor_yuan", 2524510.0, "en", {}, "2,524,510"),
+        ("cost_per_additional_citizenized_poor_yuan", 2524510.0, "zh", {}, "252.5 万"),
     ],
 )
 def test_numbers_are_formatted_by_unit(outcome, value, lang, kwargs, expected):

@@ -40,6 +40,10 @@ def format_number(
     if unit in SHARE_UNITS:
         return f"{sign}{100 * value:.1f} pp" if difference else f"{sign}{100 * value:.1f}%"
     family = {"people": "people", "children": "people", "yuan": "yuan", "m2": "m2"}.get(unit)
+    if family == "yuan" and abs(value) < 1e8:  # a cost per person: yuan (万元 in Chinese)
+        if lang == "zh" and abs(value) >= 1e4:
+            return f"{sign}{value * 1e-4:,.1f} 万"
+        return f"{sign}{value:,.0f}"
     if family is not None and abs(value) >= 1e4:
         scale, suffix = AMOUNTS[family][lang]
         if lang == "zh" and family == "people" and abs(value) >= 1e8:
