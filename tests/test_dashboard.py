@@ -72,6 +72,10 @@ def test_dashboard_model_collects_monthly_measures_beside_the_scenario_as_writte
     assert model.reference.steps == model.steps == 3
     assert frame["year"].tolist() == pytest.approx([2019.0, 2019 + 1 / 12, 2019 + 2 / 12, 2019.25])
     assert model.lang == "zh"
+    from model.dashboard.app import rates_by_class
+
+    by_class = rates_by_class(model)
+    assert len(by_class) == 7 and all(0 <= r <= 1 for r in by_class)
     # no lever changed: nothing to compare with, nothing run twice
     plain = DashboardModel(migrants=5000)
     assert plain.reference is plain

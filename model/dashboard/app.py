@@ -307,6 +307,32 @@ def Money(model: DashboardModel):
     )
 
 
+def rates_by_class(model: CitizenizationModel) -> list[float]:
+    """The hukou citizenization rate now in each city class (SizeClass order)."""
+    return [float(v) for v in OUTCOMES["hukou_citizenization_rate"](model.snapshot())[0, 1:]]
+
+
+@solara.component
+def ByClass(model: DashboardModel):
+    """The citizenization rate now by city class, variant and scenario as written."""
+    update_counter.get()
+    from model.enums import SizeClass
+
+    lang = figure_language(model.lang)
+    series = {model.spec.name if model.reference is model else "variant": rates_by_class(model)}
+    if model.reference is not model:
+        series["as written" if lang == "en" else "原方案"] = rates_by_class(model.reference)
+    fig = Figure(figsize=(7, 3.2))
+    ax = fig.subplots()
+    plots._grouped_bars(
+        ax, [display_name("city_class", c.key, lang) for c in SizeClass], series, rotation=30
+    )
+    ax.set_ylabel(display_name("outcome", "hukou_citizenization_rate", lang), fontsize=8)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    solara.FigureMatplotlib(fig)
+
+
 @solara.component
 def Rates(model: DashboardModel):
     """Citizenization rates over the years, all and poor, variant and scenario as written."""
@@ -329,6 +355,8 @@ def Rates(model: DashboardModel):
     ax.set_ylabel(display_name("outcome", "hukou_citizenization_rate", lang), fontsize=8)
     ax.xaxis.set_major_locator(plots.MaxNLocator(integer=True))
     ax.ticklabel_format(axis="x", useOffset=False, style="plain")  # 2019, not +2.02e3
+    start = model.spec.simulation.start_year
+    ax.set_xlim(start, start + model.spec.simulation.years)  # the whole run, from month 0
     ax.grid(alpha=0.3)
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=7)
@@ -487,6 +515,7 @@ def make_page():
             Download,
             Rates,
             Money,
+            ByClass,
             Funnel,
             make_plot_component(
                 {"residence permit share": "tab:green", "willing to settle": "tab:red"}
