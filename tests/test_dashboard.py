@@ -72,7 +72,10 @@ def test_dashboard_model_collects_monthly_measures_beside_the_scenario_as_writte
     assert model.reference.steps == model.steps == 3
     assert frame["year"].tolist() == pytest.approx([2019.0, 2019 + 1 / 12, 2019 + 2 / 12, 2019.25])
     assert model.lang == "zh"
-    from model.dashboard.app import rates_by_class
+    from model.dashboard.app import SERVICES, rates_by_class, side_by_side
+
+    table = side_by_side(model, SERVICES, 1, "services-panel", "services")
+    assert table.count("<tr>") == len(SERVICES) + 1 and "差值" in table  # in Chinese
 
     by_class = rates_by_class(model)
     assert len(by_class) == 7 and all(0 <= r <= 1 for r in by_class)
@@ -165,6 +168,7 @@ def test_dashboard_in_a_real_browser(tmp_path):
             # one the first run reached, and the money panel shows both
             assert float(page.inner_text(".reference-rate")) == pytest.approx(protected)
             assert page.locator(".money-panel").count() == 1
+            assert page.locator(".services-panel").count() == 1
             # a year run: the comparison can be downloaded as compare would write it
             with page.expect_download(timeout=60_000) as download:
                 page.get_by_text("Download this comparison").click()

@@ -268,42 +268,71 @@ HIDE_MESA_INTERNALS = """
 """
 
 
+#: The services panel: the poor migrants' access now (prov. 2, 5, 8, 9, 12).
+SERVICES = (
+    "residence_permit_share",
+    "children_schooled_locally_share",
+    "public_rental_housing_share",
+    "local_medical_insurance_share",
+    "pension_coverage_share",
+)
+
+
+def side_by_side(model: DashboardModel, outcomes, population: int, css: str, title: str) -> str:
+    """An HTML table of `outcomes` now (row `population` of their tables: 0 all, 1 poor):
+    variant, scenario as written and their difference, or the run's values alone."""
+    lang = model.lang
+    pair = (model, model.reference) if model.reference is not model else (model,)
+    rows = []
+    for outcome in outcomes:
+        values = [float(OUTCOMES[outcome](m.snapshot())[population, 0]) for m in pair]
+        cells = [format_number(outcome, v, lang) for v in values]
+        if len(values) == 2:
+            cells.append(
+                format_number(outcome, values[0] - values[1], lang, signed=True, difference=True)
+            )
+        rows.append(
+            f"<tr><td>{display_name('outcome', outcome, lang)}</td>"
+            + "".join(f"<td>{c}</td>" for c in cells)
+            + "</tr>"
+        )
+    if len(pair) == 2:
+        head = (
+            ["", "调整方案", "原方案", "差值"]
+            if lang == "zh"
+            else ["", "variant", "as written", "difference"]
+        )
+    else:
+        head = ["", "本年" if lang == "zh" else "now"]
+    return (
+        f"<b class='{css}'>{title}</b><table><tr>"
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
 @solara.component
 def Money(model: DashboardModel):
     """The money (prov. 15) this year so far, variant and scenario as written: public spending,
     the cities' net cost, and the centre's rewards (paid each December for the year)."""
     update_counter.get()
-    lang = model.lang
-    rows = []
-    for outcome in MONEY:
-        values = [
-            float(OUTCOMES[outcome](m.snapshot())[0, 0])
-            for m in ((model, model.reference) if model.reference is not model else (model,))
-        ]
-        cells = [format_number(outcome, v, lang) for v in values]
-        if len(values) == 2:
-            cells.append(format_number(outcome, values[0] - values[1], lang, signed=True))
-        rows.append(
-            f"<tr><td>{display_name('outcome', outcome, lang)}</td>"
-            + "".join(f"<td class='money'>{c}</td>" for c in cells)
-            + "</tr>"
-        )
-    if model.reference is not model:
-        head = ["", "variant", "as written", "difference"]
-        if lang == "zh":
-            head = ["", "调整方案", "原方案", "差值"]
-    else:
-        head = ["", "this year" if lang == "en" else "本年"]
-    title = "The money this year (prov. 15)" if lang == "en" else "本年财政（第15条）"
+    title = "The money this year (prov. 15)" if model.lang == "en" else "本年财政（第15条）"
+    solara.HTML(tag="div", unsafe_innerHTML=side_by_side(model, MONEY, 0, "money-panel", title))
+
+
+@solara.component
+def Services(model: DashboardModel):
+    """Poor migrants' access to services now, variant and scenario as written."""
+    update_counter.get()
+    title = (
+        "Services for poor migrants now (prov. 2, 5, 8, 9, 12)"
+        if model.lang == "en"
+        else "贫困农民工基本公共服务（第2、5、8、9、12条）"
+    )
     solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f"<b class='money-panel'>{title}</b><table><tr>"
-            + "".join(f"<th>{h}</th>" for h in head)
-            + "</tr>"
-            + "".join(rows)
-            + "</table>"
-        ),
+        tag="div", unsafe_innerHTML=side_by_side(model, SERVICES, 1, "services-panel", title)
     )
 
 
@@ -515,6 +544,7 @@ def make_page():
             Download,
             Rates,
             Money,
+            Services,
             ByClass,
             Funnel,
             make_plot_component(

@@ -259,8 +259,20 @@ def format_summary(
         f"Year {comparison.final_year}, {len(comparison.seeds)} seeds on common random numbers;\n"
         f"differences paired by seed, with 95% CIs; {units}."
     )
+    first = "outcome"
+    if lang == "zh":
+        title = (
+            f"{comparison.final_year}年，每个方案{len(comparison.seeds)}个随机种子（共同随机数）；\n"
+            f"差值按种子配对，附95%置信区间；{units}。"
+        )
+        first = "指标"
     if wide:
-        header = ["outcome", "population", *comparison.scenarios, *differences]
+        header = [
+            first,
+            "population" if lang != "zh" else "人群",
+            *comparison.scenarios,
+            *differences,
+        ]
         return "\n".join([title, *text_table(header, rows_of(None))])
     lines = [title]
     for population in dict.fromkeys(summary["population"]):
@@ -270,7 +282,7 @@ def format_summary(
         label = display_name("population", population, lang) if lang == "zh" else population
         lines += [
             "",
-            f"{label}:",
-            *text_table(["outcome", *comparison.scenarios, *differences], rows),
+            f"{label}：" if lang == "zh" else f"{label}:",
+            *text_table([first, *comparison.scenarios, *differences], rows),
         ]
     return "\n".join(lines)
