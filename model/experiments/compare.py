@@ -198,6 +198,43 @@ def text_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [line(header), line(["-" * w for w in widths]), *map(line, rows)]
 
 
+def summary_cells(
+    comparison: Comparison,
+    summary: pd.DataFrame,
+    cell: Callable[[str, float, float, float, bool], str],
+    population: str | None = None,
+):
+    """For each outcome and population of `summary` with a value (of `population` if given):
+    `(outcome, population, cells)`, a cell per scenario's mean then per paired difference from
+    the first, each `cell(outcome, value, ci_low, ci_high, is_difference)` ("" where a
+    scenario has no row). Tables in text and in HTML share it."""
+    for (outcome, pop), block in summary.groupby(["outcome", "population"], sort=False):
+        if population is not None and pop != population:
+            continue
+        if block[["mean", "difference"]].isna().all().all():
+            continue  # e.g. fiscal outcomes, which are per city, for the poor
+        block = block.set_index("scenario")
+        cells = []
+        for scenario in comparison.scenarios:
+            if scenario not in block.index:
+                cells.append("")
+                continue
+            r = block.loc[scenario]
+            cells.append(cell(outcome, r["mean"], r["ci_low"], r["ci_high"], False))
+        for scenario in comparison.scenarios[1:]:
+            r = block.loc[scenario]
+            cells.append(
+                cell(
+                    outcome,
+                    r["difference"],
+                    r["difference_ci_low"],
+                    r["difference_ci_high"],
+                    True,
+                )
+            )
+        yield outcome, pop, cells
+
+
 def format_summary(
     comparison: Comparison, summary: pd.DataFrame, lang: str = "en", wide: bool = False
 ) -> str:
@@ -221,36 +258,16 @@ def format_summary(
 
     def rows_of(population: str | None) -> list[list[str]]:
         rows = []
-        groups = summary.groupby(["outcome", "population"], sort=False)
-        for (outcome, pop), block in groups:
-            if population is not None and pop != population:
-                continue
-            if block[["mean", "difference"]].isna().all().all():
-                continue  # e.g. fiscal outcomes, which are per city, for the poor
-            block = block.set_index("scenario")
-            cells = [name(outcome)]
+        for outcome, pop, cells in summary_cells(
+            comparison,
+            summary,
+            lambda o, mean, low, high, diff: cell(o, mean, low, high, diff, diff or wide),
+            population,
+        ):
+            label = [name(outcome)]
             if population is None:
-                cells.append(display_name("population", pop, lang) if lang == "zh" else pop)
-            for scenario in comparison.scenarios:
-                r = block.loc[scenario] if scenario in block.index else None
-                cells.append(
-                    ""
-                    if r is None
-                    else cell(outcome, r["mean"], r["ci_low"], r["ci_high"], False, wide)
-                )
-            for scenario in others:
-                r = block.loc[scenario]
-                cells.append(
-                    cell(
-                        outcome,
-                        r["difference"],
-                        r["difference_ci_low"],
-                        r["difference_ci_high"],
-                        True,
-                        True,
-                    )
-                )
-            rows.append(cells)
+                label.append(display_name("population", pop, lang) if lang == "zh" else pop)
+            rows.append(label + cells)
         return rows
 
     differences = [f"{scenario} - {reference}" for scenario in others]

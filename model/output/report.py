@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.experiments.compare import Comparison, format_value
+from model.experiments.compare import Comparison, format_value, summary_cells
 from model.output.names import Language, cjk_font_path, display_name
 from model.output.results import git_commit, write_text
 from model.scenario import Scenario
@@ -139,34 +139,19 @@ def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: Language)
     head = [_word("outcome", lang), _word("population", lang), *comparison.scenarios]
     head += [f"{name} − {reference}" for name in others]
     rows = []
-    for (outcome, population), block in summary.groupby(["outcome", "population"], sort=False):
-        if block[["mean", "difference"]].isna().all().all():
-            continue
-        block = block.set_index("scenario")
-        cells = [
+    for outcome, population, cells in summary_cells(
+        comparison,
+        summary,
+        lambda o, mean, low, high, diff: _cell(o, mean, low, high, lang, signed=diff),
+    ):
+        names = [
             display_name("outcome", outcome, lang),
             display_name("population", population, lang),
         ]
-        for name in comparison.scenarios:
-            r = block.loc[name] if name in block.index else None
-            cells.append(
-                "" if r is None else _cell(outcome, r["mean"], r["ci_low"], r["ci_high"], lang)
-            )
-        for name in others:
-            r = block.loc[name]
-            cells.append(
-                _cell(
-                    outcome,
-                    r["difference"],
-                    r["difference_ci_low"],
-                    r["difference_ci_high"],
-                    lang,
-                    signed=True,
-                )
-            )
         rows.append(
             "<tr>"
-            + "".join(f"<td>{c if '<' in c else html.escape(c)}</td>" for c in cells)
+            + "".join(f"<td>{html.escape(c)}</td>" for c in names)
+            + "".join(f"<td>{c}</td>" for c in cells)
             + "</tr>"
         )
     header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
