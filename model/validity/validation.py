@@ -82,8 +82,8 @@ TARGETS: dict[str, Target] = {
     ),
     "migrant_children_compulsory_education": Target(
         _outcome("migrant_pupils"),
-        "children living with migrant parents in the city x the enrolment share, each child "
-        "counted once (public and other schools)",
+        "children in a local public school place, plus the other children living with migrant "
+        "parents in the city x the enrolment share, each child counted once",
     ),
     "migrant_children_public_school_share": Target(
         _outcome("migrant_pupils_public_share"), "pupils holding a local public school place"
