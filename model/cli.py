@@ -149,6 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write report.html: the table and figures on one page",
     )
+    compare.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="FILE",
+        help="posterior.parquet (e.g. model/data/posterior.parquet): run every scenario under "
+        "--draws parameter sets from it, --seeds seeds each; intervals include parameter "
+        "uncertainty",
+    )
+    compare.add_argument(
+        "--draws",
+        type=_positive_int,
+        default=20,
+        metavar="K",
+        help="posterior draws with --posterior (default 20)",
+    )
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     compare.add_argument(
         "--wide",
@@ -229,32 +244,79 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--out", type=Path, metavar="DIR", help="default results/validation/<UTC timestamp>"
     )
+    validate.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="FILE",
+        help="posterior.parquet: predictive intervals for every key and year instead of seeds",
+    )
+    validate.add_argument(
+        "--draws",
+        type=_positive_int,
+        default=60,
+        metavar="K",
+        help="posterior draws with --posterior (default 60)",
+    )
+    validate.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="local worker processes with --posterior (default: the number of cores)",
+    )
     validate.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_force_option(validate)
 
     calibrate = commands.add_parser(
         "calibrate",
-        help="fit the historical scenario's "
-        "uncertainties to the 2015-2017 targets (simulated method "
-        "of moments)",
+        help="a posterior over the uncertainties from the 2015-2017 statistics (ABC-SMC with "
+        "pyabc), with predictive intervals through 2020",
     )
     calibrate.add_argument("--scenario", type=Path, help=f"default {historical}")
-    calibrate.add_argument(
-        "--seeds",
-        type=_positive_int,
-        default=2,
-        metavar="K",
-        help="runs per evaluation (default 2)",
-    )
-    calibrate.add_argument(
-        "--migrants", type=_positive_int, default=20_000, metavar="N", help="default 20000"
-    )
-    calibrate.add_argument(
-        "--max-evaluations", type=_positive_int, default=60, metavar="M", help="default 60"
-    )
     calibrate.add_argument("--targets", type=Path, help="targets CSV (default: packaged)")
     calibrate.add_argument(
+        "--parameters",
+        metavar="KEY,...",
+        help="dotted keys to infer (default: every uncertainty with a prior the scenario has)",
+    )
+    calibrate.add_argument(
+        "--particles", type=_int_at_least(2), default=200, metavar="N", help="default 200"
+    )
+    calibrate.add_argument(
+        "--generations", type=_positive_int, default=6, metavar="G", help="default 6"
+    )
+    calibrate.add_argument(
+        "--migrants",
+        type=_positive_int,
+        default=10_000,
+        metavar="N",
+        help="agent rows per simulation (default 10000)",
+    )
+    calibrate.add_argument(
+        "--draws",
+        type=_positive_int,
+        default=60,
+        metavar="K",
+        help="posterior draws for the predictive check (default 60)",
+    )
+    calibrate.add_argument("--seed", type=_seed, default=0, help="default 0")
+    calibrate.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="local worker processes (default: the number of cores)",
+    )
+    calibrate.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786"
+    )
+    where = calibrate.add_mutually_exclusive_group()
+    where.add_argument(
         "--out", type=Path, metavar="DIR", help="default results/calibration/<UTC timestamp>"
+    )
+    where.add_argument(
+        "--resume",
+        type=Path,
+        metavar="DIR",
+        help="continue a calibration that was stopped, from its last finished generation",
     )
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_force_option(calibrate)
@@ -394,18 +456,52 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"Scenarios {', '.join(map(str, args.scenarios))} have names "
             f"{names}; compared scenarios need distinct names."
         )
-    out = results.prepare_folder(args.out or folders.default_folder("compare"), force=args.force)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    posterior = None
+    if args.posterior:  # read before anything is written: a broken file is refused first
+        from model.experiments.compare import compare_over_posterior
+        from model.output.results import sha256_of
+        from model.validity import calibration
+
+        parameters = calibration.draws(
+            calibration.read_posterior(args.posterior), args.draws, args.first_seed
+        )
+        posterior = {
+            "file": str(args.posterior),
+            "sha256": sha256_of(args.posterior),
+            "draws": args.draws,
+            "seeds_per_draw": args.seeds,
+        }
+        seeds = list(range(args.first_seed, args.first_seed + args.seeds * args.draws))
+    out = results.prepare_folder(args.out or folders.default_folder("compare"), force=args.force)
 
     started = time.perf_counter()
     with tqdm(
         total=len(scenarios) * len(seeds), desc="runs", unit="run", disable=args.quiet
     ) as bar:
-        comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update)
+        if posterior:
+            comparison = compare_over_posterior(
+                scenarios, parameters, args.seeds, args.first_seed, on_run_done=bar.update
+            )
+        else:
+            comparison = compare_scenarios(scenarios, seeds, on_run_done=bar.update)
     wall = time.perf_counter() - started
     summary = folders.write_comparison(
-        out, comparison, scenarios, seeds, wall, args.scenarios, report=args.report, lang=args.lang
+        out,
+        comparison,
+        scenarios,
+        seeds,
+        wall,
+        args.scenarios,
+        report=args.report,
+        lang=args.lang,
+        posterior=posterior,
     )
+    if posterior:
+        print(
+            f"intervals: 95 % of the {args.draws} posterior draws (parameter and seed "
+            f"uncertainty), each draw the mean of {args.seeds} seeds"
+        )
     print(format_summary(comparison, summary, lang=args.lang, wide=args.wide))
     if len(scenarios) > 1:
         import pandas as pd
@@ -637,6 +733,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     targets = validation.load_targets(args.targets)
     scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
+    if args.posterior:
+        return _validate_posterior(args, scenario, targets)
     out = results.prepare_folder(args.out or folders.default_folder("validation"), force=args.force)
     seeds = list(range(args.seeds))
     with tqdm(total=len(seeds), desc="validation runs", unit="run", disable=args.quiet) as bar:
@@ -654,72 +752,138 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    import yaml
+def _validate_posterior(args: argparse.Namespace, scenario, targets) -> int:
+    """`validate --posterior`: predictive intervals from posterior draws for every key and year."""
     from tqdm import tqdm
 
+    from model.experiments.executors import make_executor
     from model.output import folders, results
-    from model.runner import sized
+    from model.validity import calibration, predictive
+
+    posterior = calibration.read_posterior(args.posterior)
+    out = results.prepare_folder(args.out or folders.default_folder("validation"), force=args.force)
+    executor = make_executor(args.workers, None)
+    try:
+        with tqdm(total=args.draws, desc="predictive runs", unit="run", disable=args.quiet) as bar:
+            table = predictive.predictive(
+                scenario,
+                posterior,
+                targets,
+                draws=args.draws,
+                executor=executor,
+                on_run_done=bar.update,
+            )
+    finally:
+        executor.close()
+    results.write_text(table.to_csv(index=False), out / "predictive.csv")
+    predictive.plot_predictive(table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR)
+    shown = table[["key", "year", "observed", "median", "q05", "q95", "inside_90"]]
+    print(f"{scenario.name}: posterior predictive ({args.draws} draws of {args.posterior})")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    for fitted, label in ((True, "fitted (2015-2017)"), (False, "not fitted")):
+        inside, count = predictive.coverage(table, calibrated=fitted)
+        if count:
+            print(f"observations {label} inside their 90 % interval: {inside:.0%} of {count}")
+    print(f"results: {out} (predictive.csv, predictive.png)")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from model.experiments.executors import make_executor
+    from model.output import folders, results
     from model.scenario import load_scenario
-    from model.validity import calibration, validation
+    from model.validity import calibration, predictive, validation
 
     targets = validation.load_targets(args.targets)
-    targets = targets[
-        targets["key"].isin(calibration.CALIBRATION_KEYS)
-        & (targets["year"] <= calibration.LAST_CALIBRATION_YEAR)
-    ]
-    if targets.empty:
-        raise validation.TargetsError(
-            f"Targets file {args.targets or 'packaged'}: no row the calibration can fit; valid: "
-            f"rows for {', '.join(calibration.CALIBRATION_KEYS)} in "
-            f"{calibration.LAST_CALIBRATION_YEAR} or before. Nothing has been run."
-        )
-    scenario = sized(load_scenario(_historical(args.scenario)), args.migrants)
-    calibration.check_calibratable(scenario, calibration.PARAMETERS)
-    out = results.prepare_folder(
-        args.out or folders.default_folder("calibration"), force=args.force
+    scenario = load_scenario(_historical(args.scenario))
+    names = [n.strip() for n in args.parameters.split(",")] if args.parameters else None
+    priors = calibration.chosen_priors(scenario, names)
+    rows = calibration.calibration_rows(
+        targets,
+        f"Targets file {args.targets or 'packaged'}, scenario {scenario.name} (starting "
+        f"{scenario.simulation.start_year})",
+        first_year=scenario.simulation.start_year,
     )
-    with tqdm(
-        total=args.max_evaluations, desc="calibration", unit="evaluation", disable=args.quiet
-    ) as bar:
-
-        def progress(count: int, loss: float) -> None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss:.5f}", refresh=False)
-
-        fit = calibration.calibrate(
-            scenario,
-            targets,
-            calibration.PARAMETERS,
-            seeds=range(args.seeds),
-            max_evaluations=args.max_evaluations,
-            on_evaluation=progress,
-        )
-    results.write_text(fit.evaluations.to_csv(index=False), out / "search.csv")
-    results.write_json(
-        {
-            "start_loss": fit.start_loss,
-            "loss": fit.loss,
-            "improved": fit.improved,
-            "start": fit.start_parameters,
-            "fitted": fit.parameters,
-            "targets": sorted(set(targets["key"])),
-            "seeds": args.seeds,
-            "migrants": args.migrants,
-            "evaluations": len(fit.evaluations),
-        },
-        out / "calibration.json",
+    settings = calibration.Settings(
+        scenario=scenario.name,
+        parameters=list(priors),
+        stats=rows["stat"].tolist(),
+        particles=args.particles,
+        generations=args.generations,
+        migrants=args.migrants,
+        seed=args.seed,
     )
-    if not fit.improved:
+    if args.resume:
+        if not (args.resume / "settings.json").is_file():
+            raise calibration.CalibrationError(
+                f"{args.resume} is not a calibration folder (no settings.json); valid: the "
+                "folder a stopped `citizenization calibrate` named. Nothing has been run."
+            )
+        out = args.resume
+    else:
+        out = results.prepare_folder(
+            args.out or folders.default_folder("calibration"), force=args.force
+        )
+    executor = make_executor(args.workers, args.scheduler)
+    bars: dict[int, tqdm] = {}
+
+    def progress(generation: int, generations: int, done: int, total: int) -> None:
+        if generation not in bars:
+            for bar in bars.values():
+                bar.close()
+            label = "prior sample" if generation == 0 else f"generation {generation}/{generations}"
+            bars[generation] = tqdm(
+                total=total, desc=label, unit="particle", disable=args.quiet, leave=True
+            )
+        bars[generation].update(done - bars[generation].n)
+
+    try:
         print(
-            f"calibration could not improve on its start (loss {fit.start_loss:.5g}); no "
-            f"fit written. Search record: {out / 'search.csv'}",
-            file=sys.stderr,
+            f"calibrating {len(priors)} parameters to {len(rows)} target rows "
+            f"({settings.particles} particles, {settings.generations} generations, "
+            f"{settings.migrants:,} agent rows per simulation) on {executor.name}; "
+            f"folder {out}"
         )
-        return 1
-    results.write_text(yaml.safe_dump(fit.parameters, sort_keys=False), out / "fitted.yaml")
-    print(f"loss {fit.start_loss:.5g} -> {fit.loss:.5g} in {len(fit.evaluations)} evaluations")
-    for name, value in fit.parameters.items():
-        print(f"  {name}: {fit.start_parameters[name]:.5g} -> {value:.5g}")
-    print(f"results: {out} (fitted.yaml, search.csv, calibration.json)")
+        try:
+            fit = calibration.calibrate(
+                scenario,
+                targets,
+                out,
+                settings,
+                executor=executor,
+                resume=bool(args.resume),
+                on_progress=progress,
+            )
+        except KeyboardInterrupt:
+            print(
+                f"citizenization calibrate: interrupted; finished generations are kept in {out}. "
+                f"Continue with: citizenization calibrate --resume {out}",
+                file=sys.stderr,
+            )
+            return 130
+        finally:
+            for bar in bars.values():
+                bar.close()
+        with tqdm(total=args.draws, desc="predictive runs", unit="run", disable=args.quiet) as bar:
+            table = predictive.predictive(
+                scenario,
+                fit.posterior,
+                targets,
+                draws=args.draws,
+                migrants=args.migrants,
+                seed=args.seed,
+                executor=executor,
+                on_run_done=bar.update,
+            )
+    finally:
+        executor.close()
+    results.write_text(table.to_csv(index=False), out / "predictive.csv")
+    predictive.plot_predictive(table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR)
+    print(calibration.describe(fit, table))
+    print(
+        f"results: {out} (posterior.parquet, posterior.png, history.csv, identifiability.csv, "
+        "predictive.csv, predictive.png)"
+    )
     return 0

@@ -343,23 +343,3 @@ def test_broken_targets_are_refused_before_any_simulation(
     err = capsys.readouterr().err
     assert expected in err and str(targets) in err and "Traceback" not in err
     assert not out.exists()
-
-
-@pytest.mark.parametrize(
-    "args, expected",
-    [
-        (["--scenario", str(SCENARIOS / "baseline.yaml")], "no 'national' section"),
-        (["--targets", "{no_calibration_keys}"], "no row the calibration can fit"),
-    ],
-)
-def test_calibrate_refuses_what_it_cannot_fit_before_any_simulation(
-    tmp_path, capsys, args, expected
-):
-    targets = tmp_path / "incomes.csv"
-    targets.write_text("key,year,value\nmean_monthly_income,2016,3275\n", encoding="utf-8")
-    args = [a.replace("{no_calibration_keys}", str(targets)) for a in args]
-    out = tmp_path / "out"
-    assert main(["calibrate", *args, "--out", str(out), "--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert expected in err and "Traceback" not in err and "Nothing has been run" in err
-    assert not out.exists()

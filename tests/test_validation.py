@@ -1,15 +1,10 @@
-"""Validation against the 2015-2017 statistics, and calibration by simulated moments."""
+"""Validation against the 2015-2017 statistics (the calibration: tests/test_calibration.py)."""
 
 import pandas as pd
 import pytest
 
-from conftest import SCENARIOS
 from model.cli import main
-from model.scenario import load_scenario
-from model.validity.calibration import calibrate
-from model.validity.validation import TARGETS, simulate_targets
-
-HISTORICAL = SCENARIOS / "historical_2015.yaml"
+from model.validity.validation import TARGETS
 
 
 def test_validate_writes_every_key_for_every_year(tmp_path, capsys):
@@ -48,41 +43,3 @@ def test_bad_targets_files_are_refused_naming_the_row(tmp_path, capsys, content,
     assert main(["validate", "--targets", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert expected in err and str(path) in err and "Traceback" not in err
-
-
-def _synthetic(truth: float):
-    scenario = load_scenario(HISTORICAL).override({"simulation.migrants": 3000})
-    known = scenario.override({"behaviour.willingness.intercept": truth})
-    simulated = simulate_targets(known, seeds=(0, 1), years=2)
-    targets = simulated[simulated["key"] == "willing_to_transfer_hukou"][["key", "year", "value"]]
-    return scenario, targets
-
-
-@pytest.mark.slow  # over 10 s
-def test_calibration_recovers_a_known_parameter():
-    scenario, targets = _synthetic(truth=0.8)
-    start = scenario.override({"behaviour.willingness.intercept": -0.5})
-    fit = calibrate(
-        start,
-        targets,
-        {"behaviour.willingness.intercept": (-2.0, 2.0)},
-        seeds=(0, 1),
-        max_evaluations=30,
-    )
-    assert fit.improved and fit.loss < fit.start_loss / 100
-    assert fit.parameters["behaviour.willingness.intercept"] == pytest.approx(0.8, abs=0.1)
-    assert len(fit.evaluations) <= 30 and fit.evaluations["loss"].min() == fit.loss
-
-
-def test_calibration_that_cannot_improve_says_so():
-    scenario, targets = _synthetic(truth=0.3)
-    at_truth = scenario.override({"behaviour.willingness.intercept": 0.3})
-    fit = calibrate(
-        at_truth,
-        targets,
-        {"behaviour.willingness.intercept": (-2.0, 2.0)},
-        seeds=(0, 1),
-        max_evaluations=8,
-    )
-    assert fit.start_loss == pytest.approx(0.0, abs=1e-12)
-    assert not fit.improved

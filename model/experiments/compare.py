@@ -43,12 +43,33 @@ def share_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, flo
     return mean, float(min(low, mean)), float(max(high, mean))
 
 
+def posterior_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and central credible interval of values over posterior draws (each draw's mean
+    over its seeds): parameter and seed uncertainty together; it does not shrink with more
+    draws."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 2:
+        return float(values.mean()) if values.size else float("nan"), float("nan"), float("nan")
+    low, high = np.quantile(values, [0.5 - level / 2, 0.5 + level / 2])
+    return float(values.mean()), float(low), float(high)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """All runs of a comparison (tidy rows with `scenario` and `seed`) and their order."""
 
     runs: pd.DataFrame
     scenarios: tuple[str, ...]
+
+    @property
+    def with_posterior(self) -> bool:
+        """Runs over posterior draws (a `draw` column): intervals include parameter
+        uncertainty."""
+        return "draw" in self.runs.columns
+
+    @property
+    def draw_of_seed(self) -> pd.Series:
+        return self.runs.groupby("seed")["draw"].first()
 
     @property
     def seeds(self) -> list[int]:
@@ -87,10 +108,15 @@ class Comparison:
                     if OUTCOMES.get(outcome) and OUTCOMES[outcome].unit == "share"
                     else mean_ci
                 )
+                if self.with_posterior:  # one value per draw (its seeds' mean), and quantiles
+                    block = block.groupby(self.draw_of_seed).mean()
+                    level_ci = posterior_interval
                 for name in self.scenarios:
                     mean, low, high = level_ci(block[name].to_numpy())
                     diff = (
-                        mean_ci((block[name] - block[reference]).to_numpy())
+                        (posterior_interval if self.with_posterior else mean_ci)(
+                            (block[name] - block[reference]).to_numpy()
+                        )
                         if name != reference
                         else (np.nan, np.nan, np.nan)
                     )
@@ -167,6 +193,37 @@ def compare_scenarios(
             )
             if on_run_done is not None:
                 on_run_done()
+    return Comparison(pd.concat(frames, ignore_index=True), tuple(names))
+
+
+def compare_over_posterior(
+    scenarios: Sequence[Scenario],
+    parameters: pd.DataFrame,
+    seeds_per_draw: int,
+    first_seed: int = 0,
+    *,
+    on_run_done: Callable[[], None] | None = None,
+) -> Comparison:
+    """Every scenario under every posterior draw (a row of `parameters`) on the draw's seeds:
+    draw k of every scenario shares its parameters and seeds (first_seed + k x seeds_per_draw
+    + s), so differences are paired and their intervals include parameter uncertainty. A
+    parameter a scenario does not have (the national accounts of historical scenarios) is
+    left out for that scenario."""
+    from model.validity.calibration import has_parameter
+
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenarios need distinct names to be compared, got {names}")
+    frames = []
+    for k, row in parameters.reset_index(drop=True).iterrows():
+        for scenario in scenarios:
+            values = {n: float(v) for n, v in row.items() if has_parameter(scenario, n)}
+            trial = scenario.override(values)
+            for s in range(seeds_per_draw):
+                seed = first_seed + int(k) * seeds_per_draw + s
+                frames.append(run_scenario(trial, seed).assign(draw=int(k)))
+                if on_run_done is not None:
+                    on_run_done()
     return Comparison(pd.concat(frames, ignore_index=True), tuple(names))
 
 

@@ -89,15 +89,21 @@ def write_comparison(
     scenario_files: Sequence[Path] | None = None,
     report: bool = False,
     lang: Language = "en",
+    posterior: dict | None = None,
 ) -> pd.DataFrame:
-    """A paired comparison's folder (`comparison` from `compare_scenarios`); returns the
-    summary table."""
+    """A paired comparison's folder (`comparison` from `compare_scenarios`, or from
+    `compare_over_posterior` with `posterior` saying which file and how many draws); returns
+    the summary table."""
     summary = comparison.summary()
     results.write_parquet(comparison.runs, out / "comparison.parquet")
     results.write_parquet(summary, out / "summary.parquet")
     for scenario in scenarios:
         results.write_text(scenario.to_yaml(), out / f"{scenario.name}.resolved.yaml")
-    title = f"{' vs '.join(s.name for s in scenarios)}: {len(seeds)} seeds"
+    title = f"{' vs '.join(s.name for s in scenarios)}: " + (
+        f"{posterior['draws']} posterior draws x {posterior['seeds_per_draw']} seeds"
+        if posterior
+        else f"{len(seeds)} seeds"
+    )
     runs = comparison.runs
     trajectories = "Citizenization over time (bands: min-max over seeds) and by city class"
     figures = {
@@ -135,6 +141,7 @@ def write_comparison(
             migrants=[s.simulation.migrants for s in scenarios],
             years=[s.simulation.years for s in scenarios],
             wall_time_seconds=round(wall_seconds, 3),
+            **({"posterior": posterior} if posterior else {}),
         ),
         out / "manifest.json",
     )

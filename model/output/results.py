@@ -193,3 +193,14 @@ def manifest(**fields: object) -> dict:
         "command": " ".join(sys.argv),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes (which posterior, targets or input a result came from)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

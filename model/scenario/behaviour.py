@@ -12,13 +12,16 @@ from model.scenario.types import (
     RealByClass,
     SharesByEducation,
     StrictModel,
+    normal,
     uncertainty,
+    uniform,
 )
 
 
 class Migration(StrictModel):
     outmigration_monthly_probability: Probability = uncertainty(
-        "monthly probability that a rural worker aged 16-49 leaves for a city"
+        "monthly probability that a rural worker aged 16-49 leaves for a city",
+        prior=uniform(0.006, 0.02, "assumed: 7-24 % of rural workers 16-49 leaving a year"),
     )
     outmigration_age_50_plus_factor: NonNegative = uncertainty(
         "relative propensity to leave for workers aged 50 or more"
@@ -40,7 +43,8 @@ class Migration(StrictModel):
         "choice); 0 makes a small city as attractive as a megacity"
     )
     same_province_bonus: float = uncertainty(
-        "utility of a city in the home province (distance and the province border)"
+        "utility of a city in the home province (distance and the province border)",
+        prior=uniform(2.0, 6.5),
     )
     network_weight: NonNegative = uncertainty(
         "weight of log(1 + share of the origin province's migrants in the city, per mille)"
@@ -52,10 +56,12 @@ class Migration(StrictModel):
         "how sharply crowding bites as a city nears its carrying capacity (the power of its load)"
     )
     return_monthly_probability: Probability = uncertainty(
-        "baseline monthly probability that an unsettled migrant returns home"
+        "baseline monthly probability that an unsettled migrant returns home",
+        prior=uniform(0.001, 0.008, "assumed: 1-9 % of migrants returning a year"),
     )
     return_per_unemployed_month: Probability = uncertainty(
-        "added monthly return probability per month of the current unemployment spell (to 12)"
+        "added monthly return probability per month of the current unemployment spell (to 12)",
+        prior=uniform(0.002, 0.03),
     )
     return_age_50_plus: Probability = uncertainty(
         "added monthly return probability for migrants aged 50 or more"
@@ -91,7 +97,8 @@ class Labour(StrictModel):
     )
     formal_wage_premium: Positive = uncertainty("wage multiplier of a formal job")
     poor_wage_factor: Positive = uncertainty(
-        "wage multiplier for registered-poor and minimum-income workers"
+        "wage multiplier for registered-poor and minimum-income workers",
+        prior=uniform(0.2, 0.6),
     )
     ability_sigma: NonNegative = uncertainty(
         "standard deviation of log individual wage ability (lognormal, mean 1)"
@@ -103,7 +110,8 @@ class Willingness(StrictModel):
     household against the rural rights settling would cost."""
 
     intercept: float = uncertainty(
-        "logit intercept (fitted to P1: 37% willing in 2017, tools/fit_stocks.py)"
+        "logit intercept (fitted to P1: 37% willing in 2017, tools/fit_stocks.py)",
+        prior=normal(0.0, 1.0, -3.0, 3.0, "assumed: the logit scale"),
     )
     whole_family_value: float = uncertainty("utility when the whole family lives in the city")
     children_in_city_value: float = uncertainty(
@@ -126,7 +134,8 @@ class Willingness(StrictModel):
         "(0 once the permit has given it, prov. 8)"
     )
     rural_loss_weight_per_10000_yuan: NonNegative = uncertainty(
-        "disutility per 10,000 yuan of rural rights lost by settling, net of any paid exit"
+        "disutility per 10,000 yuan of rural rights lost by settling, net of any paid exit",
+        prior=uniform(0.0, 0.2, "assumed; sign from P1, W3, W4"),
     )
     land_value_yuan_per_mu: NonNegative = uncertainty(
         "what a migrant's household values a mu of contract land at (yuan)"
@@ -141,10 +150,12 @@ class Behaviour(StrictModel):
     labour: Labour
     permit_monthly_take_up: Probability = uncertainty(
         "monthly chance an eligible migrant without a residence permit obtains one (awareness "
-        "and paperwork, prov. 14 and 21; fitted to the permits issued in 2016, U9)"
+        "and paperwork, prov. 14 and 21; fitted to the permits issued in 2016, U9)",
+        prior=uniform(0.005, 0.05),
     )
     willingness: Willingness
     settlement_monthly_application_probability: Probability = uncertainty(
-        "monthly chance a willing, eligible migrant applies (and is processed)"
+        "monthly chance a willing, eligible migrant applies (and is processed)",
+        prior=uniform(0.01, 0.2),
     )
     government: Government

@@ -14,6 +14,7 @@ from model.scenario.types import (
     lever,
     structure,
     uncertainty,
+    uniform,
 )
 
 
@@ -104,7 +105,8 @@ class Government(StrictModel):
     )
     quota_responsiveness: NonNegative = uncertainty(
         "log change of the target quota per unit of (net gain - net gain under the instruments "
-        "the rule was written under) / horizon cost of a settler"
+        "the rule was written under) / horizon cost of a settler",
+        prior=uniform(0.0, 1.5),
     )
     budget_pressure_weight: NonNegative = uncertainty(
         "how much more a yuan weighs for a city per unit of its deficit share (the share of its "

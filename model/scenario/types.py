@@ -32,15 +32,36 @@ def lever(description: str, **bounds: Any) -> Any:
     return Field(description=description, json_schema_extra={"kind": "lever"}, **bounds)
 
 
-def uncertainty(
-    description: str, calibration_range: tuple[float, float] | None = None, **bounds: Any
-) -> Any:
-    """A field for behaviour we do not know (an uncertainty experiments may sweep);
-    `calibration_range` marks it for `citizenization calibrate`, which searches within it."""
+def uncertainty(description: str, prior: dict[str, Any] | None = None, **bounds: Any) -> Any:
+    """A field for behaviour we do not know (an uncertainty experiments may sweep); `prior`
+    (from `uniform` or `normal`) marks it for `citizenization calibrate`, which infers it."""
     extra: dict[str, Any] = {"kind": "uncertainty"}
-    if calibration_range is not None:
-        extra["calibration_range"] = list(calibration_range)
+    if prior is not None:
+        extra["prior"] = prior
     return Field(description=description, json_schema_extra=extra, **bounds)
+
+
+def uniform(low: float, high: float, source: str = "assumed") -> dict[str, Any]:
+    """A uniform prior on [low, high] for `calibrate`; `source` says where the range comes from."""
+    if not low < high:
+        raise ValueError(f"a uniform prior needs low < high, got {low}, {high}")
+    return {"distribution": "uniform", "low": low, "high": high, "source": source}
+
+
+def normal(
+    mean: float, sd: float, low: float, high: float, source: str = "assumed"
+) -> dict[str, Any]:
+    """A normal prior truncated to [low, high] (the values the field admits, or narrower)."""
+    if not (sd > 0 and low < mean < high):
+        raise ValueError(f"a normal prior needs sd > 0 and low < mean < high, got {mean}, {sd}")
+    return {
+        "distribution": "normal",
+        "mean": mean,
+        "sd": sd,
+        "low": low,
+        "high": high,
+        "source": source,
+    }
 
 
 def structure(description: str, **bounds: Any) -> Any:
@@ -183,7 +204,7 @@ class PositiveByEducation(ByEducation[Positive]):
 
 def field_marks(schema: type[BaseModel], prefix: str = "") -> dict[str, dict[str, Any]]:
     """Every leaf field of a schema by dotted key, with its marks (`kind`, and
-    `calibration_range` where set); nested sections are walked, optional ones included."""
+    `prior` where set); nested sections are walked, optional ones included."""
     marks: dict[str, dict[str, Any]] = {}
     for name, info in schema.model_fields.items():
         key = f"{prefix}{name}"

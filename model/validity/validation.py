@@ -139,8 +139,9 @@ TARGETS: dict[str, Target] = {
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
-    """The targets file (default: the packaged one) as key, year, value, unit, source;
-    refuses unknown keys, a missing column or a non-numeric value, naming the row."""
+    """The targets file (default: the packaged one) as key, year, value, unit, source, error
+    (a share of the value; NaN: the key's stated error); refuses unknown keys, a missing column
+    or a non-numeric value, naming the row."""
     if path is None:
         # the packaged targets, and the stocks of migrant_population.csv the model reproduces
         stocks = _read_targets(Path(str(DATA / "migrant_population.csv")), known_only=True)
@@ -189,6 +190,17 @@ def _read_targets(path: Path, known_only: bool = False) -> pd.DataFrame:
                     f"Targets file {path}, row {line}: a second value for {row['key']} in "
                     f"{year}; valid: one row per key and year."
                 )
+            error = (row.get("error") or "").strip()
+            try:
+                error = float(error) if error else math.nan
+            except ValueError:
+                error = -1.0
+            if not (math.isnan(error) or (math.isfinite(error) and error > 0)):
+                raise TargetsError(
+                    f"Targets file {path}, row {line} ({row['key']}): error {row['error']!r}; "
+                    "valid: empty (the key's stated error, model/data/target_errors.csv) or a "
+                    "positive number, the measurement error as a share of the value."
+                )
             rows.append(
                 {
                     "key": row["key"],
@@ -196,6 +208,7 @@ def _read_targets(path: Path, known_only: bool = False) -> pd.DataFrame:
                     "value": value,
                     "unit": row.get("unit", ""),
                     "source": row.get("source", ""),
+                    "error": error,
                 }
             )
     if not rows and not known_only:
@@ -203,7 +216,7 @@ def _read_targets(path: Path, known_only: bool = False) -> pd.DataFrame:
             f"Targets file {path} has a header but no rows; valid: one row per key, year and "
             "value (see model/data/calibration_targets.csv)."
         )
-    return pd.DataFrame(rows, columns=["key", "year", "value", "unit", "source"])
+    return pd.DataFrame(rows, columns=["key", "year", "value", "unit", "source", "error"])
 
 
 def measures(outcomes: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -1,0 +1,274 @@
+"""Bayesian calibration (ABC-SMC with pyabc): targets and priors, recovery of a known truth,
+resume after a kill, the same posterior on any number of workers, posterior draws in
+`validate` and `compare`."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import SCENARIOS
+from model.cli import main
+from model.experiments.compare import compare_over_posterior
+from model.experiments.executors import LocalExecutor
+from model.scenario import Scenario, load_scenario
+from model.scenario.types import field_marks
+from model.validity import calibration
+from model.validity.validation import TARGETS, load_targets, simulate_targets
+
+HISTORICAL = SCENARIOS / "historical_2015.yaml"
+TRUTH = {"behaviour.willingness.intercept": 0.8, "behaviour.permit_monthly_take_up": 0.03}
+
+
+def test_the_calibration_never_sees_2018_or_later():
+    targets = load_targets()
+    later = pd.DataFrame(
+        {
+            "key": ["hukou_urbanization_rate", "mean_monthly_income"],
+            "year": [2018, 2020],
+            "value": [0.43, 3900.0],
+            "unit": "",
+            "source": "",
+            "error": np.nan,
+        }
+    )
+    rows = calibration.calibration_rows(pd.concat([targets, later]), first_year=2015)
+    assert rows["year"].max() <= calibration.LAST_CALIBRATION_YEAR == 2017
+    assert not rows["stat"].str.endswith(("/2018", "/2020")).any()
+    # every fitted row is one the model measures, with a positive error in its own unit
+    assert all(TARGETS[k].measure is not None for k in rows["key"])
+    assert (rows["sd"] > 0).all()
+    # a derived row and a plan are not observations, and are not fitted
+    assert not rows["key"].isin(["resident_minus_hukou_gap", "settlement_target_per_year"]).any()
+
+
+def test_every_prior_lies_within_what_its_field_admits_and_says_where_it_comes_from():
+    scenario = load_scenario(HISTORICAL)
+    assert len(calibration.PRIORS) >= 10
+    for key, prior in calibration.PRIORS.items():
+        assert field_marks(Scenario)[key]["kind"] == "uncertainty"
+        assert prior["source"]
+        for end in (prior["low"], prior["high"]):
+            scenario.override({key: end})  # valid at both ends of the prior
+        mean, sd = calibration.prior_moments(prior)
+        assert prior["low"] < mean < prior["high"] and sd > 0
+
+
+def _synthetic_targets() -> pd.DataFrame:
+    """2015-2016 statistics simulated at TRUTH (one seed), as a targets table with errors."""
+    truth = load_scenario(HISTORICAL).override({**TRUTH, "simulation.migrants": 2000})
+    simulated = simulate_targets(truth, seeds=[7], years=2)
+    keys = ["willing_to_transfer_hukou", "residence_permits_issued"]
+    chosen = simulated[simulated["key"].isin(keys)].copy()
+    chosen["unit"], chosen["source"], chosen["error"] = "", "synthetic", 0.05
+    return chosen[["key", "year", "value", "unit", "source", "error"]]
+
+
+def _settings(**changes) -> calibration.Settings:
+    values = {"particles": 24, "generations": 3, "migrants": 2000, "seed": 3, **changes}
+    return calibration.Settings(
+        scenario="historical_2015", parameters=list(TRUTH), stats=[], **values
+    )
+
+
+@pytest.fixture(scope="module")
+def recovered(tmp_path_factory):
+    """A calibration to statistics simulated at a known truth, run without interruption."""
+    folder = tmp_path_factory.mktemp("calibration")
+    scenario = load_scenario(HISTORICAL)
+    targets = _synthetic_targets()
+    fit = calibration.calibrate(scenario, targets, folder, _settings())
+    return scenario, targets, fit
+
+
+@pytest.mark.slow  # a small ABC-SMC: about a minute
+def test_a_known_parameter_set_is_recovered_within_its_90_percent_interval(recovered):
+    _, _, fit = recovered
+    report = fit.identifiability.set_index("parameter")
+    for name, value in TRUTH.items():
+        assert report.loc[name, "q05"] <= value <= report.loc[name, "q95"], name
+        assert report.loc[name, "informed"], name  # the data narrowed it
+    assert list(fit.history["generation"]) == [1, 2, 3]
+    assert fit.history["tolerance"].is_monotonic_decreasing
+    assert fit.posterior["weight"].sum() == pytest.approx(1.0)
+    for name in ("posterior.parquet", "history.csv", "identifiability.csv", "posterior.png"):
+        assert (fit.folder / name).stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_killed_and_resumed_on_a_pool_gives_the_same_posterior(recovered, tmp_path):
+    scenario, targets, uninterrupted = recovered
+
+    def kill_in_generation_2(generation, generations, done, total):
+        if generation == 2 and done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        calibration.calibrate(
+            scenario, targets, tmp_path, _settings(), on_progress=kill_in_generation_2
+        )
+    assert not (tmp_path / "posterior.parquet").exists()
+    pool = LocalExecutor(2)
+    try:
+        resumed = calibration.calibrate(
+            scenario, targets, tmp_path, _settings(), executor=pool, resume=True
+        )
+    finally:
+        pool.close()
+    pd.testing.assert_frame_equal(resumed.posterior, uninterrupted.posterior)
+    assert list(resumed.history["simulations"]) == list(uninterrupted.history["simulations"])
+
+
+def test_resume_with_other_settings_is_refused(tmp_path):
+    scenario = load_scenario(HISTORICAL)
+    targets = _synthetic_targets()
+    calibration.calibrate(scenario, targets, tmp_path, _settings(particles=4, generations=1))
+    with pytest.raises(calibration.CalibrationError, match="particles"):
+        calibration.calibrate(
+            scenario, targets, tmp_path, _settings(particles=5, generations=1), resume=True
+        )
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--parameters", "behaviour.migration.network_weight"], "no prior"),
+        (["--scenario", str(SCENARIOS / "baseline.yaml")], "no row the calibration can fit"),
+        (["--targets", "{later_only}"], "no row the calibration can fit"),
+        (["--targets", "{unmeasured}"], "no row the calibration can fit"),
+        (["--resume", "{not_a_calibration}"], "not a calibration folder"),
+    ],
+)
+def test_calibrate_refuses_what_it_cannot_fit_before_any_simulation(
+    tmp_path, capsys, args, expected
+):
+    files = {
+        "{later_only}": "key,year,value\nmean_monthly_income,2018,3721\n",
+        "{unmeasured}": "key,year,value\nfeel_local,2017,0.38\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name[1:-1]}.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "not_a_calibration").mkdir()
+    args = [
+        str(tmp_path / a[1:-1]) + (".csv" if a in files else "") if a.startswith("{") else a
+        for a in args
+    ]
+    out = tmp_path / "out"
+    where = [] if "--resume" in args else ["--out", str(out)]
+    assert main(["calibrate", *args, *where, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def _posterior(tmp_path) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "behaviour.willingness.intercept": [0.2, 0.9, -0.4],
+            "behaviour.settlement_monthly_application_probability": [0.05, 0.12, 0.03],
+            "national.urban_hukou_share_start": [0.38, 0.39, 0.385],
+            "weight": [0.5, 0.3, 0.2],
+        }
+    )
+    frame.to_parquet(tmp_path / "posterior.parquet")
+    return frame
+
+
+def test_draws_follow_the_weights_and_are_the_same_every_time(tmp_path):
+    posterior = _posterior(tmp_path)
+    first = calibration.draws(posterior, 4000, seed=1)
+    assert first.equals(calibration.draws(posterior, 4000, seed=1))
+    counts = first["behaviour.willingness.intercept"].value_counts(normalize=True)
+    assert counts[0.2] == pytest.approx(0.5, abs=0.03)
+    assert counts[-0.4] == pytest.approx(0.2, abs=0.03)
+
+
+def test_compare_over_posterior_pairs_parameters_and_seeds_and_widens_intervals(tmp_path):
+    posterior = _posterior(tmp_path)
+    draws = calibration.draws(posterior, 3, seed=0)
+    scenarios = [
+        load_scenario(SCENARIOS / f"{n}.yaml").override(
+            {"simulation.migrants": 1500, "simulation.years": 1}
+        )
+        for n in ("baseline", "policy_2019")
+    ]
+    comparison = compare_over_posterior(scenarios, draws, seeds_per_draw=2, first_seed=10)
+    runs = comparison.runs
+    assert sorted(runs["seed"].unique()) == list(range(10, 16))
+    # draw k of each scenario ran on the same seeds
+    for _, block in runs.groupby("draw"):
+        seeds = block.groupby("scenario")["seed"].apply(lambda s: sorted(set(s)))
+        assert seeds["baseline"] == seeds["policy_2019"] and len(seeds["baseline"]) == 2
+    summary = comparison.summary()
+    row = summary[
+        (summary["outcome"] == "hukou_citizenization_rate")
+        & (summary["population"] == "all")
+        & (summary["scenario"] == "policy_2019")
+    ].iloc[0]
+    final = runs[
+        (runs["year"] == runs["year"].max())
+        & (runs["outcome"] == "hukou_citizenization_rate")
+        & (runs["population"] == "all")
+        & (runs["city_class"] == "all")
+    ]
+    per_draw = final.pivot_table(index="draw", columns="scenario", values="value")
+    differences = per_draw["policy_2019"] - per_draw["baseline"]
+    assert row["difference"] == pytest.approx(differences.mean())
+    assert differences.min() <= row["difference_ci_low"] <= row["difference_ci_high"]
+    assert row["difference_ci_high"] <= differences.max()
+
+
+def test_validate_with_a_posterior_forecasts_every_key_through_2020(tmp_path, capsys):
+    _posterior(tmp_path)
+    out = tmp_path / "validation"
+    args = ["validate", "--posterior", str(tmp_path / "posterior.parquet"), "--draws", "3"]
+    assert main([*args, "--migrants", "1500", "--workers", "1", "--out", str(out), "--quiet"]) == 0
+    table = pd.read_csv(out / "predictive.csv")
+    modelled = {k for k, t in TARGETS.items() if t.measure is not None}
+    assert set(table["key"]) == modelled
+    assert set(table["year"]) == set(range(2015, 2021))
+    assert (table["q05"] <= table["median"]).all() and (table["median"] <= table["q95"]).all()
+    seen = table[table["observed"].notna()]
+    inside = (seen["q05"] <= seen["observed"]) & (seen["observed"] <= seen["q95"])
+    assert (inside == seen["inside_90"].astype(bool)).all()
+    assert "inside their 90 % interval" in capsys.readouterr().out
+    assert (out / "predictive.png").stat().st_size > 20_000
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x00\x01 not parquet", b"weight\n1\n"],
+    ids=["binary garbage", "csv, not parquet"],
+)
+def test_a_broken_posterior_file_is_refused_before_any_run(tmp_path, capsys, content):
+    path = tmp_path / "posterior.parquet"
+    path.write_bytes(content)
+    out = tmp_path / "out"
+    scenarios = [str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "policy_2019.yaml")]
+    assert main(["compare", *scenarios, "--posterior", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Posterior file" in err and "Traceback" not in err
+
+
+def test_a_posterior_with_an_unknown_parameter_or_nan_is_refused(tmp_path):
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"behaviour.migration.network_weight": [0.3], "weight": [1.0]}).to_parquet(path)
+    with pytest.raises(calibration.CalibrationError, match="network_weight"):
+        calibration.read_posterior(path)
+    pd.DataFrame({"behaviour.willingness.intercept": [np.nan], "weight": [1.0]}).to_parquet(path)
+    with pytest.raises(calibration.CalibrationError, match="finite"):
+        calibration.read_posterior(path)
+
+
+def test_the_calibration_benchmark_prints_simulations_per_minute():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = ROOT / "benchmarks" / "calibration_speed.py"
+    args = ["--rows", "1500", "--simulations", "2", "--workers", "1"]
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=True
+    )
+    line = done.stdout.strip().splitlines()[-1].split()
+    assert line[0] == "1,500" and line[1] == "1" and float(line[2]) > 0
