@@ -114,6 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="results folder (default results/<scenario>/<UTC timestamp>)",
     )
+    run.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="FILE",
+        help="run under one draw of this posterior.parquet (the same draw K as compare "
+        "--posterior with --first-seed 0)",
+    )
+    run.add_argument(
+        "--draw",
+        type=_non_negative_int,
+        default=0,
+        metavar="K",
+        help="with --posterior (default 0)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_lang_option(run)
     _add_force_option(run)
@@ -264,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="local worker processes with --posterior (default: the number of cores)",
     )
     validate.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_lang_option(validate)
     _add_force_option(validate)
 
     calibrate = commands.add_parser(
@@ -319,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue a calibration that was stopped, from its last finished generation",
     )
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_lang_option(calibrate)
     _add_force_option(calibrate)
 
     app = commands.add_parser("app", help="start the browser dashboard (Mesa SolaraViz)")
@@ -400,6 +416,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from model.scenario import load_scenario
 
     scenario = sized(load_scenario(args.scenario), args.migrants, args.years)
+    if args.posterior:
+        from model.validity import calibration
+
+        draw = calibration.draws(
+            calibration.read_posterior(args.posterior), args.draw + 1, seed=0
+        ).iloc[args.draw]
+        scenario = scenario.override(
+            {k: float(v) for k, v in draw.items() if calibration.has_parameter(scenario, k)}
+        )
     out = results.prepare_folder(
         args.out or folders.default_folder(scenario.name), force=args.force
     )
@@ -740,7 +765,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with tqdm(total=len(seeds), desc="validation runs", unit="run", disable=args.quiet) as bar:
         simulated = validation.simulate_targets(scenario, seeds, on_run_done=bar.update)
     table = validation.against_targets(simulated, targets)
-    folders.write_validation(out, scenario, seeds, simulated, table, targets)
+    folders.write_validation(out, scenario, seeds, simulated, table, targets, args.lang)
     pd.set_option("display.width", 200)
     shown = table[table["simulated"].notna()].drop(columns=["how"])
     print(f"{scenario.name}: simulated (mean of {len(seeds)} seeds) against observed")
@@ -776,7 +801,9 @@ def _validate_posterior(args: argparse.Namespace, scenario, targets) -> int:
     finally:
         executor.close()
     results.write_text(table.to_csv(index=False), out / "predictive.csv")
-    predictive.plot_predictive(table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR)
+    predictive.plot_predictive(
+        table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR, args.lang
+    )
     shown = table[["key", "year", "observed", "median", "q05", "q95", "inside_90"]]
     print(f"{scenario.name}: posterior predictive ({args.draws} draws of {args.posterior})")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -855,6 +882,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 executor=executor,
                 resume=bool(args.resume),
                 on_progress=progress,
+                lang=args.lang,
             )
         except KeyboardInterrupt:
             print(
@@ -880,7 +908,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     finally:
         executor.close()
     results.write_text(table.to_csv(index=False), out / "predictive.csv")
-    predictive.plot_predictive(table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR)
+    predictive.plot_predictive(
+        table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR, args.lang
+    )
     print(calibration.describe(fit, table))
     print(
         f"results: {out} (posterior.parquet, posterior.png, history.csv, identifiability.csv, "

@@ -272,3 +272,53 @@ def test_the_calibration_benchmark_prints_simulations_per_minute():
     )
     line = done.stdout.strip().splitlines()[-1].split()
     assert line[0] == "1,500" and line[1] == "1" and float(line[2]) > 0
+
+
+def test_run_under_a_named_posterior_draw_uses_that_draws_values(tmp_path):
+    import yaml
+
+    posterior = _posterior(tmp_path)
+    expected = calibration.draws(posterior, 20, seed=0).iloc[2]  # compare's draw 2
+    out = tmp_path / "run"
+    args = [
+        "run",
+        str(SCENARIOS / "baseline.yaml"),
+        "--posterior",
+        str(tmp_path / "posterior.parquet"),
+    ]
+    assert (
+        main(
+            [
+                *args,
+                "--draw",
+                "2",
+                "--migrants",
+                "1500",
+                "--years",
+                "1",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    resolved = yaml.safe_load((out / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    assert (
+        resolved["behaviour"]["willingness"]["intercept"]
+        == expected["behaviour.willingness.intercept"]
+    )
+    assert "national" not in resolved or resolved["national"] is None  # not in this scenario
+
+
+def test_the_scenarios_use_the_shipped_posterior_mean():
+    from conftest import ROOT
+
+    shipped = ROOT / "model" / "data" / "posterior.parquet"
+    assert shipped.stat().st_size < 200_000  # small enough to travel with the model
+    posterior = calibration.read_posterior(shipped)
+    assert len(posterior) >= 100
+    historical = load_scenario(HISTORICAL)  # extends baseline.yaml: both files are checked
+    for name in posterior.columns.drop("weight"):
+        mean = np.average(posterior[name], weights=posterior["weight"])
+        assert calibration.current_value(historical, name) == pytest.approx(mean, rel=1e-3), name

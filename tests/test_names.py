@@ -14,6 +14,8 @@ from model.output import names, plots
 from model.processes.settlement import ROUTE_OF_KIND
 from model.scenario import Scenario
 from model.scenario.types import field_marks
+from model.validity.calibration import PRIORS
+from model.validity.validation import TARGETS
 
 
 def test_every_name_the_tool_shows_has_both_languages():
@@ -29,6 +31,8 @@ def test_every_name_the_tool_shows_has_both_languages():
         "population": {"all", "poor"},
         "route": {*ROUTE_OF_KIND, "priority"},
         "provision": {str(n) for n in range(1, 22)},
+        "target": set(TARGETS),
+        "uncertainty": set(PRIORS),  # what calibrate's figures and tables name
     }
     for kind, keys in expected.items():
         missing = keys - names.known(kind)
@@ -64,9 +68,34 @@ def test_figures_in_chinese_have_every_glyph(tmp_path):
                 _runs(), tmp_path / f"{plot.__name__}.png", "户籍市民化：基准与政策", lang="zh"
             )
             assert path.stat().st_size > 10_000
+        _calibration_figures_in_chinese(tmp_path)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]
     assert names.figure_language("zh") == "zh"
+
+
+def _calibration_figures_in_chinese(tmp_path):
+    """The predictive, posterior and validation figures, drawn in Chinese."""
+    import numpy as np
+
+    from model.validity import calibration, predictive, validation
+
+    keys = [k for k, t in TARGETS.items() if t.measure is not None]
+    table = pd.DataFrame(
+        [
+            {"key": k, "year": y, "observed": 1.0 if y == 2016 else np.nan, "median": 1.0,
+             "q05": 0.8, "q25": 0.9, "q75": 1.1, "q95": 1.2, "calibrated": y == 2016}
+            for k in keys for y in (2015, 2016, 2017)
+        ]
+    )  # fmt: skip
+    assert predictive.plot_predictive(table, tmp_path / "p.png", 2017, "zh").stat().st_size
+    priors = {k: calibration.PRIORS[k] for k in list(calibration.PRIORS)[:3]}
+    posterior = pd.DataFrame({k: [p["low"], p["high"]] for k, p in priors.items()})
+    posterior["weight"] = [0.5, 0.5]
+    calibration.plot_posterior(posterior, priors, tmp_path / "q.png", "zh")
+    simulated = table.rename(columns={"median": "value", "q05": "ci_low", "q95": "ci_high"})
+    targets = table.dropna(subset=["observed"]).rename(columns={"observed": "value"})
+    validation.plot_against_targets(simulated, targets, tmp_path / "v.png", "zh")
 
 
 def test_without_a_cjk_font_figures_fall_back_to_english(tmp_path, monkeypatch):

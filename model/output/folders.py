@@ -155,13 +155,14 @@ def write_validation(
     simulated: pd.DataFrame,
     table: pd.DataFrame,
     targets: pd.DataFrame,
+    lang: Language = "en",
 ) -> None:
     """A validation's folder: simulated targets, the comparison table and its plot."""
     from model.validity import validation
 
     results.write_text(simulated.to_csv(index=False), out / "simulated.csv")
     results.write_text(table.to_csv(index=False), out / "against_targets.csv")
-    validation.plot_against_targets(simulated, targets, out / "validation.png")
+    validation.plot_against_targets(simulated, targets, out / "validation.png", lang)
     results.write_json(
         results.manifest(
             scenario=scenario.name,

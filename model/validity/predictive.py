@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.output.names import Language, display_name, figure_language
 from model.scenario import Scenario
 from model.validity import calibration
 from model.validity.validation import TARGETS, measures
@@ -123,11 +124,15 @@ def coverage(table: pd.DataFrame, calibrated: bool = True) -> tuple[float, int]:
     return (float(rows["inside_90"].astype(bool).mean()) if len(rows) else float("nan")), len(rows)
 
 
-def plot_predictive(table: pd.DataFrame, path: Path, last_fitted_year: int) -> Path:
+def plot_predictive(
+    table: pd.DataFrame, path: Path, last_fitted_year: int, lang: Language = "en"
+) -> Path:
     """One panel per key: predictive median, 50 % and 90 % bands, observations (filled: fitted;
     open: not fitted), a line after the last year the calibration saw."""
     from model.output.plots import plt
     from model.output.results import write_atomic
+
+    lang = figure_language(lang)
 
     keys = list(dict.fromkeys(table["key"]))
     cols = 4
@@ -144,14 +149,17 @@ def plot_predictive(table: pd.DataFrame, path: Path, last_fitted_year: int) -> P
         other = seen[~seen["calibrated"]]
         ax.plot(other["year"], other["observed"], "o", mfc="none", mec="k", ms=4)
         ax.axvline(last_fitted_year + 0.5, color="grey", ls=":", lw=1)
-        ax.set_title(key, fontsize=8)
+        ax.set_title(display_name("target", key, lang), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     fig.suptitle(
-        "Posterior predictive: median, 50 % and 90 % intervals; ● fitted observation, "
+        "后验预测：中位数、50% 与 90% 区间；● 用于校准的观测值，○ 未用于校准；"
+        "虚线：校准所用最后一年"
+        if lang == "zh"
+        else "Posterior predictive: median, 50 % and 90 % intervals; ● fitted observation, "
         "○ not fitted; dotted: last year the calibration saw",
         fontsize=10,
     )

@@ -271,21 +271,39 @@ def against_targets(simulated: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFr
     ]
 
 
-def plot_against_targets(simulated: pd.DataFrame, targets: pd.DataFrame, path: Path) -> Path:
+def plot_against_targets(
+    simulated: pd.DataFrame, targets: pd.DataFrame, path: Path, lang: str = "en"
+) -> Path:
     """One small panel per modelled key: the simulated series (band: 95 % CI) and targets."""
+    from model.output.names import display_name, figure_language
     from model.output.plots import plt
+
+    lang = figure_language(lang)
 
     keys = [k for k in TARGETS if TARGETS[k].measure is not None]
     cols = 4
     fig, axes = plt.subplots(-(-len(keys) // cols), cols, figsize=(16, 3 * -(-len(keys) // cols)))
     for ax, key in zip(axes.flat, keys, strict=False):
         series = simulated[simulated["key"] == key]
-        ax.plot(series["year"], series["value"], marker="o", ms=3, label="simulated")
+        ax.plot(
+            series["year"],
+            series["value"],
+            marker="o",
+            ms=3,
+            label="模拟" if lang == "zh" else "simulated",
+        )
         ax.fill_between(series["year"], series["ci_low"], series["ci_high"], alpha=0.25)
         observed = targets[targets["key"] == key]
-        ax.plot(observed["year"], observed["value"], "kx", ms=7, label="observed")
-        ax.set_title(key, fontsize=8)
+        ax.plot(
+            observed["year"],
+            observed["value"],
+            "kx",
+            ms=7,
+            label="观测" if lang == "zh" else "observed",
+        )
+        ax.set_title(display_name("target", key, lang), fontsize=8)
         ax.tick_params(labelsize=7)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
