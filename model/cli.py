@@ -240,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument(
         "--reference", help="scenario others are compared with (default: the experiment's first)"
     )
+    _add_lang_option(analyse)
     historical = "scenarios/historical_2015.yaml"
     validate = commands.add_parser(
         "validate",
@@ -605,6 +606,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from model.experiments.spec import read_spec
     from model.experiments.store import SweepStore
     from model.output import plots, results
+    from model.output.names import display_name
 
     store = SweepStore.open_existing(args.folder)
     spec = read_spec(args.folder / "experiment.yaml")
@@ -647,7 +649,13 @@ def cmd_analyse(args: argparse.Namespace) -> int:
             plots.plot_sensitivity(
                 indices,
                 out / f"sensitivity_{scenario}.png",
-                f"{spec.design.kind} indices of {args.outcome}, {scenario}",
+                (
+                    f"{spec.design.kind} 指数：{display_name('outcome', args.outcome, 'zh')}，"
+                    f"{scenario}"
+                    if args.lang == "zh"
+                    else f"{spec.design.kind} indices of {args.outcome}, {scenario}"
+                ),
+                lang=args.lang,
             )
             print(
                 f"\n{spec.design.kind} indices, {scenario} "
@@ -669,6 +677,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
             args.outcome,
             out / "response_surface.png",
             population=args.population,
+            lang=args.lang,
         )
     results.write_json(
         results.manifest(outcome=args.outcome, **selection, files=written), out / "manifest.json"

@@ -96,6 +96,27 @@ def _calibration_figures_in_chinese(tmp_path):
     simulated = table.rename(columns={"median": "value", "q05": "ci_low", "q95": "ci_high"})
     targets = table.dropna(subset=["observed"]).rename(columns={"observed": "value"})
     validation.plot_against_targets(simulated, targets, tmp_path / "v.png", "zh")
+    # a sweep's analysis: factors are levers and uncertainties, named in Chinese
+    lever = "settlement.rules.large_1.min_social_insurance_months"
+    uncertainty = "behaviour.willingness.intercept"
+    assert plots.factor_name(lever, "zh") != lever
+    assert plots.factor_name(uncertainty, "zh") == "落户意愿截距"
+    runs = pd.DataFrame(
+        {
+            "scenario": "政策", "point": [0, 1, 2, 3], "replication": 0, "seed": 1,
+            "year": 2020, "outcome": "hukou_citizenization_rate", "population": "all",
+            "city_class": "all", "value": [0.1, 0.2, 0.3, 0.4],
+            lever: [0, 12, 0, 12], uncertainty: [0.0, 0.0, 1.0, 1.0],
+        }
+    )  # fmt: skip
+    plots.plot_response_surface(
+        runs, lever, uncertainty, "hukou_citizenization_rate", tmp_path / "r.png", lang="zh"
+    )
+    indices = pd.DataFrame(
+        {"kind": ["lever", "uncertainty"], "ST": [0.3, 0.1], "ST_conf": [0.05, 0.02]},
+        index=[lever, uncertainty],
+    )
+    plots.plot_sensitivity(indices, tmp_path / "s.png", "Sobol 指数", lang="zh")
 
 
 def test_without_a_cjk_font_figures_fall_back_to_english(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from model.enums import SizeClass  # noqa: E402
-from model.output.names import Language, display_name, figure_language  # noqa: E402
+from model.output.names import Language, display_name, figure_language, known  # noqa: E402
 
 #: (outcome, population) of the trajectory panels.
 PANELS = (
@@ -281,9 +281,12 @@ def plot_response_surface(
     path: Path,
     scenario: str | None = None,
     population: str = "all",
+    lang: Language = "en",
 ) -> Path:
     """Mean outcome over two factors (replications averaged; other factors averaged)."""
     from model.experiments.analysis import point_means
+
+    lang = figure_language(lang)
 
     means = point_means(runs, outcome, population)
     scenario = scenario or sorted(means["scenario"].unique())[-1]
@@ -300,21 +303,47 @@ def plot_response_surface(
         )
     else:
         mesh = ax.scatter(means[x], means[y], c=means["mean"], cmap="viridis", s=60)
-    fig.colorbar(mesh, ax=ax, label=f"{outcome} ({population})")
-    ax.set_xlabel(x, fontsize=8)
-    ax.set_ylabel(y, fontsize=8)
-    ax.set_title(f"{scenario}: mean over replications", fontsize=10)
+    fig.colorbar(mesh, ax=ax, label=label(outcome, lang, population)[0])
+    ax.set_xlabel(factor_name(x, lang), fontsize=8)
+    ax.set_ylabel(factor_name(y, lang), fontsize=8)
+    mean_over = "重复运行均值" if lang == "zh" else "mean over replications"
+    ax.set_title(f"{scenario}{'：' if lang == 'zh' else ': '}{mean_over}", fontsize=10)
     return _save(fig, path)
 
 
-def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str) -> Path:
+def factor_name(key: str, lang: Language) -> str:
+    """A sweep factor's name: a lever's or an uncertainty's (a class's settlement rule: the
+    class and the rule's field), else the dotted key."""
+    for kind in ("lever", "uncertainty"):
+        if key in known(kind):
+            return display_name(kind, key, lang)
+    parts = key.split(".")
+    rule = f"settlement.city_rules.{parts[-1]}"
+    if parts[:2] == ["settlement", "rules"] and len(parts) == 4 and rule in known("lever"):
+        sep = "：" if lang == "zh" else ": "
+        return display_name("city_class", parts[2], lang) + sep + display_name("lever", rule, lang)
+    return key
+
+
+def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str, lang: Language = "en") -> Path:
     """Horizontal bars of total-order Sobol indices or Morris mu*, with confidence."""
+    lang = figure_language(lang)
     column, conf = ("ST", "ST_conf") if "ST" in indices else ("mu_star", "mu_star_conf")
     order = indices.sort_values(column)
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(order) + 1.5))
     colours = ["tab:blue" if k == "lever" else "tab:orange" for k in order["kind"]]
-    ax.barh(order.index, order[column], xerr=order[conf], color=colours)
-    ax.set_xlabel(f"{column} (blue: lever, orange: uncertainty)", fontsize=8)
+    ax.barh(
+        [factor_name(k, lang) for k in order.index],
+        order[column],
+        xerr=order[conf],
+        color=colours,
+    )
+    key = (
+        "（蓝：政策杠杆，橙：不确定参数）"
+        if lang == "zh"
+        else " (blue: lever, orange: uncertainty)"
+    )
+    ax.set_xlabel(f"{column}{key}", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=10)
     return _save(fig, path)
