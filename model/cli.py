@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--particles", type=_int_at_least(2), default=200, metavar="N", help="default 200"
     )
     calibrate.add_argument(
-        "--generations", type=_positive_int, default=6, metavar="G", help="default 6"
+        "--generations", type=_positive_int, default=5, metavar="G", help="default 5"
     )
     calibrate.add_argument(
         "--migrants",

@@ -274,7 +274,7 @@ class Settings:
     parameters: list[str]
     stats: list[str]
     particles: int = 150
-    generations: int = 6
+    generations: int = 5
     migrants: int = 10_000
     seed: int = 0
     quantile: float = 0.5  # each tolerance: this quantile of the last generation's distances
@@ -366,14 +366,15 @@ def calibrate(
     return _finish(folder, abc.history, priors, settings, lang)
 
 
-def _proposal(scale: float = 2.0):
+def _proposal(scale: float = 1.0):
     """The proposal each generation draws from: one multivariate normal with the last
-    population's weighted mean and `scale` times its weighted covariance (the factor 2 of
-    Beaumont et al. 2009). pyabc's default, a kernel density estimate with a bandwidth from
-    Silverman's rule, is a set of isolated bumps in 14 dimensions with a few hundred particles:
-    the proposal density then varies by orders of magnitude between accepted particles and the
-    importance weights collapse (an effective sample of 2-12 of 200 in the first full run).
-    A single smooth proposal keeps the weights even."""
+    population's weighted mean and covariance. pyabc's default, a kernel density estimate with
+    a bandwidth from Silverman's rule, is a set of isolated bumps in 14 dimensions with a few
+    hundred particles: the proposal density varies by orders of magnitude between accepted
+    particles and the importance weights collapse (an effective sample of 2-12 of 200 in a
+    first full run). A single smooth proposal keeps the weights even. Twice the covariance
+    (the kernel of Beaumont et al. 2009) accepted a fifth of the draws in a full run, too few
+    for the budget of 30 minutes on 2 cores."""
     import pandas as pd
     from pyabc import Parameter
     from pyabc.transition import Transition
