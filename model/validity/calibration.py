@@ -385,24 +385,32 @@ def _proposal(scale: float = 1.0):
             self.scale = scale
 
         def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
+            # standardized coordinates: parameters differ in scale by 10^8 in variance, and a
+            # covariance that is numerically singular gives proposals a density of 0
             values = X.to_numpy(dtype=float)
             w = np.asarray(w, dtype=float) / np.sum(w)
             self.mean = w @ values
             centred = values - self.mean
             cov = (centred * w[:, None]).T @ centred / (1 - (w**2).sum())
-            cov += np.eye(len(cov)) * 1e-12 * np.maximum(np.diag(cov), 1e-12)
-            self.normal = stats.multivariate_normal(
-                self.mean, self.scale * cov, allow_singular=True
-            )
+            self.sd = np.sqrt(np.maximum(np.diag(cov), 1e-300))
+            corr = cov / np.outer(self.sd, self.sd) + 1e-6 * np.eye(len(cov))
+            self.normal = stats.multivariate_normal(np.zeros(len(cov)), self.scale * corr)
+            self.root = np.linalg.cholesky(self.scale * corr)
+            self.jacobian = float(np.prod(self.sd))
 
         def rvs_single(self) -> Parameter:
-            draw = self.normal.rvs()
-            return Parameter(dict(zip(self.X.columns, np.atleast_1d(draw), strict=True)))
+            # numpy's global generator, which each task seeds (a frozen scipy distribution
+            # would carry a pickled copy of it to every task: every task the same draws)
+            z = np.random.standard_normal(len(self.mean))  # noqa: NPY002
+            draw = self.mean + self.sd * (self.root @ z)
+            return Parameter(dict(zip(self.X.columns, draw, strict=True)))
 
         def pdf(self, x):
             if isinstance(x, pd.DataFrame):
-                return self.normal.pdf(x[self.X.columns].to_numpy(dtype=float))
-            return float(self.normal.pdf(np.array([x[k] for k in self.X.columns], dtype=float)))
+                values = x[self.X.columns].to_numpy(dtype=float)
+            else:
+                values = np.array([x[k] for k in self.X.columns], dtype=float)
+            return self.normal.pdf((values - self.mean) / self.sd) / self.jacobian
 
     return GaussianProposal(scale)
 
