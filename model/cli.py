@@ -809,10 +809,7 @@ def _validate_posterior(args: argparse.Namespace, scenario, targets) -> int:
             )
     finally:
         executor.close()
-    results.write_text(table.to_csv(index=False), out / "predictive.csv")
-    predictive.plot_predictive(
-        table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR, args.lang
-    )
+    predictive.write_predictive(table, out, args.lang)
     shown = table[["key", "year", "observed", "median", "q05", "q95", "inside_90"]]
     print(f"{scenario.name}: posterior predictive ({args.draws} draws of {args.posterior})")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -916,10 +913,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             )
     finally:
         executor.close()
-    results.write_text(table.to_csv(index=False), out / "predictive.csv")
-    predictive.plot_predictive(
-        table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR, args.lang
-    )
+    predictive.write_predictive(table, out, args.lang)
     print(calibration.describe(fit, table))
     print(
         f"results: {out} (posterior.parquet, posterior.png, history.csv, identifiability.csv, "

@@ -101,7 +101,7 @@ def _grouped_bars(
     ax.tick_params(labelsize=8)
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def save_figure(fig: plt.Figure, path: Path) -> Path:
     """Write the figure atomically (a killed process leaves the old file or none, never a
     truncated one)."""
     import io
@@ -175,7 +175,7 @@ def plot_trajectories(runs: pd.DataFrame, path: Path, title: str, lang: Language
     rate = display_name("outcome", "hukou_citizenization_rate", lang)
     ax.set_ylabel(f"{rate} {year}, {word('by class', lang)}", fontsize=8)
     fig.suptitle(title, fontsize=11)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def funnel_labels(lang: Language = "en") -> list[str]:
@@ -237,7 +237,7 @@ def plot_funnel(
     )
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 #: The outcomes of the fiscal panels.
@@ -270,7 +270,7 @@ def plot_fiscal(runs: pd.DataFrame, path: Path, title: str, lang: Language = "en
         _style(ax, text, lang)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(title, fontsize=11)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_response_surface(
@@ -308,7 +308,7 @@ def plot_response_surface(
     ax.set_ylabel(factor_name(y, lang), fontsize=8)
     mean_over = "重复运行均值" if lang == "zh" else "mean over replications"
     ax.set_title(f"{scenario}{'：' if lang == 'zh' else ': '}{mean_over}", fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def factor_name(key: str, lang: Language) -> str:
@@ -346,7 +346,7 @@ def plot_sensitivity(indices: pd.DataFrame, path: Path, title: str, lang: Langua
     ax.set_xlabel(f"{column}{key}", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_cost_effectiveness(
@@ -401,4 +401,4 @@ def plot_cost_effectiveness(
     if len(overall):
         right.legend(fontsize=7)
     fig.suptitle(title, fontsize=11)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -519,11 +519,8 @@ def identifiability(posterior: pd.DataFrame, priors: dict) -> pd.DataFrame:
 
 def plot_posterior(posterior: pd.DataFrame, priors: dict, path: Path, lang: str = "en") -> Path:
     """Marginals on the diagonal (prior range as the axis) and pairs below it."""
-    import io
-
     from model.output.names import display_name, figure_language
-    from model.output.plots import plt
-    from model.output.results import write_atomic
+    from model.output.plots import plt, save_figure
 
     lang = figure_language(lang)
 
@@ -556,12 +553,7 @@ def plot_posterior(posterior: pd.DataFrame, priors: dict, path: Path, lang: str 
         else "Posterior (axes span each prior's range)",
         fontsize=10,
     )
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, dpi=90, format="png")
-    plt.close(fig)
-    write_atomic(path, buffer.getvalue())
-    return path
+    return save_figure(fig, path)
 
 
 def draws(posterior: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:

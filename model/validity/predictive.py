@@ -11,7 +11,6 @@ observation, whether it lies inside them.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,8 +128,7 @@ def plot_predictive(
 ) -> Path:
     """One panel per key: predictive median, 50 % and 90 % bands, observations (filled: fitted;
     open: not fitted), a line after the last year the calibration saw."""
-    from model.output.plots import plt
-    from model.output.results import write_atomic
+    from model.output.plots import plt, save_figure
 
     lang = figure_language(lang)
 
@@ -163,9 +161,12 @@ def plot_predictive(
         "○ not fitted; dotted: last year the calibration saw",
         fontsize=10,
     )
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, dpi=90, format="png")
-    plt.close(fig)
-    write_atomic(path, buffer.getvalue())
-    return path
+    return save_figure(fig, path)
+
+
+def write_predictive(table: pd.DataFrame, out: Path, lang: Language = "en") -> None:
+    """predictive.csv and predictive.png in `out`."""
+    from model.output.results import write_text
+
+    write_text(table.to_csv(index=False), out / "predictive.csv")
+    plot_predictive(table, out / "predictive.png", calibration.LAST_CALIBRATION_YEAR, lang)

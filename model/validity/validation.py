@@ -9,7 +9,6 @@ not represent it yet (the reason is given). `simulate_targets` turns runs into a
 from __future__ import annotations
 
 import csv
-import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from model.experiments.compare import mean_ci
-from model.output.results import write_atomic
 from model.reference import DATA
 from model.runner import run_scenario
 from model.scenario import Scenario
@@ -276,7 +274,7 @@ def plot_against_targets(
 ) -> Path:
     """One small panel per modelled key: the simulated series (band: 95 % CI) and targets."""
     from model.output.names import display_name, figure_language
-    from model.output.plots import plt
+    from model.output.plots import plt, save_figure
 
     lang = figure_language(lang)
 
@@ -308,9 +306,4 @@ def plot_against_targets(
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, dpi=100, format="png")
-    plt.close(fig)
-    write_atomic(path, buffer.getvalue())  # never a truncated figure
-    return path
+    return save_figure(fig, path)
