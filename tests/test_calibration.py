@@ -326,32 +326,63 @@ def test_the_shipped_posterior_is_small_and_readable_and_its_draws_run():
     )
 
 
+def _uniform(low, high):
+    return {"distribution": "uniform", "low": low, "high": high, "source": "test"}
+
+
 def test_the_proposal_gives_every_draw_a_positive_density_whatever_the_scales():
     # parameters from 1e-4 to 1 wide, two of them almost collinear: the case that made a
     # plain covariance numerically singular and a proposal's density 0
     rng = np.random.default_rng(0)
-    base = rng.normal(size=(200, 4))
+    base = rng.uniform(0.4, 0.6, size=(200, 4))
     columns = {
         "a": 1e-4 * base[:, 0],
         "b": 1e-4 * base[:, 0] + 1e-12 * base[:, 1],
         "c": base[:, 2],
         "d": 0.01 * base[:, 3],
     }
+    priors = {"a": _uniform(0, 1e-4), "b": _uniform(0, 1e-4), "c": _uniform(0, 1)}
+    priors["d"] = {"distribution": "normal", "mean": 0.005, "sd": 0.002, "low": 0, "high": 0.01}
     population = pd.DataFrame(columns)
-    proposal = calibration._proposal()
+    proposal = calibration._proposal(priors)
     proposal.fit(population, np.full(200, 1 / 200))
     np.random.seed(1)  # noqa: NPY002 - pyabc's generator
     draws = pd.DataFrame([dict(proposal.rvs_single()) for _ in range(500)])
     density = proposal.pdf(draws)
     assert np.isfinite(density).all() and (density > 0).all()
-    assert draws["c"].std() == pytest.approx(population["c"].std(), rel=0.15)
+    for name, prior in priors.items():  # no draw outside its prior
+        assert draws[name].between(prior["low"], prior["high"]).all()
+    assert draws["c"].std() == pytest.approx(population["c"].std(), rel=0.2)
+
+
+def test_importance_weights_stay_even_where_the_data_say_nothing():
+    # 14 parameters with flat priors, a population spread over its priors (what a parameter
+    # the data do not inform looks like): proposals fitted to it must give weights
+    # prior / proposal that are nearly equal. A Gaussian in the parameters' own coordinates
+    # gives an effective sample of about a tenth here, and it compounds over generations.
+    from scipy import stats
+
+    rng = np.random.default_rng(2)
+    priors = {f"p{k}": _uniform(0.0, 10.0 ** (k % 5 - 3)) for k in range(14)}
+    population = pd.DataFrame({k: rng.uniform(0, p["high"], 400) for k, p in priors.items()})
+    proposal = calibration._proposal(priors)
+    proposal.fit(population, np.full(400, 1 / 400))
+    np.random.seed(3)  # noqa: NPY002 - pyabc's generator
+    draws = pd.DataFrame([dict(proposal.rvs_single()) for _ in range(2000)])
+    prior = np.prod([stats.uniform(0, p["high"]).pdf(draws[k]) for k, p in priors.items()], axis=0)
+    weights = prior / proposal.pdf(draws)
+    assert weights.sum() ** 2 / (weights**2).sum() > 0.6 * len(weights)
+    # and the weighted draws spread over the whole prior, as the population does
+    for k, p in priors.items():
+        mean = np.average(draws[k], weights=weights)
+        assert mean == pytest.approx(p["high"] / 2, rel=0.1)
 
 
 def test_a_proposal_sent_to_workers_draws_from_each_tasks_seed():
     import cloudpickle  # how pyabc's sampling function reaches the workers
 
     population = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0) ** 0.5})
-    proposal = calibration._proposal()
+    proposal = calibration._proposal({"a": _uniform(-1, 11), "b": _uniform(-1, 4)})
     proposal.fit(population, np.full(10, 0.1))
     draws = []
     for seed in (1, 2, 1):
