@@ -295,17 +295,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="dotted keys to infer (default: every uncertainty with a prior the scenario has)",
     )
     calibrate.add_argument(
-        "--particles", type=_int_at_least(2), default=200, metavar="N", help="default 200"
+        "--particles", type=_int_at_least(2), metavar="N", help="default 200 (--resume: as started)"
     )
     calibrate.add_argument(
-        "--generations", type=_positive_int, default=5, metavar="G", help="default 5"
+        "--generations",
+        type=_positive_int,
+        metavar="G",
+        help="default 6 (--resume: as started; more extends a finished calibration)",
     )
     calibrate.add_argument(
         "--migrants",
         type=_positive_int,
-        default=10_000,
         metavar="N",
-        help="agent rows per simulation (default 10000)",
+        help="agent rows per simulation (default 10000; --resume: as started)",
     )
     calibrate.add_argument(
         "--draws",
@@ -314,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="K",
         help="posterior draws for the predictive check (default 60)",
     )
-    calibrate.add_argument("--seed", type=_seed, default=0, help="default 0")
+    calibrate.add_argument("--seed", type=_seed, help="default 0 (--resume: as started)")
     calibrate.add_argument(
         "--workers",
         type=_positive_int,
@@ -831,29 +833,26 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     targets = validation.load_targets(args.targets)
     scenario = load_scenario(_historical(args.scenario))
+    started = {}  # on --resume, options not given are the folder's
+    if args.resume:
+        started = calibration.started_settings(args.resume)
     names = [n.strip() for n in args.parameters.split(",")] if args.parameters else None
-    priors = calibration.chosen_priors(scenario, names)
+    priors = calibration.chosen_priors(scenario, names or started.get("parameters"))
     rows = calibration.calibration_rows(
         targets,
         f"Targets file {args.targets or 'packaged'}, scenario {scenario.name} (starting "
         f"{scenario.simulation.start_year})",
         first_year=scenario.simulation.start_year,
     )
+    options = {}
+    for name in ("particles", "generations", "migrants", "seed"):
+        given = getattr(args, name)
+        default = calibration.Settings.__dataclass_fields__[name].default
+        options[name] = given if given is not None else started.get(name, default)
     settings = calibration.Settings(
-        scenario=scenario.name,
-        parameters=list(priors),
-        stats=rows["stat"].tolist(),
-        particles=args.particles,
-        generations=args.generations,
-        migrants=args.migrants,
-        seed=args.seed,
+        scenario=scenario.name, parameters=list(priors), stats=rows["stat"].tolist(), **options
     )
     if args.resume:
-        if not (args.resume / "settings.json").is_file():
-            raise calibration.CalibrationError(
-                f"{args.resume} is not a calibration folder (no settings.json); valid: the "
-                "folder a stopped `citizenization calibrate` named. Nothing has been run."
-            )
         out = args.resume
     else:
         out = results.prepare_folder(
@@ -906,8 +905,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 fit.posterior,
                 targets,
                 draws=args.draws,
-                migrants=args.migrants,
-                seed=args.seed,
+                migrants=settings.migrants,
+                seed=settings.seed,
                 executor=executor,
                 on_run_done=bar.update,
             )

@@ -96,16 +96,20 @@ def test_a_known_parameter_set_is_recovered_within_its_90_percent_interval(recov
 
 
 @pytest.mark.slow
-def test_killed_and_resumed_on_a_pool_gives_the_same_posterior(recovered, tmp_path):
+def test_killed_resumed_and_extended_on_a_pool_gives_the_same_posterior(recovered, tmp_path):
     scenario, targets, uninterrupted = recovered
 
     def kill_in_generation_2(generation, generations, done, total):
         if generation == 2 and done == 3:
             raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt):  # started for 2 generations, resumed for 3
         calibration.calibrate(
-            scenario, targets, tmp_path, _settings(), on_progress=kill_in_generation_2
+            scenario,
+            targets,
+            tmp_path,
+            _settings(generations=2),
+            on_progress=kill_in_generation_2,
         )
     assert not (tmp_path / "posterior.parquet").exists()
     pool = LocalExecutor(2)
@@ -324,6 +328,35 @@ def test_the_shipped_posterior_is_small_and_readable_and_its_draws_run():
     scenario.override(
         {k: float(v) for k, v in draw.items() if calibration.has_parameter(scenario, k)}
     )
+
+
+def test_the_scenarios_hold_the_shipped_posteriors_means():
+    # baseline.yaml (behaviour) and historical_2015.yaml (national accounts) run at the
+    # posterior mean by default (tools/ship_posterior.py writes them): they must not drift apart
+    from conftest import ROOT
+
+    posterior = calibration.read_posterior(ROOT / "model" / "data" / "posterior.parquet")
+    scenario = load_scenario(HISTORICAL)
+    report = calibration.identifiability(
+        posterior, {k: calibration.PRIORS[k] for k in posterior.columns if k != "weight"}
+    )
+    for key, mean in zip(report["parameter"], report["posterior_mean"], strict=True):
+        assert calibration.current_value(scenario, key) == pytest.approx(mean, rel=1e-3), key
+
+
+def test_ship_posterior_rewrites_only_the_values_it_names():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("ship", ROOT / "tools" / "ship_posterior.py")
+    ship = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ship)
+    text = "a:\n  b: 1   # old\n  c:\n    b: 2\nb: 3\n"
+    out = ship.set_values(text, {"a.c.b": (0.123456, "new")})
+    assert out == "a:\n  b: 1   # old\n  c:\n    b: 0.1235  # new\nb: 3\n"
+    with pytest.raises(SystemExit, match="a.d"):
+        ship.set_values(text, {"a.d": (1.0, "x")})
 
 
 def _uniform(low, high):

@@ -273,8 +273,8 @@ class Settings:
     scenario: str
     parameters: list[str]
     stats: list[str]
-    particles: int = 150
-    generations: int = 5
+    particles: int = 200
+    generations: int = 6  # may grow on resume: a finished calibration can be extended
     migrants: int = 10_000
     seed: int = 0
     quantile: float = 0.5  # each tolerance: this quantile of the last generation's distances
@@ -430,12 +430,28 @@ def _proposal(priors: dict[str, dict[str, Any]], scale: float = 1.25):
     return ProbitGaussianProposal(priors, scale)
 
 
+def started_settings(folder: Path) -> dict[str, Any]:
+    """What a calibration folder was started with (settings.json), or a clear refusal."""
+    path = folder / "settings.json"
+    try:
+        started = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(started, dict):
+            raise ValueError("not an object")
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CalibrationError(
+            f"{folder} is not a calibration folder ({path.name}: {error}); valid: the folder a "
+            "stopped or finished `citizenization calibrate` named. Nothing has been run."
+        ) from None
+    return started
+
+
 def _check_settings(folder: Path, settings: Settings, resume: bool) -> None:
     path = folder / "settings.json"
     if not resume or not path.exists():
         return
-    before = json.loads(path.read_text(encoding="utf-8"))
-    differ = [k for k, v in asdict(settings).items() if before.get(k) != v]
+    before = started_settings(folder)
+    # more generations extend a calibration: generation t's seeds do not depend on the count
+    differ = [k for k, v in asdict(settings).items() if k != "generations" and before.get(k) != v]
     if differ:
         raise CalibrationError(
             f"Calibration folder {folder} was started with other settings ({', '.join(differ)} "
