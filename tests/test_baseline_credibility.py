@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SCENARIOS
 from model import load_scenario, run_scenario
-from model.validity import validation
+from model.validity import calibration, validation
 
 SEEDS = range(2)
 ROWS = 50_000
@@ -39,23 +39,27 @@ def _observed(targets: pd.DataFrame, key: str, year: int) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "key, outcome, year, tolerance",
+    "key, outcome, year",
     [
-        ("migrants_living_in_towns", "migrants_in_cities", 2016, 0.05),
-        ("migrants_living_in_towns", "migrants_in_cities", 2017, 0.05),
-        ("inter_provincial_share_of_out_migrants", "inter_provincial_share", 2017, 0.05),
-        ("residence_permits_issued", "permits_issued_per_year", 2016, 0.20),
-        ("migrant_children_compulsory_education", "migrant_pupils", 2017, 0.25),
-        ("left_behind_children", "left_behind_children", 2017, 0.25),
-        ("migrant_workers_employee_pension", "formal_workers", 2017, 0.25),
-        ("poor_migrant_workers_away_6_months", "registered_poor_workers_away_6_months", 2016, 0.25),
-        ("willing_to_transfer_hukou", "settlement_willing_share", 2017, 0.05),
+        ("migrants_living_in_towns", "migrants_in_cities", 2016),
+        ("migrants_living_in_towns", "migrants_in_cities", 2017),
+        ("inter_provincial_share_of_out_migrants", "inter_provincial_share", 2017),
+        ("residence_permits_issued", "permits_issued_per_year", 2016),
+        ("residence_permits_cumulative", "permit_holders", 2017),
+        ("migrant_children_compulsory_education", "migrant_pupils", 2017),
+        ("left_behind_children", "left_behind_children", 2017),
+        ("migrant_workers_employee_pension", "formal_workers", 2017),
+        ("poor_migrant_workers_away_6_months", "registered_poor_workers_away_6_months", 2016),
+        ("willing_to_transfer_hukou", "settlement_willing_share", 2017),
     ],
 )
-def test_the_history_holds_the_observed_stocks(history, targets, key, outcome, year, tolerance):
+def test_the_history_holds_the_observed_stocks(history, targets, key, outcome, year):
+    # within three of the statistic's stated measurement errors (model/data/target_errors.csv,
+    # the errors the calibration weighs the rows by): the scenarios run at the posterior mean
+    error = calibration.stated_errors().set_index("key").loc[key, "error"]
     simulated = _series(history, outcome)[year]
     observed = _observed(targets, key, year)
-    assert simulated == pytest.approx(observed, rel=tolerance), (key, year, simulated, observed)
+    assert simulated == pytest.approx(observed, rel=3 * error), (key, year, simulated, observed)
 
 
 @pytest.mark.slow

@@ -66,7 +66,7 @@ def main() -> None:
                 informed = "" if row["informed"] else "; the data barely inform it"
                 values[key] = (
                     row["posterior_mean"],
-                    f"posterior mean, 90 % {row['q05']:.4g}-{row['q95']:.4g} ({stamp}{informed})",
+                    f"posterior mean, 90 % [{row['q05']:.4g}, {row['q95']:.4g}] ({stamp}{informed})",
                 )
         if values:
             path = ROOT / "scenarios" / name
