@@ -423,3 +423,33 @@ def test_a_proposal_sent_to_workers_draws_from_each_tasks_seed():
         np.random.seed(seed)  # noqa: NPY002 - what the sampler does per task
         draws.append(dict(copy.rvs_single()))
     assert draws[0] != draws[1] and draws[0] == draws[2]
+
+
+@pytest.mark.parametrize("ess, warned", [(4.0, True), (60.0, False)])
+def test_the_summary_warns_when_the_posterior_rests_on_few_particles(ess, warned, tmp_path):
+    history = pd.DataFrame(
+        {
+            "generation": [1, 2],
+            "tolerance": [3.0, 2.0],
+            "simulations": [300, 400],
+            "accepted": [200, 200],
+            "acceptance_rate": [0.67, 0.5],
+            "effective_sample_size": [200.0, ess],
+        }
+    )
+    report = pd.DataFrame(
+        {
+            "parameter": ["p"],
+            "prior_mean": [0.5],
+            "posterior_mean": [0.4],
+            "q05": [0.3],
+            "q95": [0.5],
+            "sd_ratio": [0.3],
+            "informed": [True],
+        }
+    )
+    table = pd.DataFrame({"observed": [1.0], "calibrated": [True], "inside_90": [True]})
+    fit = calibration.Calibration(tmp_path, pd.DataFrame(), history, report, _settings())
+    text = calibration.describe(fit, table)
+    assert ("effective sample is 4 of 200" in text) is warned
+    assert "simulations in all: 700" in text

@@ -643,6 +643,14 @@ def describe(fit: Calibration, table: pd.DataFrame) -> str:
             f"{row.acceptance_rate:>10.0%}  {row.effective_sample_size:>16.0f}"
         )
     lines.append(f"simulations in all: {int(fit.history['simulations'].sum()):,}")
+    last = fit.history.iloc[-1]
+    ess, accepted = last["effective_sample_size"], int(last["accepted"])
+    if ess < 0.1 * accepted:
+        lines.append(
+            f"warning: the last generation's effective sample is {ess:.0f} of {accepted}: the "
+            "posterior rests on few particles (the tolerance is near"
+            " what the proposal can reach); use fewer generations or more particles"
+        )
     lines.append("\nparameter: prior mean -> posterior mean [90 % interval], sd posterior/prior")
     for row in fit.identifiability.itertuples():
         flag = "" if row.informed else "   not informed by the data"
