@@ -13,6 +13,7 @@ from model.model import CitizenizationModel
 from model.processes import settlement
 from model.reference import named_cities
 from model.scenario import ScenarioError, load_scenario
+from model.validity.calibration import stated_errors
 
 POINTS_CITY_RULE = {
     "kind": "points",
@@ -278,8 +279,9 @@ def test_willingness_weighs_what_hukou_adds_to_what_the_household_has(baseline, 
 
 
 def test_willingness_matches_the_2017_survey_in_the_history():
-    """The intercept is fitted so that 37% of migrants in cities want hukou in 2017 (P1;
-    tools/fit_stocks.py), in the historical run after its spin-up."""
+    """At the posterior mean (citizenization calibrate), 37% of migrants in cities want hukou in
+    2017 (P1) within twice the survey's stated error (5 % of the value: sampling and wording,
+    model/data/target_errors.csv), in the historical run after its spin-up."""
     history = load_scenario(SCENARIOS / "historical_2015.yaml")
     rows = run_scenario(history, 3, migrants=50_000, years=3)
     willing = rows[
@@ -288,7 +290,8 @@ def test_willingness_matches_the_2017_survey_in_the_history():
         & (rows["population"] == "all")
         & (rows["city_class"] == "all")
     ]["value"].item()
-    assert willing == pytest.approx(0.37, abs=0.015)
+    error = stated_errors().set_index("key").loc["willing_to_transfer_hukou", "error"]
+    assert willing == pytest.approx(0.37, rel=2 * error)
 
 
 def test_scenario_variants_move_settlement_the_expected_way(policy_2019):

@@ -64,9 +64,10 @@ def main() -> None:
         for key, row in report.iterrows():
             if key.split(".")[0] == section:
                 informed = "" if row["informed"] else "; the data barely inform it"
+                interval = f"[{row['q05']:.4g}, {row['q95']:.4g}]"
                 values[key] = (
                     row["posterior_mean"],
-                    f"posterior mean, 90 % [{row['q05']:.4g}, {row['q95']:.4g}] ({stamp}{informed})",
+                    f"posterior mean, 90 % {interval} ({stamp}{informed})",
                 )
         if values:
             path = ROOT / "scenarios" / name
