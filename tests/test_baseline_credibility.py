@@ -56,7 +56,7 @@ def _observed(targets: pd.DataFrame, key: str, year: int) -> float:
 def test_the_history_holds_the_observed_stocks(history, targets, key, outcome, year):
     # within three of the statistic's stated measurement errors (model/data/target_errors.csv,
     # the errors the calibration weighs the rows by): the scenarios run at the posterior mean
-    error = calibration.stated_errors().set_index("key").loc[key, "error"]
+    error = calibration.stated_errors()[key]
     simulated = _series(history, outcome)[year]
     observed = _observed(targets, key, year)
     assert simulated == pytest.approx(observed, rel=3 * error), (key, year, simulated, observed)

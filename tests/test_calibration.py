@@ -337,9 +337,7 @@ def test_the_scenarios_hold_the_shipped_posteriors_means():
 
     posterior = calibration.read_posterior(ROOT / "model" / "data" / "posterior.parquet")
     scenario = load_scenario(HISTORICAL)
-    report = calibration.identifiability(
-        posterior, {k: calibration.PRIORS[k] for k in posterior.columns if k != "weight"}
-    )
+    report = calibration.identifiability(posterior)
     for key, mean in zip(report["parameter"], report["posterior_mean"], strict=True):
         assert calibration.current_value(scenario, key) == pytest.approx(mean, rel=1e-3), key
 

@@ -290,7 +290,7 @@ def test_willingness_matches_the_2017_survey_in_the_history():
         & (rows["population"] == "all")
         & (rows["city_class"] == "all")
     ]["value"].item()
-    error = stated_errors().set_index("key").loc["willing_to_transfer_hukou", "error"]
+    error = stated_errors()["willing_to_transfer_hukou"]
     assert willing == pytest.approx(0.37, rel=2 * error)
 
 

@@ -56,7 +56,7 @@ def history_table(seeds, migrants) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = validation.against_targets(simulated, validation.load_targets())
     from model.validity.calibration import stated_errors
 
-    errors = stated_errors().dropna(subset=["error"]).set_index("key")["error"]
+    errors = stated_errors().dropna()
     table = table[table["key"].isin(errors.index) & table["simulated"].notna()].copy()
     table["tolerance"] = ERRORS_ALLOWED * table["key"].map(errors)
     table["within"] = table["relative_error"].abs() <= table["tolerance"]

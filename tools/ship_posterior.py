@@ -55,9 +55,7 @@ def main() -> None:
     args = parser.parse_args()
 
     posterior = calibration.read_posterior(args.folder / "posterior.parquet")
-    report = calibration.identifiability(
-        posterior, {k: calibration.PRIORS[k] for k in posterior.columns if k != "weight"}
-    ).set_index("parameter")
+    report = calibration.identifiability(posterior).set_index("parameter")
     stamp = f"citizenization calibrate, {date.today().isoformat()}; docs/validation.md"
     for section, name in FILES.items():
         values = {}

@@ -52,10 +52,10 @@ class CalibrationError(InputError):
 # --- targets and their errors -----------------------------------------------------------------
 
 
-def stated_errors() -> pd.DataFrame:
-    """The measurement error of each target key (a share of its value; NaN: not calibrated)
-    and its basis, from `data/target_errors.csv`."""
-    return pd.read_csv(Path(str(DATA / "target_errors.csv")))
+def stated_errors() -> pd.Series:
+    """The measurement error of each target key, by key: a share of its value (NaN: not
+    calibrated), from `data/target_errors.csv` (which gives the basis of each)."""
+    return pd.read_csv(Path(str(DATA / "target_errors.csv"))).set_index("key")["error"]
 
 
 def calibration_rows(
@@ -66,16 +66,16 @@ def calibration_rows(
     one); `sd` is in the value's unit. Refuses a file that leaves none, before anything runs."""
     from model.validity.validation import TARGETS
 
-    errors = stated_errors().set_index("key")
+    errors = stated_errors()
     rows = targets[
         (targets["year"] <= LAST_CALIBRATION_YEAR) & (targets["year"] >= first_year)
     ].copy()
     rows = rows[rows["key"].map(lambda k: TARGETS[k].measure is not None).astype(bool)]
-    stated = rows["key"].map(errors["error"])
+    stated = rows["key"].map(errors)
     rows["error"] = rows["error"].fillna(stated) if "error" in rows else stated
     rows = rows[rows["error"].notna() & (rows["value"] != 0)]
     if rows.empty:
-        calibratable = sorted(errors.dropna(subset=["error"]).index)
+        calibratable = sorted(errors.dropna().index)
         raise CalibrationError(
             f"{label}: no row the calibration can fit; valid: rows for "
             f"{', '.join(calibratable)} from {first_year or 'the scenario start'} to "
@@ -520,9 +520,12 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
 UNINFORMED_SD_RATIO = 0.7
 
 
-def identifiability(posterior: pd.DataFrame, priors: dict) -> pd.DataFrame:
+def identifiability(posterior: pd.DataFrame, priors: dict | None = None) -> pd.DataFrame:
     """Per parameter: prior and posterior mean and sd, the posterior's 90 % interval, the ratio
-    of posterior to prior sd, and whether the data inform it (ratio below 0.7)."""
+    of posterior to prior sd, and whether the data inform it (ratio below 0.7). `priors`:
+    default, the schema's priors of the posterior's parameters."""
+    if priors is None:
+        priors = {k: PRIORS[k] for k in posterior.columns if k != "weight"}
     w = posterior["weight"].to_numpy()
     records = []
     for name, prior in priors.items():

@@ -78,7 +78,7 @@ def predictive(
         if on_run_done:
             on_run_done()
     runs = pd.concat([frames[t.seed] for t in tasks], ignore_index=True)
-    errors = calibration.stated_errors().set_index("key")["error"]
+    errors = calibration.stated_errors()
     fitted = calibration.calibration_rows(targets, first_year=scenario.simulation.start_year)
     observed = targets.set_index(["key", "year"])["value"]
     row_errors = targets.set_index(["key", "year"])["error"]
