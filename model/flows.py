@@ -6,9 +6,10 @@ are counted here as they happen, by the size class of the city concerned and poo
 
 from enum import IntEnum
 
+import numba
 import numpy as np
 
-from model.enums import IS_POOR, SizeClass
+from model.enums import IS_POOR, PovertyStatus, SizeClass
 from model.population import Population
 
 
@@ -35,6 +36,24 @@ class Flow(IntEnum):
 MAX_MONTHS_TRACKED = 600
 
 
+@numba.njit(cache=True)
+def _masked_sum(mask, city, poverty, weight, values, city_class, out):
+    # branch-free: a masked-out row adds zero (rows in and out alternate unpredictably)
+    for r in range(mask.size):
+        counted = mask[r] and city[r] >= 0
+        poor = np.int64(poverty[r] != PovertyStatus.NOT_POOR)
+        value = values[r] if values.size > 1 else values[0]
+        out[city_class[max(city[r], 0)], poor] += np.float64(weight[r]) * value * counted
+
+
+@numba.njit(cache=True)
+def _rows_sum(rows, city, poverty, weight, values, city_class, out):
+    for i in range(rows.size):
+        r = rows[i]
+        poor = np.int64(poverty[r] != PovertyStatus.NOT_POOR)
+        out[city_class[city[r]], poor] += np.float64(weight[r]) * values[i]
+
+
 def people_by_group(
     pop: Population,
     city_size_class: np.ndarray,
@@ -44,16 +63,20 @@ def people_by_group(
 ) -> np.ndarray:
     """Sum of weight (times `values`, a full-length column, or `row_values`, one per row of
     `rows`) over `rows` (a mask or indices) of people living in a city, by (size class of that
-    city, poor), shape (SizeClass, 2)."""
-    rows = np.flatnonzero(rows) if rows.dtype == np.bool_ else rows
-    weight = pop.weight[rows].astype(np.float64)
+    city, poor), shape (SizeClass, 2). One pass, no gathered copies."""
+    people = np.zeros((len(SizeClass), 2))
+    if rows.dtype == np.bool_:
+        if row_values is not None:
+            raise ValueError("row_values go with row indices, not a mask")
+        values = np.ones(1) if values is None else values  # one value: the same for all
+        _masked_sum(rows, pop.city, pop.poverty, pop.weight, values, city_size_class, people)
+        return people
+    rows = np.asarray(rows, dtype=np.int64)
+    per_row = np.ones(rows.size) if row_values is None else np.asarray(row_values, np.float64)
     if values is not None:
-        weight = weight * values[rows]
-    if row_values is not None:
-        weight = weight * row_values
-    key = city_size_class[pop.city[rows]].astype(np.int64) * 2 + IS_POOR[pop.poverty[rows]]
-    people = np.bincount(key, weights=weight, minlength=2 * len(SizeClass))
-    return people.reshape(len(SizeClass), 2)
+        per_row = per_row * values[rows]
+    _rows_sum(rows, pop.city, pop.poverty, pop.weight, per_row, city_size_class, people)
+    return people
 
 
 class Flows:

@@ -86,7 +86,7 @@ class CitizenizationModel(mesa.Model):
             else synthesise(
                 scenario,
                 self.world,
-                self.streams["synthesis"],
+                self.streams.draws("synthesis", 0).generator(),
                 self.places_ledger,
                 year=self.origin_year,
             )
@@ -139,7 +139,6 @@ class CitizenizationModel(mesa.Model):
             "renovated_share": self.world.renovated_share,
             "places_ledger": self.places_ledger,
             "fiscal": self.fiscal,
-            "generators": self.streams.generators(),
             "month_index": self._month_index,
         }
 
@@ -150,7 +149,6 @@ class CitizenizationModel(mesa.Model):
         self.world.renovated_share[:] = history["renovated_share"]
         self.places_ledger = history["places_ledger"]
         self.fiscal = history["fiscal"]
-        self.streams.restore(history["generators"])
         self._month_index = history["month_index"]
 
     def _enact(self, scenario: Scenario) -> None:
@@ -220,9 +218,14 @@ class CitizenizationModel(mesa.Model):
                 self._end_year(clock)
 
     def _month(self, phase: str) -> Month:
-        """What `phase` works on this month, with its own random stream."""
+        """What `phase` works on this month, with its own random numbers."""
         return Month(
-            self.population, self.world, self.spec, self.clock, self.streams[phase], self.flows
+            self.population,
+            self.world,
+            self.spec,
+            self.clock,
+            self.streams.draws(phase, self._month_index),
+            self.flows,
         )
 
     def run(self, progress: bool = False) -> pd.DataFrame:

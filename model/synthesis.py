@@ -16,7 +16,7 @@ from model.processes.migration import ARRIVAL_HOUSING
 from model.processes.sampling import sample_categories, sample_rows
 from model.processes.services import PlacesLedger
 from model.scenario import Scenario
-from model.traits import assign, person_traits, sample_ages
+from model.traits import TRAIT_DRAWS, assign, person_traits, sample_ages
 from model.world import World
 
 
@@ -48,7 +48,8 @@ def synthesise(
     pop = Population.empty(n)
     pop.weight[:] = spec.represented_people / n
     ages = sample_ages(n, spec.age_shares, rng)
-    assign(pop, slice(None), person_traits(n, ages, year, scenario, world, rng))
+    u = rng.random((TRAIT_DRAWS, n), dtype=np.float32)
+    assign(pop, slice(None), person_traits(ages, year, scenario, world, u))
 
     rows = np.flatnonzero(rng.random(n) < spec.in_city_share)
     pop.city[rows] = initial_cities(pop, rows, scenario, world, rng)

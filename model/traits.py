@@ -7,6 +7,7 @@ marriage, children); joint structure beyond what is stated here is assumed absen
 """
 
 import numpy as np
+from scipy import special
 
 from model.enums import PovertyStatus
 from model.population import Population
@@ -40,12 +41,17 @@ def origin_province_shares(scenario: Scenario, world: World) -> np.ndarray:
     return region_share * weight / region_total
 
 
+#: Uniforms `person_traits` takes per person.
+TRAIT_DRAWS = 11
+
+
 def person_traits(
-    n: int, ages: np.ndarray, year: int, scenario: Scenario, world: World, rng: np.random.Generator
+    ages: np.ndarray, year: int, scenario: Scenario, world: World, u: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Fixed personal traits of `n` new people of the given ages."""
+    """Fixed personal traits of new people of the given ages, from `u`: uniforms in [0, 1),
+    shape (TRAIT_DRAWS, people) (a generator's, or each row's own, `model/streams.py`)."""
     pop = scenario.population
-    u = rng.random((10, n), dtype=np.float32)
+    n = len(ages)
     married = (u[0] < pop.married_share) & (ages >= 20)
     parent = married & (ages >= pop.parent_min_age) & (ages <= pop.parent_max_age)
     has_children = parent & (u[1] < pop.school_age_children_share)
@@ -55,7 +61,7 @@ def person_traits(
     )
     poverty[u[2] < pop.registered_poor_share] = PovertyStatus.REGISTERED_POOR
     sigma = scenario.behaviour.labour.ability_sigma
-    z = rng.standard_normal(n, dtype=np.float32)
+    z = special.ndtri(u[10].astype(np.float64) + 2.0**-25)  # never 0: u < 1 - 2**-24
     return {
         "birth_year": (year - ages).astype(np.int16),
         "female": u[3] < pop.female_share,
@@ -77,9 +83,9 @@ def person_traits(
 
 
 def assign(pop: Population, rows: np.ndarray | slice, traits: dict[str, np.ndarray]) -> None:
-    """Write traits (arrays of the population's full length) into `rows`."""
+    """Write traits (one value per row of `rows`) into `rows`."""
     for name, values in traits.items():
-        getattr(pop, name)[rows] = values[rows]
+        getattr(pop, name)[rows] = values
 
 
 def sample_ages(n: int, shares: AgeShares, rng: np.random.Generator) -> np.ndarray:

@@ -9,6 +9,7 @@ from model.flows import Flows
 from model.population import Population
 from model.processes.context import Month
 from model.scenario import Scenario, load_scenario
+from model.streams import Draws
 from model.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,12 +51,17 @@ def migrants_in(city: int, n: int, **columns) -> Population:
     return pop
 
 
+def draws(seed: int) -> Draws:
+    """Random numbers for a phase run by hand (any phase's will do)."""
+    return Draws(seed, "migration", 0)
+
+
 def month(
     pop: Population,
     world: World,
     scenario: Scenario,
     clock: Clock | None = None,
-    rng: np.random.Generator | None = None,
+    rng: Draws | None = None,
     flows: Flows | None = None,
 ) -> Month:
     """A phase's month for a hand-built world: January 2019, seed 0 and fresh flows unless
@@ -65,6 +71,6 @@ def month(
         world,
         scenario,
         clock if clock is not None else Clock(2019, 0),
-        rng if rng is not None else np.random.default_rng(0),
+        rng if rng is not None else draws(0),
         flows if flows is not None else Flows(world.size_class),
     )

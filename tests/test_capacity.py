@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS, city_of, migrants_in, month
+from conftest import SCENARIOS, city_of, draws, migrants_in, month
 from model.clock import Clock
 from model.enums import Employment, SizeClass
 from model.flows import Flow, Flows
@@ -102,7 +102,7 @@ def test_onward_movers_start_afresh_in_another_city(baseline, world):
         family_with=True,
     )
     flows = Flows(world.size_class)
-    migration.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(1), flows))
+    migration.step(month(pop, world, scenario, Clock(2019, 0), draws(1), flows))
     moved = pop.city != city
     assert 0 < moved.sum() < n
     assert np.all(pop.city >= 0)  # nobody went home
@@ -165,7 +165,7 @@ def test_jobless_settlers_may_leave_and_keep_their_hukou(baseline, world):
     )
     pop.employment[n // 2 :] = Employment.FORMAL  # these have work
     flows = Flows(world.size_class)
-    migration.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(4), flows))
+    migration.step(month(pop, world, scenario, Clock(2019, 0), draws(4), flows))
     left = pop.city < 0
     assert not left[n // 2 :].any()
     share = left[: n // 2].mean()
@@ -173,5 +173,5 @@ def test_jobless_settlers_may_leave_and_keep_their_hukou(baseline, world):
     assert (pop.hukou[left] == HukouStatus.SETTLED).all()
     assert flows.people[Flow.SETTLED_LEAVING].sum() == pytest.approx(left.sum())
     # at the origin, with every rural worker leaving this month, they stay
-    migration.step(month(pop, world, scenario, Clock(2019, 1), np.random.default_rng(5), flows))
+    migration.step(month(pop, world, scenario, Clock(2019, 1), draws(5), flows))
     assert (pop.city[left] < 0).all()

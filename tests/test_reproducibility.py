@@ -3,6 +3,7 @@ Common random numbers: one phase's draws do not depend on another's."""
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from model.model import CitizenizationModel
 from model.runner import run_scenario
@@ -26,12 +27,36 @@ def test_different_seeds_differ(baseline):
     assert not np.allclose(a["value"].fillna(-1), b["value"].fillna(-1))
 
 
-def test_streams_are_independent_of_use_order():
-    first = Streams(3)
-    first["labour"].random(1000)  # labour draws a lot before migration draws
-    migration_after_labour = first["migration"].random(5)
-    assert np.array_equal(migration_after_labour, Streams(3)["migration"].random(5))
-    assert not np.array_equal(Streams(3)["migration"].random(5), Streams(3)["labour"].random(5))
+def test_a_rows_number_depends_only_on_seed_phase_decision_month_and_row():
+    draws = Streams(3).draws("migration", 17)
+    every = draws.uniform(np.arange(10_000), "return")
+    some = np.array([9_999, 5, 4_000, 5])  # any rows, any order, repeated
+    assert np.array_equal(draws.uniform(some, "return"), every[some])
+    Streams(3).draws("labour", 17).uniform(np.arange(50_000), "separation")  # others draw
+    assert np.array_equal(Streams(3).draws("migration", 17).uniform(some, "return"), every[some])
+    for other in (
+        Streams(4).draws("migration", 17).uniform(some, "return"),
+        Streams(3).draws("labour", 17).uniform(some, "return"),
+        Streams(3).draws("migration", 18).uniform(some, "return"),
+        Streams(3).draws("migration", 17).uniform(some, "leave"),
+    ):
+        assert not np.any(other == every[some])
+
+
+def test_counter_based_numbers_are_uniform_and_independent():
+    rows = np.arange(200_000)
+    u = Streams(0).draws("services", 5).uniform(rows, "school").astype(np.float64)
+    v = Streams(0).draws("services", 5).uniform(rows, "flat").astype(np.float64)
+    assert u.min() >= 0.0 and u.max() < 1.0
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    assert abs(np.corrcoef(u, v)[0, 1]) < 0.01  # decisions are independent
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.01  # neighbouring rows are independent
+    below = (
+        Streams(0)
+        .draws("services", 5)
+        .in_city_below(np.where(rows % 3 == 0, -1, 1).astype(np.int16), 0.1, "school")
+    )
+    assert np.array_equal(below, rows[(rows % 3 != 0) & (u < np.float32(0.1))])
 
 
 def test_policy_change_leaves_other_phases_draws_alone(baseline, policy_2019):

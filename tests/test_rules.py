@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from conftest import city_of, migrants_in, month
+from conftest import city_of, draws, migrants_in, month
 from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flow, Flows
@@ -38,7 +38,7 @@ def test_permit_take_up_of_one_gives_every_eligible_migrant_a_permit(baseline, w
     scenario = baseline.override({"behaviour.permit_monthly_take_up": 1.0})
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 3, months_in_city=[2, 6, 30])
     flows = Flows(world.size_class)
-    permits.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows))
+    permits.step(month(pop, world, scenario, Clock(2019, 0), draws(0), flows))
     assert pop.permit.tolist() == [False, True, True]
     assert flows.people[Flow.PERMITS].sum() == 2.0
 
@@ -128,7 +128,7 @@ def test_step_settles_exactly_the_eligible_and_willing(baseline, world):
     rules = settlement.CityRules.build(scenario.settlement, world)
     flows = Flows(world.size_class)
     settlement.step(
-        month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows),
+        month(pop, world, scenario, Clock(2019, 0), draws(0), flows),
         rules,
         rules.new_year_quotas(),
     )
@@ -150,7 +150,7 @@ def test_formal_jobs_accrue_social_insurance_months(baseline, world):
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, si_months=5)
     pop.employment[0] = Employment.FORMAL
     for m in range(3):
-        labour.step(month(pop, world, scenario, Clock(2019, m), np.random.default_rng(m)))
+        labour.step(month(pop, world, scenario, Clock(2019, m), draws(m)))
     assert pop.si_months.tolist() == [8, 5]
 
 
@@ -166,10 +166,10 @@ def test_no_hiring_in_a_city_whose_jobs_are_filled(baseline, world):
     )
     pop = migrants_in(city, 2, employment=[Employment.FORMAL, Employment.UNEMPLOYED])
     pop.weight[0] = jobs  # one row holds every job in the city
-    labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0)))
+    labour.step(month(pop, world, scenario, Clock(2019, 0), draws(0)))
     assert pop.employment[1] == Employment.UNEMPLOYED
     pop.weight[0] = jobs / 2  # now there are vacancies and the searcher is hired
-    labour.step(month(pop, world, scenario, Clock(2019, 1), np.random.default_rng(0)))
+    labour.step(month(pop, world, scenario, Clock(2019, 1), draws(0)))
     assert pop.employment[1] in (Employment.FORMAL, Employment.INFORMAL)
     assert pop.wage[1] > 0
 
@@ -189,7 +189,7 @@ def test_return_home_drops_everything_tied_to_the_city(baseline, world):
     )
     pop.hukou[1] = HukouStatus.SETTLED  # settlers do not return
     flows = Flows(world.size_class)
-    migration.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), flows))
+    migration.step(month(pop, world, scenario, Clock(2019, 0), draws(0), flows))
     assert pop.city[0] == -1 and not pop.permit[0] and pop.si_months[0] == 0
     assert pop.employment[0] == Employment.AT_ORIGIN
     assert pop.city[1] >= 0 and pop.months_in_city[1] == 31

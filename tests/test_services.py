@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS, city_of, migrants_in, month
+from conftest import SCENARIOS, city_of, draws, migrants_in, month
 from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flows
@@ -60,11 +60,7 @@ def test_one_school_seat_goes_to_the_poor_child_with_priority_else_the_earlier(
             ),
         }
     )
-    services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
-    )
+    services.step(month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class)))
     assert pop.schooled.tolist() == expected
 
 
@@ -74,11 +70,7 @@ def test_public_rental_flat_priority_for_identified_poor(policy_2019, world):
     scenario = policy_2019.override(
         {**ALWAYS, "services.public_rental_housing.places_per_1000_capacity": places}
     )
-    services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
-    )
+    services.step(month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class)))
     assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [False, True]
     # the poor household not identified at its destination (prov. 19) gets no priority
     city, pop = two_families(world, poor_first=True)
@@ -89,7 +81,7 @@ def test_public_rental_flat_priority_for_identified_poor(policy_2019, world):
             world,
             scenario.override({"services.identified_poor_share": 0.5}),
             Clock(2019, 0),
-            np.random.default_rng(0),
+            draws(0),
             Flows(world.size_class),
         )
     )
@@ -100,19 +92,11 @@ def test_permit_based_services_need_a_permit_and_hukou_based_ones_hukou(baseline
     city, pop = two_families(world, poor_first=False)
     pop.permit[:] = [True, False]
     scenario = baseline.override(ALWAYS)  # schooling by permit, public rental by hukou
-    services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
-    )
+    services.step(month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class)))
     assert pop.schooled.tolist() == [True, False]
     assert not (pop.housing == Housing.PUBLIC_RENTAL).any()
     pop.hukou[1] = HukouStatus.SETTLED
-    services.step(
-        month(
-            pop, world, scenario, Clock(2019, 1), np.random.default_rng(1), Flows(world.size_class)
-        )
-    )
+    services.step(month(pop, world, scenario, Clock(2019, 1), draws(1), Flows(world.size_class)))
     assert (pop.housing == Housing.PUBLIC_RENTAL).tolist() == [False, True]
 
 
@@ -123,11 +107,7 @@ def test_formal_workers_are_covered_by_employer_schemes(baseline, world):
     scenario = baseline.override(
         {"services.medical_insurance.monthly_take_up": 0.0, "services.pension.monthly_take_up": 0.0}
     )
-    services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
-    )
+    services.step(month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class)))
     assert pop.local_medical.tolist() == [True, False] and pop.pension.tolist() == [True, False]
 
 
@@ -278,7 +258,7 @@ def test_employment_services_raise_identified_poor_job_finding(policy_2019, worl
             poverty=PovertyStatus.REGISTERED_POOR,
             identification_rank=0,
         )
-        labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(5)))
+        labour.step(month(pop, world, scenario, Clock(2019, 0), draws(5)))
         hired[enabled] = int((pop.employment != Employment.UNEMPLOYED).sum())
     assert hired[True] == 200  # 0.5 x (1 + 1.0): certain
     assert 60 < hired[False] < 140
@@ -296,9 +276,7 @@ def test_training_goes_to_the_identified_poor_first_and_pays(policy_2019, world)
         }
     )  # one place a month
     served = services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
+        month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class))
     )
     assert pop.trained.tolist() == [False, True] and served["trainees"].tolist() == [1]
     from model.processes.labour import offered_wage
@@ -330,9 +308,7 @@ def test_assistance_keeps_eligible_households_and_others_may_leave(policy_2019, 
         }
     )
     served = services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
+        month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class))
     )
     assert served["assisted"].tolist() == [0]
     assert pop.city[0] == city and pop.city[1] == -1  # the one without a permit went home
@@ -348,11 +324,12 @@ def test_living_subsidy_after_twelve_months_of_work_softens_return(policy_2019, 
         }
     )
     pop = migrants_in(city_of(world, SizeClass.MEDIUM), 2, work_months=[12, 11])
-    labour.step(month(pop, world, scenario, Clock(2019, 0), np.random.default_rng(0)))
+    labour.step(month(pop, world, scenario, Clock(2019, 0), draws(0)))
     assert pop.employment.tolist() == [Employment.UNEMPLOYED] * 2
     assert pop.subsidised.tolist() == [True, False]
     p = migration.return_probability(
         pop,
+        np.arange(len(pop)),
         pop.age(2019),
         scenario.behaviour.migration,
         scenario.services.other_insurance.subsidy_return_reduction,
@@ -405,11 +382,7 @@ def test_uninsured_illness_sends_home_or_impoverishes(policy_2019, world):
             "services.assistance.hardship_monthly_probability": 0.0,
         }
     )
-    services.step(
-        month(
-            pop, world, scenario, Clock(2019, 0), np.random.default_rng(0), Flows(world.size_class)
-        )
-    )
+    services.step(month(pop, world, scenario, Clock(2019, 0), draws(0), Flows(world.size_class)))
     uninsured = slice(0, 200)
     home = pop.city[uninsured] < 0
     poor = pop.poverty[uninsured] == PovertyStatus.MINIMUM_INCOME

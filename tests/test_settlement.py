@@ -4,7 +4,7 @@ tiny worlds, one rule type and one priority group at a time, and bad rules refus
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS, city_of, migrants_in, month
+from conftest import SCENARIOS, city_of, draws, migrants_in, month
 from model import run_scenario
 from model.clock import Clock
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
@@ -40,9 +40,7 @@ def settle_month(pop, world, scenario, clock, rules=None, quota=None):
     rules = rules or settlement.CityRules.build(scenario.settlement, world)
     quota = rules.new_year_quotas() if quota is None else quota
     flows = Flows(world.size_class)
-    settlement.step(
-        month(pop, world, scenario, clock, np.random.default_rng(0), flows), rules, quota
-    )
+    settlement.step(month(pop, world, scenario, clock, draws(0), flows), rules, quota)
     return flows, quota
 
 

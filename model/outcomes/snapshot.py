@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numba
 import numpy as np
 
-from model.enums import IS_EMPLOYED, HukouStatus, SizeClass
-from model.flows import people_by_group
+from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
@@ -48,6 +48,12 @@ class Snapshot:
         return eligible, willing
 
     @cached_property
+    def group(self) -> np.ndarray:
+        """Each row's group, SizeClass of its city x 2 + poor; -1 at the rural origin (int8)."""
+        pop = self.population
+        return group_of_rows(pop.city, pop.poverty, self.world.size_class)
+
+    @cached_property
     def unsettled(self) -> np.ndarray:
         """Mask: rural hukou (migrants, wherever they live; `tally` keeps those in a city)."""
         return self.population.hukou == HukouStatus.RURAL
@@ -83,10 +89,31 @@ def by_group(people: np.ndarray) -> np.ndarray:
     return out
 
 
+@numba.njit(cache=True)
+def group_of_rows(city, poverty, city_class):
+    group = np.empty(city.size, dtype=np.int8)
+    for r in range(city.size):
+        poor = poverty[r] != PovertyStatus.NOT_POOR
+        group[r] = city_class[city[r]] * 2 + poor if city[r] >= 0 else -1
+    return group
+
+
+@numba.njit(cache=True)
+def _group_sum(group, mask, weight, values, n_groups):
+    # branch-free: rows masked out or at the origin (group -1) add zero to group 0
+    out = np.zeros(n_groups)
+    for r in range(group.size):
+        value = values[r] if values.size > 1 else values[0]
+        counted = mask[r] and group[r] >= 0
+        out[max(group[r], 0)] += np.float64(weight[r]) * value * counted
+    return out
+
+
 def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
     """Weighted sum (of `values`, or of people) over `mask`ed rows living in a city, by group."""
-    in_city = mask & (s.population.city >= 0)
-    return by_group(people_by_group(s.population, s.world.size_class, in_city, values))
+    values = np.ones(1) if values is None else values  # one value: the same for all
+    people = _group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
+    return by_group(people.reshape(len(SizeClass), 2))
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

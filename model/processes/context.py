@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
 from model.clock import Clock
 from model.flows import Flows
 from model.population import Population
 from model.scenario import Scenario
+from model.streams import Draws
 from model.world import World
 
 
 class Month(NamedTuple):
     """One phase's view of the month: the population it changes (only the columns its module
     lists in `WRITES`), the world and the scenario it reads, the month, the phase's own random
-    stream, and the year's flows it adds to."""
+    numbers, and the year's flows it adds to."""
 
     pop: Population
     world: World
     scenario: Scenario
     clock: Clock
-    rng: np.random.Generator
+    rng: Draws
     flows: Flows

@@ -12,7 +12,7 @@ import numpy as np
 from model.enums import Employment, HukouStatus
 from model.processes.context import Month
 from model.processes.migration import CITY_BOUND, send_home
-from model.traits import PERSON_TRAITS, assign, person_traits
+from model.traits import PERSON_TRAITS, TRAIT_DRAWS, assign, person_traits
 
 #: Columns this phase writes (a test checks it writes no other): a retiring settler's job, and
 #: for a recycled row a new person's traits and an empty city-bound state.
@@ -23,10 +23,6 @@ ENTRY_AGE = 16
 
 def step(month: Month) -> None:
     pop, world, scenario, clock, rng, flows = month
-    n = len(pop)
-    # fixed-size draws each year (common random numbers): traits for every row, used by some
-    traits = person_traits(n, np.full(n, ENTRY_AGE), clock.year, scenario, world, rng)
-    traits.pop("origin_province")  # a new cohort from the same place
     retiring = pop.age(clock.year) >= scenario.population.retirement_age
     settled = pop.hukou == HukouStatus.SETTLED
 
@@ -35,6 +31,10 @@ def step(month: Month) -> None:
     pop.wage[retired_settlers] = 0.0
 
     recycled = np.flatnonzero(retiring & ~settled)
+    # each recycled row's own numbers (common random numbers, `model/streams.py`)
+    u = np.stack([rng.uniform(recycled, f"trait {k}") for k in range(TRAIT_DRAWS)])
+    traits = person_traits(np.full(recycled.size, ENTRY_AGE), clock.year, scenario, world, u)
+    traits.pop("origin_province")  # a new cohort from the same place
     send_home(pop, recycled)
     assign(pop, recycled, traits)
     pop.trained[recycled] = False  # a new person

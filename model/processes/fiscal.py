@@ -21,19 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+import numba
 import numpy as np
 
-from model.enums import (
-    IS_EMPLOYED,
-    Employment,
-    Housing,
-    HukouStatus,
-    SizeClass,
-)
+from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.population import Population
 from model.processes import access as services_access
 from model.processes.context import Month
-from model.processes.services import pupils as services_pupils
+from model.processes.households import pupils_per_child
 from model.scenario import Scenario
 from model.world import World
 
@@ -128,6 +123,58 @@ def record_settlers(
     state.settlers[:, POOR] += np.bincount(city[poor], weight[poor], minlength=n)
 
 
+#: Columns of the month's tally per city (`_tally`), in people (yuan for REVENUE_BASE).
+(
+    SETTLED, PERMIT_HOLDERS, PUPILS, POOR_PUPILS, TENANTS, WAITING, NEWLY_SUBSIDISED, INFORMAL,
+    MEDICAL_USERS, POOR_MEDICAL_USERS, PENSION_USERS, POOR_PENSION_USERS, POOR_SEARCHERS,
+    REVENUE_BASE,
+) = range(14)  # fmt: skip
+#: `_tally`'s codes for a service's access basis (`model/processes/access.py`).
+ACCESS_CODES = {"hukou": 0, "permit": 1, "id_card": 2}
+
+
+@numba.njit(cache=True)
+def _tally(
+    city, weight, hukou, permit, poverty, identification_rank, employment, housing, children,
+    family_with, schooled, subsidised, unemployed_months, local_medical, pension, wage,
+    identified_rank, pupils_per_child, rental_access, revenue_share, n_cities,
+):  # fmt: skip
+    """One pass over the rows living in a city: the people each cost and revenue line counts,
+    per city (columns SETTLED ... REVENUE_BASE)."""
+    t = np.zeros((n_cities, 14))
+    for r in range(city.size):
+        c = city[r]
+        if c < 0:
+            continue
+        w = np.float64(weight[r])
+        settled = hukou[r] == HukouStatus.SETTLED
+        unsettled = w * (not settled)  # settlers' cover is in the settler cost
+        # poor-targeted subsidies reach the poor the city has identified (prov. 19)
+        poor = unsettled * (
+            poverty[r] != PovertyStatus.NOT_POOR and identification_rank[r] < identified_rank
+        )
+        e, h = employment[r], housing[r]
+        working = e == Employment.INFORMAL or e == Employment.FORMAL
+        pupils = w * children[r] * pupils_per_child * (schooled[r] and family_with[r])
+        needs_flat = h == Housing.DORMITORY or h == Housing.WORKSITE or h == Housing.RENTAL
+        access = rental_access == 2 or settled or (rental_access == 1 and permit[r])
+        t[c, SETTLED] += w * settled
+        t[c, PERMIT_HOLDERS] += unsettled * permit[r]
+        t[c, MEDICAL_USERS] += unsettled * local_medical[r]
+        t[c, PENSION_USERS] += unsettled * pension[r]
+        t[c, POOR_MEDICAL_USERS] += poor * local_medical[r]
+        t[c, POOR_PENSION_USERS] += poor * pension[r]
+        t[c, POOR_SEARCHERS] += poor * (e == Employment.UNEMPLOYED)
+        t[c, PUPILS] += pupils
+        t[c, POOR_PUPILS] += pupils * (poor > 0)
+        t[c, TENANTS] += w * (h == Housing.PUBLIC_RENTAL)
+        t[c, WAITING] += w * (needs_flat and access)
+        t[c, NEWLY_SUBSIDISED] += w * (subsidised[r] and unemployed_months[r] == 1)
+        t[c, INFORMAL] += w * (e == Employment.INFORMAL)
+        t[c, REVENUE_BASE] += w * wage[r] * revenue_share[e] * working
+    return t
+
+
 def step(
     state: FiscalState,
     month: Month,
@@ -140,70 +187,55 @@ def step(
     pf = scenario.fiscal.public_finance
     svc = scenario.services
     n = world.n_cities
-    in_city = np.flatnonzero(pop.city >= 0)
-    city, weight = pop.city[in_city], pop.weight[in_city].astype(np.float64)
-
-    def per_city(people: np.ndarray) -> np.ndarray:
-        return np.bincount(city, people, minlength=n)
-
-    settled = pop.hukou[in_city] == HukouStatus.SETTLED
-    unsettled_weight = weight * ~settled
-    # poor-targeted subsidies reach the poor the city has identified (prov. 19)
-    identified = services_access.identified_poor(pop, in_city, svc.identified_poor_share)
-    poor_weight = unsettled_weight * identified
-    employment = pop.employment[in_city]
-    pupils = services_pupils(pop, scenario.population)[in_city]  # children, not rows
+    revenue_share = np.zeros(len(Employment))
+    revenue_share[Employment.FORMAL] = pf.revenue_share_of_wage_formal
+    revenue_share[Employment.INFORMAL] = pf.revenue_share_of_wage_informal
+    t = _tally(
+        pop.city, pop.weight, pop.hukou, pop.permit, pop.poverty, pop.identification_rank,
+        pop.employment, pop.housing, pop.children, pop.family_with, pop.schooled,
+        pop.subsidised, pop.unemployed_months, pop.local_medical, pop.pension, pop.wage,
+        svc.identified_poor_share * 256,
+        pupils_per_child(scenario.population), ACCESS_CODES[svc.public_rental_housing.access],
+        revenue_share, n,
+    )  # fmt: skip
     costs: dict[str, np.ndarray] = {
         # general costs of settlers and permit holders (F10; assumed)
         "general": (
-            per_city(weight * settled) * pf.annual_cost_yuan_per_settler
-            + per_city(unsettled_weight * pop.permit[in_city])
-            * pf.annual_cost_yuan_per_permit_holder
+            t[:, SETTLED] * pf.annual_cost_yuan_per_settler
+            + t[:, PERMIT_HOLDERS] * pf.annual_cost_yuan_per_permit_holder
         )
         / 12,
         # the services of prov. 3-12, per user, on top of them
         "schooling_cost": (
-            per_city(pupils) * svc.schooling.annual_cost_yuan_per_user
-            + per_city(pupils * (poor_weight > 0)) * svc.student_aid_yuan_per_poor_pupil
+            t[:, PUPILS] * svc.schooling.annual_cost_yuan_per_user
+            + t[:, POOR_PUPILS] * svc.student_aid_yuan_per_poor_pupil
         )
         / 12,
-        "public_rental_housing_cost": per_city(
-            weight * (pop.housing[in_city] == Housing.PUBLIC_RENTAL)
-        )
+        "public_rental_housing_cost": t[:, TENANTS]
         * svc.public_rental_housing.annual_cost_yuan_per_user
-        / 12,
+        / 12
+        # prov. 12: the alternative to a flat
+        + t[:, WAITING] * svc.rent_subsidy_yuan_per_month,
     }
-    if svc.rent_subsidy_yuan_per_month > 0:  # prov. 12: the alternative to a flat
-        waiting = (
-            services_access.has_access(pop, in_city, svc.public_rental_housing.access)
-            & (services_access.NEEDS_HOUSING[pop.housing[in_city]])
-        )
-        costs["public_rental_housing_cost"] = (
-            costs["public_rental_housing_cost"]
-            + per_city(weight * waiting) * svc.rent_subsidy_yuan_per_month
-        )
     other = svc.other_insurance  # prov. 10
-    newly_subsidised = pop.subsidised[in_city] & (pop.unemployed_months[in_city] == 1)
     costs["other_insurance_cost"] = (
-        per_city(weight * newly_subsidised) * other.living_subsidy_yuan
-        + per_city(weight * (employment == Employment.INFORMAL))
+        t[:, NEWLY_SUBSIDISED] * other.living_subsidy_yuan
+        + t[:, INFORMAL]
         * other.informal_injury_cover_share
         * other.annual_injury_cost_yuan_per_informal_covered
         / 12
     )
-    for name, column, cover in (
-        ("medical_insurance_cost", pop.local_medical, svc.medical_insurance),
-        ("pension_cost", pop.pension, svc.pension),
+    for name, users, poor_users, cover in (
+        ("medical_insurance_cost", MEDICAL_USERS, POOR_MEDICAL_USERS, svc.medical_insurance),
+        ("pension_cost", PENSION_USERS, POOR_PENSION_USERS, svc.pension),
     ):
-        users = column[in_city]  # settlers' cover is in the settler cost
         costs[name] = (
-            per_city(unsettled_weight * users) * cover.annual_cost_yuan_per_user
-            + per_city(poor_weight * users) * cover.annual_subsidy_yuan_per_poor_user
+            t[:, users] * cover.annual_cost_yuan_per_user
+            + t[:, poor_users] * cover.annual_subsidy_yuan_per_poor_user
         ) / 12
     if svc.employment_services.enabled:
         costs["employment_services_cost"] = (
-            per_city(poor_weight * (employment == Employment.UNEMPLOYED))
-            * svc.employment_services.cost_yuan_per_user_month
+            t[:, POOR_SEARCHERS] * svc.employment_services.cost_yuan_per_user_month
         )
     complaints = svc.complaints
     for name, key, unit in (
@@ -226,12 +258,7 @@ def step(
         if name != "general":
             setattr(accounts, name, getattr(accounts, name) + cost)
         accounts.service_spending += cost
-    share = np.where(
-        employment == Employment.FORMAL,
-        pf.revenue_share_of_wage_formal,
-        pf.revenue_share_of_wage_informal,
-    )
-    accounts.revenue += per_city(weight * pop.wage[in_city] * share * IS_EMPLOYED[employment])
+    accounts.revenue += t[:, REVENUE_BASE]
     record_settlers(state, pop, world, settlers, svc.identified_poor_share)
 
 

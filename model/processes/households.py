@@ -7,11 +7,16 @@ from model.population import Population
 from model.scenario import PopulationMargins
 
 
+def pupils_per_child(margins: PopulationMargins) -> float:
+    """What a child living in the city with its parents counts per row (1 / parents)."""
+    return 1.0 / margins.migrant_parents_per_family_in_city
+
+
 def _per_child(pop: Population, margins: PopulationMargins, rows) -> np.ndarray:
     both_away = np.float32(margins.left_behind_both_parents_away_share)
     return np.where(
         pop.family_with[rows],
-        np.float32(1.0 / margins.migrant_parents_per_family_in_city),
+        np.float32(pupils_per_child(margins)),
         np.float32(1.0) - both_away / 2,
     )
 

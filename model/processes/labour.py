@@ -13,13 +13,14 @@ too (`model/governments.py`). A new job is formal
 insurance in the city per month worked, the clock that settlement conditions read (prov. 14).
 """
 
+import numba
 import numpy as np
 
-from model.enums import IS_EMPLOYED, IS_POOR, Employment
+from model.enums import IS_POOR, Employment, PovertyStatus
 from model.population import Population
-from model.processes.access import identified_poor
 from model.processes.context import Month
 from model.scenario import Labour, Scenario
+from model.streams import uniform_at
 from model.world import World
 
 #: Columns this phase writes (a test checks it writes no other): the job and its clocks, and
@@ -61,73 +62,108 @@ def offered_wage(
     return np.where(poor, wage * labour.poor_wage_factor, wage).astype(np.float32)
 
 
+#: What the month did to a row's job (`_separate`, `_match`).
+KEEP, LOSE, HIRED_INFORMAL, HIRED_FORMAL = range(4)
+
+
+@numba.njit(cache=True)
+def _separate(city, employment, weight, separation, key, n_cities, action):
+    """Job losses (`action` LOSE), and per city the people employed who keep their job and the
+    people searching (those losing a job this month search from next month)."""
+    employed = np.zeros(n_cities)
+    searchers = np.zeros(n_cities)
+    for r in range(city.size):
+        action[r] = KEEP
+        e = employment[r]
+        if e == Employment.INFORMAL or e == Employment.FORMAL:
+            if uniform_at(key, r) < separation[e]:
+                action[r] = LOSE
+            else:
+                employed[city[r]] += weight[r]
+        elif e == Employment.UNEMPLOYED:
+            searchers[city[r]] += weight[r]
+    return employed, searchers
+
+
+@numba.njit(cache=True)
+def _match(
+    city, employment, education, trained, poverty, identification_rank, p_find, match_gain,
+    identified_rank, formal_probability, formal_gain, keys, action,
+):  # fmt: skip
+    """Searchers who find a job (`action` HIRED_INFORMAL or HIRED_FORMAL): with their city's
+    chance, raised by employment services for identified poor searchers (prov. 3); formal with
+    the probability of their education, raised by training (prov. 4)."""
+    for r in range(city.size):
+        if employment[r] != Employment.UNEMPLOYED:
+            continue
+        p = p_find[city[r]]
+        if poverty[r] != PovertyStatus.NOT_POOR and identification_rank[r] < identified_rank:
+            p = min(p * (1.0 + match_gain), 1.0)
+        if uniform_at(keys[0], r) < p:
+            formal = min(formal_probability[education[r]] + formal_gain * trained[r], 1.0)
+            hired_formal = uniform_at(keys[1], r) < formal
+            action[r] = HIRED_FORMAL if hired_formal else HIRED_INFORMAL
+
+
+@numba.njit(cache=True)
+def _clocks(employment, wage, si_months, work_months, unemployed_months, earnings):
+    """A month of social insurance for formal workers (prov. 14 conditions read it), of work,
+    of unemployment; the year's earnings, a month's wage for every month worked (P11)."""
+    for r in range(employment.size):
+        e = employment[r]
+        si_months[r] += e == Employment.FORMAL
+        working = e == Employment.INFORMAL or e == Employment.FORMAL
+        work_months[r] = work_months[r] + 1 if working else 0
+        unemployed_months[r] = unemployed_months[r] + 1 if e == Employment.UNEMPLOYED else 0
+        earnings[r] += wage[r]
+
+
 def step(month: Month) -> None:
     pop, world, scenario, clock, rng, flows = month
     labour = scenario.behaviour.labour
-    n = len(pop)
-    u_separation = rng.random(n, dtype=np.float32)
-    u_match = rng.random(n, dtype=np.float32)
-    u_formal = rng.random(n, dtype=np.float32)
 
     if clock.month == 1 and clock.index > 0:  # the economy grows: wages and jobs
         pop.wage *= np.float32(1.0 + scenario.cities.wage_growth_per_year)
         world.jobs_people[:] *= 1.0 + scenario.cities.jobs_growth_per_year
 
-    employment = pop.employment
-    employed = IS_EMPLOYED[employment]
-    separation = np.where(
-        employment == Employment.FORMAL,
-        np.float32(labour.separation_formal_monthly),
-        np.float32(labour.separation_informal_monthly),
-    )
-    losing = employed & (u_separation < separation)
-    searching = np.flatnonzero(employment == Employment.UNEMPLOYED)
-
-    # per-city vacancies and searchers; those who lose a job this month search from next month
-    staying = np.flatnonzero(employed & ~losing)
-    employed_people = np.bincount(
-        pop.city[staying], weights=pop.weight[staying], minlength=world.n_cities
-    )
-    searchers_people = np.bincount(
-        pop.city[searching], weights=pop.weight[searching], minlength=world.n_cities
-    )
+    separation = np.zeros(len(Employment))
+    separation[Employment.FORMAL] = labour.separation_formal_monthly
+    separation[Employment.INFORMAL] = labour.separation_informal_monthly
+    action = np.empty(len(pop), dtype=np.uint8)
+    employed_people, searchers_people = _separate(
+        pop.city, pop.employment, pop.weight, separation, rng.key("separation"),
+        world.n_cities, action,
+    )  # fmt: skip
     vacancies = np.maximum(world.jobs_people - employed_people, 0.0)
     p_find = labour.job_match_monthly_probability * np.minimum(
         1.0, vacancies / np.maximum(searchers_people, 1e-9)
     )
-    # employment services raise identified poor job-seekers' chances (prov. 3)
-    employment_services = scenario.services.employment_services
-    p_searcher = p_find[pop.city[searching]]
-    if employment_services.enabled:
-        served = identified_poor(pop, searching, scenario.services.identified_poor_share)
-        p_searcher = np.minimum(p_searcher * (1.0 + employment_services.match_gain * served), 1.0)
-    hired = searching[u_match[searching] < p_searcher]
-    training = scenario.services.training
-    formal = u_formal[hired] < np.minimum(
-        labour.formal_job_probability.array()[pop.education[hired]]
-        + training.formal_job_gain * pop.trained[hired],
-        1.0,
-    )
+    services = scenario.services
+    training = services.training
+    _match(
+        pop.city, pop.employment, pop.education, pop.trained, pop.poverty,
+        pop.identification_rank, p_find,
+        services.employment_services.match_gain if services.employment_services.enabled else 0.0,
+        services.identified_poor_share * 256, labour.formal_job_probability.array(),
+        training.formal_job_gain, np.array([rng.key("match"), rng.key("formal")]), action,
+    )  # fmt: skip
 
-    losing_rows = np.flatnonzero(losing)
-    employment[losing_rows] = Employment.UNEMPLOYED
-    pop.wage[losing_rows] = 0.0
+    losing = np.flatnonzero(action == LOSE)
+    pop.employment[losing] = Employment.UNEMPLOYED
+    pop.wage[losing] = 0.0
     # one-off living subsidy after >= 12 months of continuous work (prov. 10)
-    if scenario.services.other_insurance.living_subsidy_yuan > 0:
-        pop.subsidised[losing_rows] = pop.work_months[losing_rows] >= 12
+    if services.other_insurance.living_subsidy_yuan > 0:
+        pop.subsidised[losing] = pop.work_months[losing] >= 12
+    hired = np.flatnonzero(action >= HIRED_INFORMAL)
+    formal = action[hired] == HIRED_FORMAL
     pop.subsidised[hired] = False
-    employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
+    pop.employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
     pop.wage[hired] = offered_wage(
         pop, hired, formal, world, labour, wage_index(scenario, clock.year), training.wage_gain
     )
-
-    # clocks: a month of social insurance for formal workers (prov. 14 conditions read it)
-    formal_now = employment == Employment.FORMAL
-    pop.si_months += formal_now
-    pop.work_months = np.where(IS_EMPLOYED[employment], pop.work_months + 1, 0).astype(np.int16)
-    # the year's earnings: a month's wage for every month worked (annual wage statistics, P11)
     if clock.month == 1:
         pop.earnings_this_year[:] = 0.0
-    pop.earnings_this_year += pop.wage
-    unemployed_now = employment == Employment.UNEMPLOYED
-    pop.unemployed_months = np.where(unemployed_now, pop.unemployed_months + 1, 0).astype(np.int16)
+    _clocks(
+        pop.employment, pop.wage, pop.si_months, pop.work_months, pop.unemployed_months,
+        pop.earnings_this_year,
+    )  # fmt: skip

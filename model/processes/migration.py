@@ -42,16 +42,18 @@ income, and as a city fills its rents rise and its crowding bites: carrying capa
 through prices and jobs, not a cap.
 """
 
+import numba
 import numpy as np
 
 from model.clock import Clock
-from model.enums import IS_EMPLOYED, Employment, Housing, HukouStatus
+from model.enums import Employment, Housing, HukouStatus
 from model.flows import Flow
 from model.population import Population
 from model.processes.context import Month
 from model.processes.labour import wage_index
-from model.processes.sampling import sample_categories, sample_rows
+from model.processes.sampling import sample_categories
 from model.scenario import Migration, Scenario
+from model.streams import uniform_at
 from model.world import World
 
 #: The city-bound state a migrant loses on going home (`send_home`; phases that send people
@@ -81,20 +83,70 @@ ARRIVAL_HOUSING = np.array(
 )
 
 
-def return_probability(
-    pop: Population, age: np.ndarray, p: Migration, subsidy_return_reduction: float = 0.0
-) -> np.ndarray:
-    """Monthly probability of returning home, for every row (used only for unsettled migrants)."""
-    spell = np.minimum(pop.unemployed_months, 12).astype(np.float32)
-    # the living subsidy of prov. 10 softens the unemployment term
-    spell *= 1.0 - np.float32(subsidy_return_reduction) * pop.subsidised
-    left_behind = (pop.children > 0) & ~(pop.family_with & pop.schooled)
-    return (
-        np.float32(p.return_monthly_probability)
-        + np.float32(p.return_per_unemployed_month) * spell
-        + np.float32(p.return_age_50_plus) * (age >= 50)
-        + np.float32(p.return_left_behind_children) * left_behind
+def hazards(p: Migration, subsidy_return_reduction: float) -> np.ndarray:
+    """The monthly hazards `_decide` reads, in its order (module docstring)."""
+    return np.array(
+        [
+            p.return_monthly_probability,
+            p.return_per_unemployed_month,
+            p.return_age_50_plus,
+            p.return_left_behind_children,
+            subsidy_return_reduction,  # the living subsidy of prov. 10 softens unemployment
+            p.settled_return_factor,
+            p.onward_per_unemployed_month,
+            p.onward_per_excess_load,
+            p.outmigration_monthly_probability,
+            p.outmigration_age_50_plus_factor,
+        ]
     )
+
+
+@numba.njit(cache=True, inline="always")
+def _return_hazard(spell, subsidised, children, family_with, schooled, age, hazards):
+    spell = spell * (1.0 - hazards[4] * subsidised)
+    left_behind = children > 0 and not (family_with and schooled)
+    return hazards[0] + hazards[1] * spell + hazards[2] * (age >= 50) + hazards[3] * left_behind
+
+
+@numba.njit(cache=True)
+def _return_hazards(rows, unemployed_months, subsidised, children, family_with, schooled, age, h):
+    out = np.empty(rows.size)
+    for i in range(rows.size):
+        r = rows[i]
+        spell = min(unemployed_months[r], 12)
+        out[i] = _return_hazard(
+            spell, subsidised[r], children[r], family_with[r], schooled[r], age[i], h
+        )
+    return out
+
+
+def return_probability(
+    pop: Population, rows: np.ndarray, age: np.ndarray, p: Migration, reduction: float = 0.0
+) -> np.ndarray:
+    """Monthly probability of returning home of unsettled migrants `rows` (indices; `age`
+    theirs), as `_decide` computes it."""
+    return _return_hazards(
+        np.asarray(rows, dtype=np.int64), pop.unemployed_months, pop.subsidised, pop.children,
+        pop.family_with, pop.schooled, np.asarray(age), hazards(p, reduction),
+    )  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _city_tallies(city, weight, employment, origin_province, n_cities, n_provinces):
+    """People living in each city, those of them employed, and people by (origin, city)."""
+    people = np.zeros(n_cities)
+    employed = np.zeros(n_cities)
+    network = np.zeros((n_provinces, n_cities))
+    for r in range(city.size):
+        c = city[r]
+        if c < 0:
+            continue
+        w = np.float64(weight[r])
+        people[c] += w
+        if employment[r] == Employment.INFORMAL or employment[r] == Employment.FORMAL:
+            employed[c] += w
+        network[origin_province[r], c] += w
+    return people, employed, network
 
 
 def destination_utility(
@@ -103,23 +155,15 @@ def destination_utility(
     """Utility U[origin province, city] of the city-choice logit (see module docstring)."""
     p = scenario.behaviour.migration
     n_cities, n_provinces = world.n_cities, len(world.provinces)
-    in_city = np.flatnonzero(pop.city >= 0)
-    city, weight = pop.city[in_city], pop.weight[in_city]
-    people = np.bincount(city, weights=weight, minlength=n_cities)
-    working = IS_EMPLOYED[pop.employment[in_city]]
-    employed = np.bincount(city[working], weights=weight[working], minlength=n_cities)
+    people, employed, network = _city_tallies(
+        pop.city, pop.weight, pop.employment, pop.origin_province, n_cities, n_provinces
+    )
     # a city nobody lives in yet is judged by its job capacity alone
     employment_rate = np.where(people > 0, employed / np.maximum(people, 1e-9), 1.0)
     expected_income = (
         world.wage_yuan * wage_index(scenario, clock.year) * np.maximum(employment_rate, 0.05)
     )
 
-    network = np.bincount(
-        pop.origin_province[in_city].astype(np.int64) * n_cities + city,
-        weights=weight,
-        minlength=n_provinces * n_cities,
-    )
-    network = network.reshape(n_provinces, n_cities)
     share = network / np.maximum(network.sum(axis=1, keepdims=True), 1e-9)
 
     load = people / world.capacity_people
@@ -143,8 +187,7 @@ def destination_utility(
 
 def city_load(pop: Population, world: World) -> np.ndarray:
     """People living in each city (migrants and settlers) / its carrying capacity."""
-    in_city = np.flatnonzero(pop.city >= 0)
-    people = np.bincount(pop.city[in_city], weights=pop.weight[in_city], minlength=world.n_cities)
+    people = np.bincount(pop.city + 1, weights=pop.weight, minlength=world.n_cities + 1)[1:]
     return people / world.capacity_people
 
 
@@ -183,78 +226,103 @@ def send_home(pop: Population, rows: np.ndarray) -> None:
     pop.subsidised[rows] = False
 
 
-def settlers_leaving(pop: Population, p: Migration, u_return: np.ndarray) -> np.ndarray:
-    """Settled workers without a job who leave their city this month (module docstring)."""
-    rows = np.flatnonzero(
-        (pop.city >= 0)
-        & (pop.hukou == HukouStatus.SETTLED)
-        & (pop.employment == Employment.UNEMPLOYED)
-    )
-    spell = np.minimum(pop.unemployed_months[rows], 12).astype(np.float32)
-    hazard = np.float32(p.settled_return_factor * p.return_per_unemployed_month) * spell
-    return rows[u_return[rows] < hazard]
-
-
-def onward_moves(
-    pop: Population, world: World, p: Migration, staying: np.ndarray, u_onward: np.ndarray
-) -> np.ndarray:
-    """Of `staying` (unsettled migrants not returning, a mask), the rows that move on to another
-    city this month (module docstring)."""
-    rows = np.flatnonzero(staying)
-    spell = np.minimum(pop.unemployed_months[rows], 12).astype(np.float32)
-    excess = np.maximum(city_load(pop, world)[pop.city[rows]] - 1.0, 0.0).astype(np.float32)
-    hazard = (
-        np.float32(p.onward_per_unemployed_month) * spell
-        + np.float32(p.onward_per_excess_load) * excess
-    )
-    return rows[u_onward[rows] < hazard]
-
-
 def arrive(
     pop: Population, rows: np.ndarray, city: np.ndarray, scenario: Scenario, u_housing: np.ndarray
 ) -> None:
-    """`rows` start in `city`: residence clock at 0, looking for work, housed as arrivals are."""
+    """`rows` start in `city`: residence clock at 0, looking for work, housed as arrivals are
+    (`u_housing`: one uniform per row)."""
     pop.city[rows] = city
     pop.months_in_city[rows] = 0
     pop.employment[rows] = Employment.UNEMPLOYED
     shares = scenario.population.initial_housing_shares.array()
-    pop.housing[rows] = ARRIVAL_HOUSING[sample_categories(shares, u_housing[rows])]
+    pop.housing[rows] = ARRIVAL_HOUSING[sample_categories(shares, u_housing)]
+
+
+#: What `_decide` chose for a row this month.
+STAY, RETURN, SETTLED_LEAVE, ONWARD, DEPART = range(5)
+
+
+@numba.njit(cache=True)
+def _decide(
+    city, hukou, employment, unemployed_months, subsidised, children, family_with, schooled,
+    birth_year, origin_province, year, retirement_age, hazards, excess_load, cdf, keys,
+    action, destination, months_in_city, months_this_year, january,
+):  # fmt: skip
+    """Each row's move this month (module docstring), in one pass: `action[r]` (STAY ...
+    DEPART) and, for ONWARD and DEPART, `destination[r]`. `hazards`: return base, per
+    unemployed month, age 50+, left-behind children, subsidy reduction, settled factor, onward
+    per unemployed month, per excess load, out-migration, its 50+ factor. A row draws only the
+    numbers its decisions need (`keys`: return, leave, city, onward, onward city). Then the
+    clocks: the residence clock of those who stay, the year's months away from home of all
+    who will be in a city (movers' residence clocks start afresh in `arrive`)."""
+    n_cities = cdf.shape[1]
+    for r in range(city.size):
+        action[r] = STAY
+        age = year - birth_year[r]
+        c = city[r]
+        if c >= 0:
+            spell = min(unemployed_months[r], 12)
+            if hukou[r] == HukouStatus.RURAL:
+                h = _return_hazard(
+                    spell, subsidised[r], children[r], family_with[r], schooled[r], age, hazards
+                )
+                if uniform_at(keys[0], r) < h:
+                    action[r] = RETURN
+                    continue
+                onward = hazards[6] * spell + hazards[7] * excess_load[c]
+                if onward > 0 and uniform_at(keys[3], r) < onward:
+                    u = uniform_at(keys[4], r)
+                    to = min(np.searchsorted(cdf[origin_province[r]], u, "right"), n_cities - 1)
+                    if to != c:  # drawing their own city, they stay
+                        action[r] = ONWARD
+                        destination[r] = to
+            elif employment[r] == Employment.UNEMPLOYED:  # a settler without a job
+                if spell > 0 and uniform_at(keys[0], r) < hazards[5] * hazards[1] * spell:
+                    action[r] = SETTLED_LEAVE
+        elif hukou[r] == HukouStatus.RURAL and age < retirement_age:
+            # a settler who went home does not migrate again
+            leave = hazards[8] * (hazards[9] if age >= 50 else 1.0)
+            if uniform_at(keys[1], r) < leave:
+                action[r] = DEPART
+                u = uniform_at(keys[2], r)
+                to = np.searchsorted(cdf[origin_province[r]], u, "right")
+                destination[r] = min(to, n_cities - 1)
+    for r in range(city.size):
+        staying = action[r] == STAY and city[r] >= 0
+        months_in_city[r] += staying
+        away = staying or action[r] == ONWARD or action[r] == DEPART
+        months_this_year[r] = (0 if january else months_this_year[r]) + away
+
+
+def destination_cdf(probabilities: np.ndarray) -> np.ndarray:
+    """Cumulative choice probabilities per origin province (the last column exactly 1)."""
+    cdf = np.cumsum(probabilities, axis=1)
+    cdf[:, -1] = 1.0
+    return cdf
 
 
 def step(month: Month) -> None:
     pop, world, scenario, clock, rng, flows = month
     p = scenario.behaviour.migration
-    n = len(pop)
-    u_return = rng.random(n, dtype=np.float32)
-    u_leave = rng.random(n, dtype=np.float32)
-    u_city = rng.random(n, dtype=np.float32)
-    u_housing = rng.random(n, dtype=np.float32)
-    u_family = rng.random(n, dtype=np.float32)
-    u_onward = rng.random(n, dtype=np.float32)
-    u_onward_city = rng.random(n, dtype=np.float32)
-
-    age = pop.age(clock.year)
-    working_age = age < scenario.population.retirement_age
-    migrant = pop.migrants()
     reduction = scenario.services.other_insurance.subsidy_return_reduction
-    returns = migrant & (u_return < return_probability(pop, age, p, reduction))
-    returning = np.flatnonzero(returns)
-    settled_leaving = settlers_leaving(pop, p, u_return)
-    leave_probability = np.where(
-        age >= 50,
-        np.float32(p.outmigration_monthly_probability * p.outmigration_age_50_plus_factor),
-        np.float32(p.outmigration_monthly_probability),
-    )
-    rural = pop.hukou == HukouStatus.RURAL  # a settler who went home does not migrate again
-    leaving = np.flatnonzero((pop.city < 0) & rural & working_age & (u_leave < leave_probability))
-
     # the choice sees the cities as they were at the start of the month
     probabilities = choice_probabilities(destination_utility(pop, world, scenario, clock))
-    destination = sample_rows(probabilities, pop.origin_province[leaving], u_city[leaving])
-    onward = onward_moves(pop, world, p, migrant & ~returns, u_onward)
-    onward_to = sample_rows(probabilities, pop.origin_province[onward], u_onward_city[onward])
-    moved = onward_to != pop.city[onward]  # drawing their own city, they stay
-    onward, onward_to = onward[moved], onward_to[moved]
+    excess_load = np.maximum(city_load(pop, world) - 1.0, 0.0)
+    keys = np.array([rng.key(d) for d in ("return", "leave", "city", "onward", "onward city")])
+    n = len(pop)
+    action = np.empty(n, dtype=np.uint8)
+    destination = np.empty(n, dtype=np.int16)
+    _decide(
+        pop.city, pop.hukou, pop.employment, pop.unemployed_months, pop.subsidised,
+        pop.children, pop.family_with, pop.schooled, pop.birth_year, pop.origin_province,
+        clock.year, scenario.population.retirement_age, hazards(p, reduction), excess_load,
+        destination_cdf(probabilities), keys, action, destination, pop.months_in_city,
+        pop.months_in_city_this_year, clock.month == 1,
+    )  # fmt: skip
+    returning = np.flatnonzero(action == RETURN)
+    settled_leaving = np.flatnonzero(action == SETTLED_LEAVE)
+    onward = np.flatnonzero(action == ONWARD)
+    leaving = np.flatnonzero(action == DEPART)
 
     flows.add(Flow.RETURNS, pop, returning)
     send_home(pop, returning)
@@ -264,18 +332,11 @@ def step(month: Month) -> None:
     with_family = pop.family_with[onward]
     send_home(pop, onward)  # what was tied to the city left goes
 
-    pop.months_in_city[pop.city >= 0] += 1  # the residence clock of those who stay
-
-    arrive(pop, onward, onward_to, scenario, u_housing)
+    arrive(pop, onward, destination[onward], scenario, rng.uniform(onward, "housing"))
     pop.family_with[onward] = with_family  # the family moves along
     flows.add(Flow.ONWARD_ARRIVALS, pop, onward)
-    arrive(pop, leaving, destination, scenario, u_housing)
+    arrive(pop, leaving, destination[leaving], scenario, rng.uniform(leaving, "housing"))
     pop.family_with[leaving] = pop.married[leaving] & (
-        u_family[leaving] < scenario.population.whole_family_share
+        rng.uniform(leaving, "family") < scenario.population.whole_family_share
     )
     flows.add(Flow.ARRIVALS, pop, leaving)
-
-    # the year's months away from home, for statistics of workers away (P11)
-    if clock.month == 1:
-        pop.months_in_city_this_year[:] = 0
-    pop.months_in_city_this_year += pop.city >= 0

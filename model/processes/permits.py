@@ -46,11 +46,10 @@ def eligible(pop: Population, rule: ResidencePermit) -> np.ndarray:
 
 def step(month: Month) -> None:
     pop, world, scenario, clock, rng, flows = month
-    u_take_up = rng.random(len(pop), dtype=np.float32)
     if clock.month == 1 and clock.year == scenario.residence_permit.reissued_in_year:
         pop.permit[:] = False
     # only rows whose draw would take the permit up need the eligibility check
-    rows = np.flatnonzero(u_take_up < scenario.behaviour.permit_monthly_take_up)
+    rows = rng.in_city_below(pop.city, scenario.behaviour.permit_monthly_take_up, "take-up")
     obtaining = rows[eligible_rows(pop, scenario.residence_permit, rows)]
     pop.permit[obtaining] = True
     flows.add(Flow.PERMITS, pop, obtaining)

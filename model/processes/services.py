@@ -36,6 +36,7 @@ takes it up; otherwise it goes home with `unassisted_return_probability`.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from model.enums import Employment, Housing, HukouStatus, PovertyStatus
@@ -44,10 +45,11 @@ from model.population import Population
 from model.processes import access
 from model.processes.allocation import allocate
 from model.processes.context import Month
-from model.processes.households import children_counted_once
+from model.processes.households import children_counted_once, pupils_per_child
 from model.processes.migration import CITY_BOUND, send_home
 from model.scenario import PopulationMargins
 from model.scenario.services import Services
+from model.streams import Draws
 from model.world import World
 
 #: Columns this phase writes (a test checks it writes no other): places and cover, training,
@@ -95,12 +97,12 @@ def _queue_rank(
     return rank
 
 
-def _lottery(u: np.ndarray, rows: np.ndarray, p: float) -> np.ndarray:
-    """For `rows` drawn with `u < p`, `u / p`: again uniform on [0, 1), a row's lottery number
-    for the place at which a city's capacity runs out (no extra draw: common random numbers).
-    A row stands for many people, so admitting it in proportion to the places left makes the
-    places used match the places a city has at any number of rows."""
-    return u[rows] / np.float32(max(p, 1e-12))
+def _lottery(rng: Draws, decision: str, rows: np.ndarray, p: float) -> np.ndarray:
+    """For `rows` drawn with u < p for `decision`, u / p: again uniform on [0, 1), a row's
+    lottery number for the place at which a city's capacity runs out (no extra draw: common
+    random numbers). A row stands for many people, so admitting it in proportion to the places
+    left makes the places used match the places a city has at any number of rows."""
+    return rng.uniform(rows, decision) / np.float32(max(p, 1e-12))
 
 
 def take_up_factor(services: Services) -> float:
@@ -117,11 +119,10 @@ def take_up_factor(services: Services) -> float:
     return services.awareness * granted
 
 
-def _drawn(pop: Population, u: np.ndarray, p: float) -> np.ndarray:
-    """Rows living in a city whose draw `u` is below `p`: only they can act on this draw (the
-    draws themselves are made for every row: common random numbers)."""
-    rows = np.flatnonzero(u < p)
-    return rows[pop.city[rows] >= 0]
+def _drawn(pop: Population, rng: Draws, decision: str, p: float) -> np.ndarray:
+    """Rows living in a city whose number for `decision` is below `p`: only they can act on
+    it (each row's number is its own: common random numbers)."""
+    return rng.in_city_below(pop.city, p, decision)
 
 
 def _admit(
@@ -214,15 +215,27 @@ class PlacesLedger:
         self.flats.remember(flats)
 
 
+@numba.njit(cache=True)
+def _held_places(city, weight, children, family_with, schooled, housing, per_child, n_cities):
+    seats = np.zeros(n_cities)
+    flats = np.zeros(n_cities)
+    for r in range(city.size):  # branch-free: rows out of a city or without a place add 0
+        c = max(city[r], 0)
+        w = np.float64(weight[r]) * (city[r] >= 0)
+        seats[c] += w * children[r] * per_child * (schooled[r] and family_with[r])
+        flats[c] += w * (housing[r] == Housing.PUBLIC_RENTAL)
+    return seats, flats
+
+
 def _held(
     pop: Population, margins: PopulationMargins, n_cities: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """School seats and flats held by rows, per city (people)."""
-    in_city = np.flatnonzero(pop.city >= 0)
-    city = pop.city[in_city]
-    seats = np.bincount(city, pupils(pop, margins)[in_city], minlength=n_cities)
-    tenants = pop.weight[in_city] * (pop.housing[in_city] == Housing.PUBLIC_RENTAL)
-    return seats, np.bincount(city, tenants, minlength=n_cities)
+    """School seats (children, as `pupils` counts them) and flats held by rows, per city
+    (people)."""
+    return _held_places(
+        pop.city, pop.weight, pop.children, pop.family_with, pop.schooled, pop.housing,
+        pupils_per_child(margins), n_cities,
+    )  # fmt: skip
 
 
 def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarray]:
@@ -234,19 +247,10 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     services = scenario.services
     reach = take_up_factor(services)
     applicants = []  # eligible applicants, who may complain when wrongly denied (prov. 20)
-    n = len(pop)
-    u_school = rng.random(n, dtype=np.float32)
-    u_flat = rng.random(n, dtype=np.float32)
-    u_medical = rng.random(n, dtype=np.float32)
-    u_pension = rng.random(n, dtype=np.float32)
-    u_illness = rng.random(n, dtype=np.float32)
-    u_training = rng.random(n, dtype=np.float32)
-    u_hardship = rng.random(n, dtype=np.float32)
-    u_assist = rng.random(n, dtype=np.float32)
     # school places (prov. 5-6)
     school = services.schooling
     p = school.monthly_take_up * reach
-    rows = _drawn(pop, u_school, p)
+    rows = _drawn(pop, rng, "school", p)
     rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
     applicants.append(rows)
     if rows.size:
@@ -258,14 +262,14 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
             school_places(world, services),
             seats_held,
             ledger.school,
-            _lottery(u_school, rows, p),
+            _lottery(rng, "school", rows, p),
         )
         pop.schooled[admitted] = True
 
     # public rental housing (prov. 12)
     flats = services.public_rental_housing
     p = flats.monthly_take_up * reach
-    rows = _drawn(pop, u_flat, p)
+    rows = _drawn(pop, rng, "flat", p)
     rows = rows[needs_flat(pop, rows) & access.has_access(pop, rows, flats.access)]
     applicants.append(rows)
     if rows.size:
@@ -277,7 +281,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
             housing_places(world, services),
             flats_held,
             ledger.flats,
-            _lottery(u_flat, rows, p),
+            _lottery(rng, "flat", rows, p),
         )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 
@@ -287,11 +291,11 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     formal = pop.employment == Employment.FORMAL  # only in a city
     pop.local_medical |= formal
     pop.pension |= formal
-    for column, cover, u in (
-        (pop.local_medical, services.medical_insurance, u_medical),
-        (pop.pension, services.pension, u_pension),
+    for column, cover, decision in (
+        (pop.local_medical, services.medical_insurance, "medical"),
+        (pop.pension, services.pension, "pension"),
     ):
-        rows = _drawn(pop, u, cover.monthly_take_up * reach)
+        rows = _drawn(pop, rng, decision, cover.monthly_take_up * reach)
         rows = rows[~column[rows]]
         rows = rows[access.has_access(pop, rows, cover.access)]
         applicants.append(rows)
@@ -299,9 +303,9 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
 
     # major illness without local insurance sends some households home (prov. 7)
     health = services.health
-    ill = _drawn(pop, u_illness, health.major_illness_monthly_probability)
+    ill = _drawn(pop, rng, "illness", health.major_illness_monthly_probability)
     ill = ill[(pop.hukou[ill] == HukouStatus.RURAL) & ~pop.local_medical[ill]]
-    v = u_illness[ill] / max(health.major_illness_monthly_probability, 1e-12)  # uniform
+    v = _lottery(rng, "illness", ill, health.major_illness_monthly_probability)  # uniform
     forced = ill[v < health.uninsured_return_probability]
     impoverished = ill[
         (v >= health.uninsured_return_probability)
@@ -316,7 +320,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     # skills training: this month's share of the yearly places, by queue (prov. 4)
     training = services.training
     p = training.monthly_take_up * reach
-    rows = _drawn(pop, u_training, p)
+    rows = _drawn(pop, rng, "training", p)
     rows = rows[~pop.trained[rows] & access.has_access(pop, rows, training.access)]
     places = training.places_per_1000_capacity_per_year * world.capacity_people / 1000 / 12
     trainees = allocate(
@@ -325,22 +329,22 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         pop.weight[rows],
         _queue_rank(pop, rows, services, training.poor_priority),
         places,
-        lottery=_lottery(u_training, rows, p),
+        lottery=_lottery(rng, "training", rows, p),
     )
     pop.trained[trainees] = True
 
     # sudden hardship: assistance keeps a household in the city, or it may go home (prov. 11)
     assistance = services.assistance
-    rows = _drawn(pop, u_hardship, assistance.hardship_monthly_probability)
+    rows = _drawn(pop, rng, "hardship", assistance.hardship_monthly_probability)
     rows = rows[pop.hukou[rows] == HukouStatus.RURAL]
     helped = access.has_access(pop, rows, assistance.access) & (
-        u_assist[rows] < assistance.take_up * reach
+        rng.uniform(rows, "assist") < assistance.take_up * reach
     )
     assisted = rows[helped]
     leaving = rows[
         ~helped
         & (
-            u_hardship[rows]
+            rng.uniform(rows, "hardship")
             < assistance.hardship_monthly_probability * assistance.unassisted_return_probability
         )
     ]

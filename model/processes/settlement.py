@@ -442,23 +442,27 @@ def willing(
 def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     """The month's settlements; returns the indices of the new settlers."""
     pop, world, scenario, clock, rng, flows = month
-    u_apply = rng.random(len(pop), dtype=np.float32)
+
+    def u_apply(rows: np.ndarray) -> np.ndarray:
+        return rng.uniform(rows, "apply")
+
     p_month = scenario.behaviour.settlement_monthly_application_probability
     p_year = 1.0 - (1.0 - p_month) ** 12
     # only those whose draw would let them apply this month need assessing (same draws, less
     # work: the rules and the choice are evaluated for a few percent of migrants a month)
-    rows = candidates(pop)
-    rows = rows[u_apply[rows] < (p_year if clock.month == POINTS_ROUND_MONTH else p_month)]
+    p_draw = p_year if clock.month == POINTS_ROUND_MONTH else p_month
+    rows = rng.in_city_below(pop.city, p_draw, "apply")
+    rows = rows[pop.hukou[rows] == HukouStatus.RURAL]  # candidates (`candidates`)
     a = assess(pop, world, scenario, rules, clock.year, rows)
     rows, route = a.rows[a.eligible], a.route[a.eligible]
     queued, rank = a.queued[a.eligible], a.queue_rank()[a.eligible]
     wants = willing(pop, rows, world, scenario, clock.year)
 
-    direct = wants & ~queued & (u_apply[rows] < p_month)
+    direct = wants & ~queued & (u_apply(rows) < p_month)
     settlers = [rows[direct]]
     routes = [route[direct]]
     if clock.month == POINTS_ROUND_MONTH:
-        applying = wants & queued & (u_apply[rows] < p_year)
+        applying = wants & queued & (u_apply(rows) < p_year)
         flows.add(Flow.POINTS_APPLICANTS, pop, rows[applying])
         queue = rows[applying]
         admitted = allocate(
@@ -467,7 +471,7 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
             pop.weight[queue],
             rank[applying],
             quota_left,
-            u_apply[queue] / p_year,
+            u_apply(queue) / p_year,
         )
         kept = np.isin(rows[applying], admitted)
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
