@@ -39,10 +39,11 @@ MAX_MONTHS_TRACKED = 600
 @numba.njit(cache=True)
 def _masked_sum(mask, city, poverty, weight, values, city_class, out):
     # branch-free: a masked-out row adds zero (rows in and out alternate unpredictably)
+    constant, first = values.size == 1, values[0]
     for r in range(mask.size):
         counted = mask[r] and city[r] >= 0
         poor = np.int64(poverty[r] != PovertyStatus.NOT_POOR)
-        value = values[r] if values.size > 1 else values[0]
+        value = first if constant else values[r]
         out[city_class[max(city[r], 0)], poor] += np.float64(weight[r]) * value * counted
 
 

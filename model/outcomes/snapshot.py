@@ -102,8 +102,9 @@ def group_of_rows(city, poverty, city_class):
 def _group_sum(group, mask, weight, values, n_groups):
     # branch-free: rows masked out or at the origin (group -1) add zero to group 0
     out = np.zeros(n_groups)
+    constant, first = values.size == 1, values[0]
     for r in range(group.size):
-        value = values[r] if values.size > 1 else values[0]
+        value = first if constant else values[r]
         counted = mask[r] and group[r] >= 0
         out[max(group[r], 0)] += np.float64(weight[r]) * value * counted
     return out

@@ -142,6 +142,8 @@ def _tally(
     """One pass over the rows living in a city: the people each cost and revenue line counts,
     per city (columns SETTLED ... REVENUE_BASE)."""
     t = np.zeros((n_cities, 14))
+    share_formal = revenue_share[Employment.FORMAL]
+    share_informal = revenue_share[Employment.INFORMAL]
     for r in range(city.size):
         c = city[r]
         if c < 0:
@@ -171,7 +173,8 @@ def _tally(
         t[c, WAITING] += w * (needs_flat and access)
         t[c, NEWLY_SUBSIDISED] += w * (subsidised[r] and unemployed_months[r] == 1)
         t[c, INFORMAL] += w * (e == Employment.INFORMAL)
-        t[c, REVENUE_BASE] += w * wage[r] * revenue_share[e] * working
+        share = share_formal if e == Employment.FORMAL else share_informal
+        t[c, REVENUE_BASE] += w * wage[r] * share * working
     return t
 
 

@@ -72,11 +72,12 @@ def _separate(city, employment, weight, separation, key, n_cities, action):
     people searching (those losing a job this month search from next month)."""
     employed = np.zeros(n_cities)
     searchers = np.zeros(n_cities)
+    formal, informal = separation[Employment.FORMAL], separation[Employment.INFORMAL]
     for r in range(city.size):
         action[r] = KEEP
         e = employment[r]
         if e == Employment.INFORMAL or e == Employment.FORMAL:
-            if uniform_at(key, r) < separation[e]:
+            if uniform_at(key, r) < (formal if e == Employment.FORMAL else informal):
                 action[r] = LOSE
             else:
                 employed[city[r]] += weight[r]
@@ -93,15 +94,16 @@ def _match(
     """Searchers who find a job (`action` HIRED_INFORMAL or HIRED_FORMAL): with their city's
     chance, raised by employment services for identified poor searchers (prov. 3); formal with
     the probability of their education, raised by training (prov. 4)."""
+    k_match, k_formal = keys[0], keys[1]
     for r in range(city.size):
         if employment[r] != Employment.UNEMPLOYED:
             continue
         p = p_find[city[r]]
         if poverty[r] != PovertyStatus.NOT_POOR and identification_rank[r] < identified_rank:
             p = min(p * (1.0 + match_gain), 1.0)
-        if uniform_at(keys[0], r) < p:
+        if uniform_at(k_match, r) < p:
             formal = min(formal_probability[education[r]] + formal_gain * trained[r], 1.0)
-            hired_formal = uniform_at(keys[1], r) < formal
+            hired_formal = uniform_at(k_formal, r) < formal
             action[r] = HIRED_FORMAL if hired_formal else HIRED_INFORMAL
 
 

@@ -102,20 +102,23 @@ def hazards(p: Migration, subsidy_return_reduction: float) -> np.ndarray:
 
 
 @numba.njit(cache=True, inline="always")
-def _return_hazard(spell, subsidised, children, family_with, schooled, age, hazards):
-    spell = spell * (1.0 - hazards[4] * subsidised)
+def _return_hazard(spell, subsidised, children, family_with, schooled, age, h):
+    """`h`: the first five of `hazards`, as scalars (a kernel reads its parameters once, out of
+    its loop: array reads in the loop keep LLVM from vectorising it, ten times slower)."""
+    spell = spell * (1.0 - h[4] * subsidised)
     left_behind = children > 0 and not (family_with and schooled)
-    return hazards[0] + hazards[1] * spell + hazards[2] * (age >= 50) + hazards[3] * left_behind
+    return h[0] + h[1] * spell + h[2] * (age >= 50) + h[3] * left_behind
 
 
 @numba.njit(cache=True)
 def _return_hazards(rows, unemployed_months, subsidised, children, family_with, schooled, age, h):
     out = np.empty(rows.size)
+    h_return = (h[0], h[1], h[2], h[3], h[4])
     for i in range(rows.size):
         r = rows[i]
         spell = min(unemployed_months[r], 12)
         out[i] = _return_hazard(
-            spell, subsidised[r], children[r], family_with[r], schooled[r], age[i], h
+            spell, subsidised[r], children[r], family_with[r], schooled[r], age[i], h_return
         )
     return out
 
@@ -149,15 +152,26 @@ def _city_tallies(city, weight, employment, origin_province, n_cities, n_provinc
     return people, employed, network
 
 
+def city_aggregates(pop: Population, world: World) -> tuple[np.ndarray, ...]:
+    """People living in each city, those of them employed, and people by (origin, city)."""
+    return _city_tallies(
+        pop.city, pop.weight, pop.employment, pop.origin_province, world.n_cities,
+        len(world.provinces),
+    )  # fmt: skip
+
+
 def destination_utility(
-    pop: Population, world: World, scenario: Scenario, clock: Clock
+    pop: Population,
+    world: World,
+    scenario: Scenario,
+    clock: Clock,
+    aggregates: tuple[np.ndarray, ...] | None = None,
 ) -> np.ndarray:
-    """Utility U[origin province, city] of the city-choice logit (see module docstring)."""
+    """Utility U[origin province, city] of the city-choice logit (see module docstring), from
+    the cities' `aggregates` (`city_aggregates`, computed if not given)."""
     p = scenario.behaviour.migration
-    n_cities, n_provinces = world.n_cities, len(world.provinces)
-    people, employed, network = _city_tallies(
-        pop.city, pop.weight, pop.employment, pop.origin_province, n_cities, n_provinces
-    )
+    n_provinces = len(world.provinces)
+    people, employed, network = aggregates or city_aggregates(pop, world)
     # a city nobody lives in yet is judged by its job capacity alone
     employment_rate = np.where(people > 0, employed / np.maximum(people, 1e-9), 1.0)
     expected_income = (
@@ -255,7 +269,11 @@ def _decide(
     numbers its decisions need (`keys`: return, leave, city, onward, onward city). Then the
     clocks: the residence clock of those who stay, the year's months away from home of all
     who will be in a city (movers' residence clocks start afresh in `arrive`)."""
-    n_cities = cdf.shape[1]
+    h_return = (hazards[0], hazards[1], hazards[2], hazards[3], hazards[4])
+    h_settled = hazards[5] * hazards[1]
+    h_onward_month, h_onward_load = hazards[6], hazards[7]
+    h_leave, h_leave_50 = hazards[8], hazards[9]
+    k_return, k_leave, k_city, k_onward, k_onward_city = keys[0], keys[1], keys[2], keys[3], keys[4]
     for r in range(city.size):
         action[r] = STAY
         age = year - birth_year[r]
@@ -264,34 +282,70 @@ def _decide(
             spell = min(unemployed_months[r], 12)
             if hukou[r] == HukouStatus.RURAL:
                 h = _return_hazard(
-                    spell, subsidised[r], children[r], family_with[r], schooled[r], age, hazards
+                    spell, subsidised[r], children[r], family_with[r], schooled[r], age, h_return
                 )
-                if uniform_at(keys[0], r) < h:
+                if uniform_at(k_return, r) < h:
                     action[r] = RETURN
                     continue
-                onward = hazards[6] * spell + hazards[7] * excess_load[c]
-                if onward > 0 and uniform_at(keys[3], r) < onward:
-                    u = uniform_at(keys[4], r)
-                    to = min(np.searchsorted(cdf[origin_province[r]], u, "right"), n_cities - 1)
+                onward = h_onward_month * spell + h_onward_load * excess_load[c]
+                if onward > 0 and uniform_at(k_onward, r) < onward:
+                    to = _sample_city(cdf, origin_province[r], uniform_at(k_onward_city, r))
                     if to != c:  # drawing their own city, they stay
                         action[r] = ONWARD
                         destination[r] = to
             elif employment[r] == Employment.UNEMPLOYED:  # a settler without a job
-                if spell > 0 and uniform_at(keys[0], r) < hazards[5] * hazards[1] * spell:
+                if spell > 0 and uniform_at(k_return, r) < h_settled * spell:
                     action[r] = SETTLED_LEAVE
         elif hukou[r] == HukouStatus.RURAL and age < retirement_age:
             # a settler who went home does not migrate again
-            leave = hazards[8] * (hazards[9] if age >= 50 else 1.0)
-            if uniform_at(keys[1], r) < leave:
+            leave = h_leave * (h_leave_50 if age >= 50 else 1.0)
+            if uniform_at(k_leave, r) < leave:
                 action[r] = DEPART
-                u = uniform_at(keys[2], r)
-                to = np.searchsorted(cdf[origin_province[r]], u, "right")
-                destination[r] = min(to, n_cities - 1)
+                destination[r] = _sample_city(cdf, origin_province[r], uniform_at(k_city, r))
     for r in range(city.size):
         staying = action[r] == STAY and city[r] >= 0
         months_in_city[r] += staying
         away = staying or action[r] == ONWARD or action[r] == DEPART
         months_this_year[r] = (0 if january else months_this_year[r]) + away
+
+
+@numba.njit(cache=True, inline="always")
+def _sample_city(cdf, origin, u):
+    """The city whose interval of origin's cumulative row holds u (`searchsorted`, side
+    right), by bisection on the 2-D array: no row view, so no reference counting in the loop."""
+    lo, hi = 0, cdf.shape[1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cdf[origin, mid] <= u:
+            lo = mid + 1
+        else:
+            hi = mid
+    return min(lo, cdf.shape[1] - 1)
+
+
+@numba.njit(cache=True)
+def _count_sort(kind, kinds):
+    offsets = np.zeros(kinds + 1, dtype=np.int64)
+    for r in range(kind.size):
+        if kind[r] > 0:  # rare: kind 0 is what is left
+            offsets[kind[r] + 1] += 1
+    offsets[1] = kind.size - offsets[2:].sum()
+    offsets = np.cumsum(offsets)
+    order = np.empty(kind.size - offsets[1], dtype=np.int64)  # kind 0 is not listed
+    fill = offsets[1:].copy() - offsets[1]
+    for r in range(kind.size):
+        k = kind[r]
+        if k > 0:
+            order[fill[k - 1]] = r
+            fill[k - 1] += 1
+    return order, offsets - offsets[1]
+
+
+def rows_by_kind(kind: np.ndarray, kinds: int) -> list[np.ndarray]:
+    """For each k of `kinds`, the rows (ascending) whose `kind` is k; kind 0 (by far the
+    commonest) as an empty list: one pass, not one `flatnonzero` per kind."""
+    order, offsets = _count_sort(kind, kinds)
+    return [order[:0]] + [order[offsets[k] : offsets[k + 1]] for k in range(1, kinds)]
 
 
 def destination_cdf(probabilities: np.ndarray) -> np.ndarray:
@@ -306,8 +360,10 @@ def step(month: Month) -> None:
     p = scenario.behaviour.migration
     reduction = scenario.services.other_insurance.subsidy_return_reduction
     # the choice sees the cities as they were at the start of the month
-    probabilities = choice_probabilities(destination_utility(pop, world, scenario, clock))
-    excess_load = np.maximum(city_load(pop, world) - 1.0, 0.0)
+    aggregates = city_aggregates(pop, world)
+    utility = destination_utility(pop, world, scenario, clock, aggregates)
+    excess_load = np.maximum(aggregates[0] / world.capacity_people - 1.0, 0.0)
+    cdf = destination_cdf(choice_probabilities(utility))
     keys = np.array([rng.key(d) for d in ("return", "leave", "city", "onward", "onward city")])
     n = len(pop)
     action = np.empty(n, dtype=np.uint8)
@@ -316,13 +372,10 @@ def step(month: Month) -> None:
         pop.city, pop.hukou, pop.employment, pop.unemployed_months, pop.subsidised,
         pop.children, pop.family_with, pop.schooled, pop.birth_year, pop.origin_province,
         clock.year, scenario.population.retirement_age, hazards(p, reduction), excess_load,
-        destination_cdf(probabilities), keys, action, destination, pop.months_in_city,
-        pop.months_in_city_this_year, clock.month == 1,
+        cdf, keys, action, destination, pop.months_in_city, pop.months_in_city_this_year,
+        clock.month == 1,
     )  # fmt: skip
-    returning = np.flatnonzero(action == RETURN)
-    settled_leaving = np.flatnonzero(action == SETTLED_LEAVE)
-    onward = np.flatnonzero(action == ONWARD)
-    leaving = np.flatnonzero(action == DEPART)
+    returning, settled_leaving, onward, leaving = rows_by_kind(action, DEPART + 1)[1:]
 
     flows.add(Flow.RETURNS, pop, returning)
     send_home(pop, returning)
