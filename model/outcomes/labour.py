@@ -2,10 +2,18 @@
 
 import numpy as np
 
-from model.enums import IS_POOR, Employment, HukouStatus, PovertyStatus
+from model.enums import Employment, HukouStatus, PovertyStatus
 from model.flows import Flow
 from model.outcomes.registry import outcome
-from model.outcomes.snapshot import Snapshot, by_group, national, per_city, ratio, tally
+from model.outcomes.snapshot import (
+    Snapshot,
+    by_group,
+    national,
+    national_tally,
+    per_city,
+    ratio,
+    tally,
+)
 from model.processes import migration
 
 
@@ -124,9 +132,8 @@ def inter_provincial_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities (rural hukou) living outside their home province / migrants in
     cities, year end (M17a: the inter-provincial share of out-migrants)."""
     pop = s.population
-    in_city = pop.city >= 0
-    outside = np.zeros(len(pop), dtype=bool)
-    outside[in_city] = s.world.province[pop.city[in_city]] != pop.origin_province[in_city]
+    # rows at the origin (city -1) read the last city's province; `tally` drops them
+    outside = s.world.province[pop.city] != pop.origin_province
     return ratio(tally(s, s.unsettled & outside), tally(s, s.unsettled))
 
 
@@ -177,11 +184,9 @@ def annual_earnings_yuan(s: Snapshot) -> np.ndarray:
     workers who spent at least a month of it in a city; by the class of the city lived in at
     year end, and in the whole system (national figure in `all`)."""
     away = _away(s, 1)
-    earned = s.population.earnings_this_year.astype(np.float64)
+    earned = s.population.earnings_this_year
     table = ratio(tally(s, away, earned), tally(s, away))
-    pop = s.population
-    weight = pop.weight[away].astype(np.float64)
-    for row, mask in ((0, np.ones(len(weight), dtype=bool)), (1, IS_POOR[pop.poverty[away]])):
-        people = weight[mask].sum()
-        table[row, 0] = (weight[mask] * earned[away][mask]).sum() / people if people else np.nan
+    table[:, 0] = ratio(
+        np.array(national_tally(s, away, earned)), np.array(national_tally(s, away))
+    )
     return table

@@ -9,7 +9,7 @@ from model.outcomes.registry import outcome
 from model.outcomes.snapshot import Snapshot, by_group, per_city, poor_only, ratio, tally
 from model.processes import services
 from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
-from model.processes.households import children_counted_once, left_behind_counted_once
+from model.processes.households import left_behind_counted_once
 
 
 def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
@@ -28,7 +28,7 @@ def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.
 
 def _children(s: Snapshot) -> np.ndarray:
     """School-age children per row, each child counted once (see `children_counted_once`)."""
-    return children_counted_once(s.population, s.scenario.population).astype(np.float64)
+    return s.children
 
 
 # --- residence permits (prov. 14) -------------------------------------------------------------

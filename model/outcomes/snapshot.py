@@ -13,6 +13,7 @@ from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
+from model.processes.households import children_counted_once
 from model.scenario import Scenario
 from model.world import World
 
@@ -52,6 +53,11 @@ class Snapshot:
         """Each row's group, SizeClass of its city x 2 + poor; -1 at the rural origin (int8)."""
         pop = self.population
         return group_of_rows(pop.city, pop.poverty, self.world.size_class)
+
+    @cached_property
+    def children(self) -> np.ndarray:
+        """School-age children per row, each child counted once (`children_counted_once`)."""
+        return children_counted_once(self.population, self.scenario.population).astype(np.float64)
 
     @cached_property
     def unsettled(self) -> np.ndarray:
@@ -115,6 +121,17 @@ def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np
     values = np.ones(1) if values is None else values  # one value: the same for all
     people = _group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
     return by_group(people.reshape(len(SizeClass), 2))
+
+
+def national_tally(
+    s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None
+) -> tuple[float, float]:
+    """Weighted sum (of `values`, or of people) over `mask`ed rows wherever they live: all,
+    and the poor."""
+    values = np.ones(1) if values is None else values
+    poor = (s.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
+    not_poor, poor = _group_sum(poor, mask, s.population.weight, values, 2)
+    return not_poor + poor, poor
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -149,32 +149,42 @@ def _tally(
         if c < 0:
             continue
         w = np.float64(weight[r])
+        # only the lines a row counts in are added to (adding zeros costs as much)
         settled = hukou[r] == HukouStatus.SETTLED
-        unsettled = w * (not settled)  # settlers' cover is in the settler cost
-        # poor-targeted subsidies reach the poor the city has identified (prov. 19)
-        poor = unsettled * (
-            poverty[r] != PovertyStatus.NOT_POOR and identification_rank[r] < identified_rank
-        )
         e, h = employment[r], housing[r]
-        working = e == Employment.INFORMAL or e == Employment.FORMAL
-        pupils = w * children[r] * pupils_per_child * (schooled[r] and family_with[r])
-        needs_flat = h == Housing.DORMITORY or h == Housing.WORKSITE or h == Housing.RENTAL
-        access = rental_access == 2 or settled or (rental_access == 1 and permit[r])
-        t[c, SETTLED] += w * settled
-        t[c, PERMIT_HOLDERS] += unsettled * permit[r]
-        t[c, MEDICAL_USERS] += unsettled * local_medical[r]
-        t[c, PENSION_USERS] += unsettled * pension[r]
-        t[c, POOR_MEDICAL_USERS] += poor * local_medical[r]
-        t[c, POOR_PENSION_USERS] += poor * pension[r]
-        t[c, POOR_SEARCHERS] += poor * (e == Employment.UNEMPLOYED)
-        t[c, PUPILS] += pupils
-        t[c, POOR_PUPILS] += pupils * (poor > 0)
-        t[c, TENANTS] += w * (h == Housing.PUBLIC_RENTAL)
-        t[c, WAITING] += w * (needs_flat and access)
-        t[c, NEWLY_SUBSIDISED] += w * (subsidised[r] and unemployed_months[r] == 1)
-        t[c, INFORMAL] += w * (e == Employment.INFORMAL)
-        share = share_formal if e == Employment.FORMAL else share_informal
-        t[c, REVENUE_BASE] += w * wage[r] * share * working
+        if settled:
+            t[c, SETTLED] += w
+        else:  # settlers' cover is in the settler cost
+            t[c, PERMIT_HOLDERS] += w * permit[r]
+            t[c, MEDICAL_USERS] += w * local_medical[r]
+            t[c, PENSION_USERS] += w * pension[r]
+        # poor-targeted subsidies reach the poor the city has identified (prov. 19)
+        poor = (
+            not settled
+            and poverty[r] != PovertyStatus.NOT_POOR
+            and identification_rank[r] < identified_rank
+        )
+        if poor:
+            t[c, POOR_MEDICAL_USERS] += w * local_medical[r]
+            t[c, POOR_PENSION_USERS] += w * pension[r]
+            t[c, POOR_SEARCHERS] += w * (e == Employment.UNEMPLOYED)
+        if schooled[r] and family_with[r]:
+            pupils = w * children[r] * pupils_per_child
+            t[c, PUPILS] += pupils
+            if poor:
+                t[c, POOR_PUPILS] += pupils
+        if h == Housing.PUBLIC_RENTAL:
+            t[c, TENANTS] += w
+        elif h == Housing.DORMITORY or h == Housing.WORKSITE or h == Housing.RENTAL:
+            if rental_access == 2 or settled or (rental_access == 1 and permit[r]):
+                t[c, WAITING] += w
+        if subsidised[r] and unemployed_months[r] == 1:
+            t[c, NEWLY_SUBSIDISED] += w
+        if e == Employment.INFORMAL:
+            t[c, INFORMAL] += w
+            t[c, REVENUE_BASE] += w * wage[r] * share_informal
+        elif e == Employment.FORMAL:
+            t[c, REVENUE_BASE] += w * wage[r] * share_formal
     return t
 
 

@@ -52,19 +52,20 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
+import numba
 import numpy as np
 
 from model.enums import (
-    IS_EMPLOYED,
     IS_LEGAL_HOME,
     Employment,
     Housing,
     HukouStatus,
+    PovertyStatus,
     SizeClass,
 )
 from model.flows import Flow
 from model.population import Population
-from model.processes.access import NEEDS_HOUSING, identified_poor
+from model.processes.access import NEEDS_HOUSING
 from model.processes.allocation import allocate
 from model.processes.context import Month
 from model.processes.households import family_members_in_city
@@ -324,20 +325,60 @@ def candidates(pop: Population) -> np.ndarray:
     return np.flatnonzero(pop.migrants())
 
 
-def group_members(
-    pop: Population, rows: np.ndarray, group: str, identified_share: float
-) -> np.ndarray:
-    """For `rows`, membership of a priority group (prov. 2, 14); the poor are members only
-    once the destination has identified them (prov. 19)."""
-    if group == "five_years_in_city":
-        return pop.months_in_city[rows] >= FIVE_YEARS_MONTHS
-    if group == "whole_family":
-        return pop.family_with[rows]
-    if group == "new_generation":
-        return pop.birth_year[rows] >= NEW_GENERATION_BORN_FROM
-    if group == "poor":
-        return identified_poor(pop, rows, identified_share)
-    raise ValueError(f"unknown priority group {group!r}")
+#: The conditions a rule may impose, in the order of `_assess`'s bits.
+CONDITIONS = ("residence", "social_insurance", "stable_job", "legal_home", "points")
+#: The priority groups, in the order `_assess` reads their exemptions.
+PRIORITY_GROUPS = ("five_years_in_city", "whole_family", "new_generation", "poor")
+
+
+@numba.njit(cache=True)
+def _assess(
+    rows, city, months_in_city, si_months, employment, housing, family_with, birth_year,
+    poverty, identification_rank, score, kind, min_residence, min_social_insurance,
+    requires_stable_job, requires_legal_home, min_score, priority_applies,
+    priority_min_months, group_exempts, identified_rank, legal_home, eligible, route, queued,
+    first_in_line,
+):  # fmt: skip
+    """Each condition met (a bit per condition of CONDITIONS) or exempted by a priority group
+    the row counts in (`group_exempts`: the bits each group of PRIORITY_GROUPS exempts, -1
+    where the group is not enabled); then eligibility, route and queue (`assess`)."""
+    five_years, whole_family = group_exempts[0], group_exempts[1]
+    new_generation, poor = group_exempts[2], group_exempts[3]
+    everything = (1 << len(CONDITIONS)) - 1
+    for i in range(rows.size):
+        r = rows[i]
+        c = city[r]
+        k = kind[c]
+        months = months_in_city[r]
+        e = employment[r]
+        met = (
+            (months >= min_residence[c]) * 1
+            | (k == Route.OPEN or si_months[r] >= min_social_insurance[c]) * 2
+            | (not requires_stable_job[c] or e == Employment.INFORMAL or e == Employment.FORMAL) * 4
+            | (not requires_legal_home[c] or legal_home[housing[r]]) * 8
+            | (k != Route.POINTS or score[i] >= min_score[c]) * 16
+        )
+        exempt = 0
+        member = False
+        if priority_applies[c] and months >= priority_min_months:
+            # the poor count only once identified at the destination (prov. 19)
+            for bits, belongs in (
+                (five_years, months >= FIVE_YEARS_MONTHS),
+                (whole_family, family_with[r]),
+                (new_generation, birth_year[r] >= NEW_GENERATION_BORN_FROM),
+                (
+                    poor,
+                    poverty[r] != PovertyStatus.NOT_POOR
+                    and identification_rank[r] < identified_rank,
+                ),
+            ):
+                if bits >= 0 and belongs:
+                    member = True
+                    exempt |= bits
+        first_in_line[i] = member
+        eligible[i] = (met | exempt) == everything
+        route[i] = k if met == everything else np.int8(Route.PRIORITY)
+        queued[i] = eligible[i] and k == Route.POINTS
 
 
 def assess(
@@ -350,40 +391,33 @@ def assess(
 ) -> Assessment:
     """Who may settle now, by which route, and who must queue for points; among `rows`
     (candidates: in a city with rural hukou), all candidates by default."""
-    rows = candidates(pop) if rows is None else rows
-    city = pop.city[rows]
-    kind = rules.kind[city]
-    months = pop.months_in_city[rows]
+    rows = candidates(pop) if rows is None else np.asarray(rows, dtype=np.int64)
     score = np.full(len(rows), np.nan)
     if rules.points_rule_ids:
-        rule_id = rules.rule_id[city]
+        rule_id = rules.rule_id[pop.city[rows]]
         for rid in rules.points_rule_ids:
             here = rule_id == rid
             score[here] = points_score(pop, rows[here], rules.rules[rid].points, year)
-    employed = IS_EMPLOYED[pop.employment[rows]]
-    passes = {
-        "residence": months >= rules.min_residence_months[city],
-        "social_insurance": (kind == Route.OPEN)
-        | (pop.si_months[rows] >= rules.min_social_insurance_months[city]),
-        "stable_job": ~rules.requires_stable_job[city] | employed,
-        "legal_home": ~rules.requires_legal_home[city] | IS_LEGAL_HOME[pop.housing[rows]],
-        "points": (kind != Route.POINTS) | (score >= rules.min_score[city]),
-    }
-    counts = rules.priority_applies[city] & (
-        months >= scenario.settlement.priority_groups.min_residence_months
+    group_exempts = np.array(
+        [
+            sum(1 << CONDITIONS.index(c) for c in rules.exemptions[g])
+            if g in rules.exemptions
+            else -1
+            for g in PRIORITY_GROUPS
+        ]
     )
-    exempt = {condition: np.zeros(len(rows), dtype=bool) for condition in passes}
-    first_in_line = np.zeros(len(rows), dtype=bool)
-    share = scenario.services.identified_poor_share
-    for group, conditions in rules.exemptions.items():
-        member = group_members(pop, rows, group, share) & counts
-        first_in_line |= member
-        for condition in conditions:
-            exempt[condition] |= member
-    plain = np.logical_and.reduce(list(passes.values()))
-    eligible = np.logical_and.reduce([passes[c] | exempt[c] for c in passes])
-    route = np.where(plain, kind, Route.PRIORITY).astype(np.int8)
-    queued = eligible & (kind == Route.POINTS)
+    n = len(rows)
+    eligible, queued, first_in_line = (np.empty(n, dtype=bool) for _ in range(3))
+    route = np.empty(n, dtype=np.int8)
+    _assess(
+        rows, pop.city, pop.months_in_city, pop.si_months, pop.employment, pop.housing,
+        pop.family_with, pop.birth_year, pop.poverty, pop.identification_rank, score,
+        rules.kind, rules.min_residence_months, rules.min_social_insurance_months,
+        rules.requires_stable_job, rules.requires_legal_home, rules.min_score,
+        rules.priority_applies, scenario.settlement.priority_groups.min_residence_months,
+        group_exempts, scenario.services.identified_poor_share * 256, IS_LEGAL_HOME,
+        eligible, route, queued, first_in_line,
+    )  # fmt: skip
     return Assessment(rows, eligible, route, queued, score, first_in_line)
 
 
@@ -399,6 +433,39 @@ def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np
 # --- willingness (prov. 16) -------------------------------------------------------------------
 
 
+@numba.njit(cache=True)
+def _willingness(
+    rows, city, family_with, children, schooled, wage, housing, local_medical, land_mu,
+    base_wage, class_value, renovated_share, values, needs_housing, utility, relative_wage,
+):  # fmt: skip
+    """The utility of `willingness_probability` but its income term, and the relative wage
+    that term reads, row by row (`values`: intercept, whole family, children in the city,
+    income, home owner, public housing (0 unless flats need hukou), medical insurance, amenity,
+    rural loss per mu and per homestead); numpy takes the logarithms and the logistic, ten
+    times faster over all rows than one by one."""
+    intercept, family_value, children_value = values[0], values[1], values[2]
+    owner_value, housing_value = values[4], values[5]  # values[3], income, is numpy's
+    medical_value, amenity, loss_per_mu, loss_homestead = values[6], values[7], values[8], values[9]
+    for i in range(rows.size):
+        r = rows[i]
+        c = city[r]
+        family = family_with[r]
+        base = base_wage[c]
+        own_wage = max(np.float64(wage[r]), 0.25 * base)  # the unemployed: a quarter of it
+        utility[i] = (
+            intercept
+            + family_value * family
+            + children_value * (family and children[r] > 0 and schooled[r])
+            + class_value[c]
+            + owner_value * (housing[r] == Housing.OWNED)
+            + housing_value * needs_housing[housing[r]]
+            + medical_value * (not local_medical[r])
+            + amenity * renovated_share[c]
+            - (loss_per_mu * land_mu[r] + loss_homestead)
+        )
+        relative_wage[i] = own_wage / base
+
+
 def willingness_probability(
     pop: Population, rows: np.ndarray, world: World, scenario: Scenario, year: int
 ) -> np.ndarray:
@@ -406,27 +473,31 @@ def willingness_probability(
     w = scenario.behaviour.willingness
     rights = scenario.settlement.rural_rights
     services = scenario.services
-    city = pop.city[rows]
-    family = pop.family_with[rows]
-    base_wage = world.wage_yuan[city] * wage_index(scenario, year)
-    wage = np.maximum(pop.wage[rows], 0.25 * base_wage)  # the unemployed: a quarter of it
+    loss_per_mu = loss_homestead = 0.0
+    if not rights.protected:  # prov. 16: rights given up on settling, less what is paid
+        per_10000 = w.rural_loss_weight_per_10000_yuan / 10_000.0
+        loss_per_mu = per_10000 * max(0.0, w.land_value_yuan_per_mu - rights.paid_exit_yuan_per_mu)
+        loss_homestead = per_10000 * max(
+            0.0, w.homestead_value_yuan - rights.paid_exit_yuan_per_homestead
+        )
     flats_need_hukou = services.public_rental_housing.access == "hukou"
-    utility = (
-        w.intercept
-        + w.whole_family_value * family
-        + w.children_in_city_value * (family & (pop.children[rows] > 0) & pop.schooled[rows])
-        + w.city_class_value.array()[world.size_class[city]]
-        + w.income_value * np.log(wage / base_wage)
-        + w.home_owner_value * (pop.housing[rows] == Housing.OWNED)
-        + w.public_housing_value * flats_need_hukou * NEEDS_HOUSING[pop.housing[rows]]
-        + w.medical_insurance_value * ~pop.local_medical[rows]
-        + scenario.services.urban_villages.amenity_value * world.renovated_share[city]
-    )
-    if not rights.protected:
-        land = max(0.0, w.land_value_yuan_per_mu - rights.paid_exit_yuan_per_mu)
-        homestead = max(0.0, w.homestead_value_yuan - rights.paid_exit_yuan_per_homestead)
-        loss = land * pop.land_mu[rows] + homestead
-        utility = utility - w.rural_loss_weight_per_10000_yuan * loss / 10_000.0
+    values = np.array(
+        [
+            w.intercept, w.whole_family_value, w.children_in_city_value, w.income_value,
+            w.home_owner_value, w.public_housing_value * flats_need_hukou,
+            w.medical_insurance_value, services.urban_villages.amenity_value, loss_per_mu,
+            loss_homestead,
+        ]
+    )  # fmt: skip
+    utility, relative_wage = np.empty(len(rows)), np.empty(len(rows))
+    _willingness(
+        np.asarray(rows, dtype=np.int64), pop.city, pop.family_with, pop.children,
+        pop.schooled, pop.wage, pop.housing, pop.local_medical, pop.land_mu,
+        world.wage_yuan * wage_index(scenario, year),
+        w.city_class_value.array()[world.size_class], world.renovated_share, values,
+        NEEDS_HOUSING, utility, relative_wage,
+    )  # fmt: skip
+    utility += w.income_value * np.log(relative_wage)
     return (1.0 / (1.0 + np.exp(-utility))).astype(np.float32)
 
 
