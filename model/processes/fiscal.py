@@ -141,51 +141,50 @@ def _tally(
 ):  # fmt: skip
     """One pass over the rows living in a city: the people each cost and revenue line counts,
     per city (columns SETTLED ... REVENUE_BASE)."""
-    t = np.zeros((n_cities, 14))
+    t = np.zeros((n_cities + 1, 14))
     share_formal = revenue_share[Employment.FORMAL]
     share_informal = revenue_share[Employment.INFORMAL]
+    # branch-free where most rows add (a branch a row on unpredictable states costs more than
+    # adding zeros); row 0 of `t` gathers the rows at the origin and is dropped
     for r in range(city.size):
-        c = city[r]
-        if c < 0:
-            continue
+        c = city[r] + 1
         w = np.float64(weight[r])
-        # only the lines a row counts in are added to (adding zeros costs as much)
         settled = hukou[r] == HukouStatus.SETTLED
+        unsettled = w * (not settled)  # settlers' cover is in the settler cost
         e, h = employment[r], housing[r]
-        if settled:
-            t[c, SETTLED] += w
-        else:  # settlers' cover is in the settler cost
-            t[c, PERMIT_HOLDERS] += w * permit[r]
-            t[c, MEDICAL_USERS] += w * local_medical[r]
-            t[c, PENSION_USERS] += w * pension[r]
+        t[c, SETTLED] += w * settled
+        t[c, PERMIT_HOLDERS] += unsettled * permit[r]
+        t[c, MEDICAL_USERS] += unsettled * local_medical[r]
+        t[c, PENSION_USERS] += unsettled * pension[r]
+        informal = e == Employment.INFORMAL
+        t[c, INFORMAL] += w * informal
+        share = share_informal * informal + share_formal * (e == Employment.FORMAL)
+        t[c, REVENUE_BASE] += w * wage[r] * share
+        needs_flat = (h == Housing.DORMITORY) | (h == Housing.WORKSITE) | (h == Housing.RENTAL)
+        access = (rental_access == 2) | settled | ((rental_access == 1) & permit[r])
+        t[c, TENANTS] += w * (h == Housing.PUBLIC_RENTAL)
+        t[c, WAITING] += w * (needs_flat & access)
         # poor-targeted subsidies reach the poor the city has identified (prov. 19)
         poor = (
-            not settled
-            and poverty[r] != PovertyStatus.NOT_POOR
-            and identification_rank[r] < identified_rank
+            (not settled)
+            & (poverty[r] != PovertyStatus.NOT_POOR)
+            & (identification_rank[r] < identified_rank)
         )
-        if poor:
-            t[c, POOR_MEDICAL_USERS] += w * local_medical[r]
-            t[c, POOR_PENSION_USERS] += w * pension[r]
-            t[c, POOR_SEARCHERS] += w * (e == Employment.UNEMPLOYED)
-        if schooled[r] and family_with[r]:
-            pupils = w * children[r] * pupils_per_child
-            t[c, PUPILS] += pupils
+        pupil = schooled[r] & family_with[r]
+        newly_subsidised = subsidised[r] & (unemployed_months[r] == 1)
+        if poor | pupil | newly_subsidised:  # few rows: branches here are cheap
             if poor:
-                t[c, POOR_PUPILS] += pupils
-        if h == Housing.PUBLIC_RENTAL:
-            t[c, TENANTS] += w
-        elif h == Housing.DORMITORY or h == Housing.WORKSITE or h == Housing.RENTAL:
-            if rental_access == 2 or settled or (rental_access == 1 and permit[r]):
-                t[c, WAITING] += w
-        if subsidised[r] and unemployed_months[r] == 1:
-            t[c, NEWLY_SUBSIDISED] += w
-        if e == Employment.INFORMAL:
-            t[c, INFORMAL] += w
-            t[c, REVENUE_BASE] += w * wage[r] * share_informal
-        elif e == Employment.FORMAL:
-            t[c, REVENUE_BASE] += w * wage[r] * share_formal
-    return t
+                t[c, POOR_MEDICAL_USERS] += w * local_medical[r]
+                t[c, POOR_PENSION_USERS] += w * pension[r]
+                t[c, POOR_SEARCHERS] += w * (e == Employment.UNEMPLOYED)
+            if pupil:
+                pupils = w * children[r] * pupils_per_child
+                t[c, PUPILS] += pupils
+                if poor:
+                    t[c, POOR_PUPILS] += pupils
+            if newly_subsidised:
+                t[c, NEWLY_SUBSIDISED] += w
+    return t[1:]
 
 
 def step(

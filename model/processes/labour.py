@@ -70,19 +70,21 @@ KEEP, LOSE, HIRED_INFORMAL, HIRED_FORMAL = range(4)
 def _separate(city, employment, weight, separation, key, n_cities, action):
     """Job losses (`action` LOSE), and per city the people employed who keep their job and the
     people searching (those losing a job this month search from next month)."""
-    employed = np.zeros(n_cities)
-    searchers = np.zeros(n_cities)
+    # branch-free (a branch on each row's unpredictable state costs more than the arithmetic);
+    # slot 0 gathers the rows at the origin and is dropped
+    employed = np.zeros(n_cities + 1)
+    searchers = np.zeros(n_cities + 1)
     formal, informal = separation[Employment.FORMAL], separation[Employment.INFORMAL]
     for r in range(city.size):
-        action[r] = KEEP
         e = employment[r]
-        if e == Employment.INFORMAL or e == Employment.FORMAL:
-            if uniform_at(key, r) < (formal if e == Employment.FORMAL else informal):
-                action[r] = LOSE
-            else:
-                employed[city[r]] += weight[r]
-        elif e == Employment.UNEMPLOYED:
-            searchers[city[r]] += weight[r]
+        is_formal = e == Employment.FORMAL
+        working = is_formal | (e == Employment.INFORMAL)
+        loses = working & (uniform_at(key, r) < formal * is_formal + informal * (not is_formal))
+        action[r] = LOSE * loses
+        c = city[r] + 1
+        employed[c] += weight[r] * (working & (not loses))
+        searchers[c] += weight[r] * (e == Employment.UNEMPLOYED)
+    employed, searchers = employed[1:], searchers[1:]
     return employed, searchers
 
 

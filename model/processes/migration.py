@@ -106,7 +106,7 @@ def _return_hazard(spell, subsidised, children, family_with, schooled, age, h):
     """`h`: the first five of `hazards`, as scalars (a kernel reads its parameters once, out of
     its loop: array reads in the loop keep LLVM from vectorising it, ten times slower)."""
     spell = spell * (1.0 - h[4] * subsidised)
-    left_behind = children > 0 and not (family_with and schooled)
+    left_behind = (children > 0) & ~(family_with & schooled)  # bitwise: no branch
     return h[0] + h[1] * spell + h[2] * (age >= 50) + h[3] * left_behind
 
 
@@ -137,19 +137,18 @@ def return_probability(
 @numba.njit(cache=True)
 def _city_tallies(city, weight, employment, origin_province, n_cities, n_provinces):
     """People living in each city, those of them employed, and people by (origin, city)."""
-    people = np.zeros(n_cities)
-    employed = np.zeros(n_cities)
-    network = np.zeros((n_provinces, n_cities))
+    # branch-free; slot 0 gathers the rows at the origin and is dropped
+    people = np.zeros(n_cities + 1)
+    employed = np.zeros(n_cities + 1)
+    network = np.zeros((n_provinces, n_cities + 1))
     for r in range(city.size):
-        c = city[r]
-        if c < 0:
-            continue
+        c = city[r] + 1
         w = np.float64(weight[r])
+        e = employment[r]
         people[c] += w
-        if employment[r] == Employment.INFORMAL or employment[r] == Employment.FORMAL:
-            employed[c] += w
+        employed[c] += w * ((e == Employment.INFORMAL) | (e == Employment.FORMAL))
         network[origin_province[r], c] += w
-    return people, employed, network
+    return people[1:], employed[1:], network[:, 1:].copy()
 
 
 def city_aggregates(pop: Population, world: World) -> tuple[np.ndarray, ...]:
@@ -262,50 +261,64 @@ def _decide(
     birth_year, origin_province, year, retirement_age, hazards, excess_load, cdf, keys,
     action, destination, months_in_city, months_this_year, january,
 ):  # fmt: skip
-    """Each row's move this month (module docstring), in one pass: `action[r]` (STAY ...
-    DEPART) and, for ONWARD and DEPART, `destination[r]`. `hazards`: return base, per
-    unemployed month, age 50+, left-behind children, subsidy reduction, settled factor, onward
-    per unemployed month, per excess load, out-migration, its 50+ factor. A row draws only the
-    numbers its decisions need (`keys`: return, leave, city, onward, onward city). Then the
-    clocks: the residence clock of those who stay, the year's months away from home of all
-    who will be in a city (movers' residence clocks start afresh in `arrive`)."""
+    """Each row's move this month (module docstring): `action[r]` (STAY ... DEPART) and, for
+    ONWARD and DEPART, `destination[r]`. `hazards`: return base, per unemployed month, age
+    50+, left-behind children, subsidy reduction, settled factor, onward per unemployed month,
+    per excess load, out-migration, its 50+ factor; `keys`: return, leave, city, onward,
+    onward city. Then the clocks: the residence clock of those who stay, the year's months
+    away from home of all who will be in a city (movers' clocks start afresh in `arrive`).
+
+    Two passes, for speed: the first is branch-free arithmetic over every row (LLVM
+    vectorises it; a branch per row, or a read indexed by city, would make it ten times
+    slower), deciding returns, settlers leaving and departures, and flagging onward moves by
+    an upper bound of their hazard (the largest excess load); the second settles the flagged
+    rows with their city's own hazard and the same number, and draws the cities."""
     h_return = (hazards[0], hazards[1], hazards[2], hazards[3], hazards[4])
     h_settled = hazards[5] * hazards[1]
     h_onward_month, h_onward_load = hazards[6], hazards[7]
     h_leave, h_leave_50 = hazards[8], hazards[9]
     k_return, k_leave, k_city, k_onward, k_onward_city = keys[0], keys[1], keys[2], keys[3], keys[4]
+    max_excess = excess_load.max()
     for r in range(city.size):
-        action[r] = STAY
+        in_city = city[r] >= 0
+        rural = hukou[r] == HukouStatus.RURAL
         age = year - birth_year[r]
-        c = city[r]
-        if c >= 0:
-            spell = min(unemployed_months[r], 12)
-            if hukou[r] == HukouStatus.RURAL:
-                h = _return_hazard(
-                    spell, subsidised[r], children[r], family_with[r], schooled[r], age, h_return
-                )
-                if uniform_at(k_return, r) < h:
-                    action[r] = RETURN
-                    continue
-                onward = h_onward_month * spell + h_onward_load * excess_load[c]
-                if onward > 0 and uniform_at(k_onward, r) < onward:
-                    to = _sample_city(cdf, origin_province[r], uniform_at(k_onward_city, r))
-                    if to != c:  # drawing their own city, they stay
-                        action[r] = ONWARD
-                        destination[r] = to
-            elif employment[r] == Employment.UNEMPLOYED:  # a settler without a job
-                if spell > 0 and uniform_at(k_return, r) < h_settled * spell:
-                    action[r] = SETTLED_LEAVE
-        elif hukou[r] == HukouStatus.RURAL and age < retirement_age:
-            # a settler who went home does not migrate again
-            leave = h_leave * (h_leave_50 if age >= 50 else 1.0)
-            if uniform_at(k_leave, r) < leave:
-                action[r] = DEPART
-                destination[r] = _sample_city(cdf, origin_province[r], uniform_at(k_city, r))
+        spell = np.float64(min(unemployed_months[r], 12))
+        h = _return_hazard(
+            spell, subsidised[r], children[r], family_with[r], schooled[r], age, h_return
+        )
+        # the settled and the rural at home face one decision each: one number, two keys
+        u = uniform_at(k_return if in_city else k_leave, r)
+        returns = in_city & rural & (u < h)
+        unemployed = employment[r] == Employment.UNEMPLOYED
+        settled_leaves = in_city & ~rural & unemployed & (u < h_settled * spell)
+        # a settler who went home does not migrate again
+        leave = h_leave * (h_leave_50 if age >= 50 else 1.0)
+        departs = ~in_city & rural & (age < retirement_age) & (u < leave)
+        bound = h_onward_month * spell + h_onward_load * max_excess
+        onward = in_city & rural & ~returns & (uniform_at(k_onward, r) < bound)
+        action[r] = (
+            RETURN * returns + SETTLED_LEAVE * settled_leaves + DEPART * departs + ONWARD * onward
+        )
     for r in range(city.size):
-        staying = action[r] == STAY and city[r] >= 0
+        a = action[r]
+        c = city[r]
+        if a == ONWARD:  # flagged: the city's own hazard decides
+            spell = min(unemployed_months[r], 12)
+            hazard = h_onward_month * spell + h_onward_load * excess_load[c]
+            to = c
+            if uniform_at(k_onward, r) < hazard:
+                to = _sample_city(cdf, origin_province[r], uniform_at(k_onward_city, r))
+            if to == c:  # no move, or drawing their own city: they stay
+                a = STAY
+                action[r] = STAY
+            else:
+                destination[r] = to
+        elif a == DEPART:
+            destination[r] = _sample_city(cdf, origin_province[r], uniform_at(k_city, r))
+        staying = (a == STAY) & (c >= 0)
         months_in_city[r] += staying
-        away = staying or action[r] == ONWARD or action[r] == DEPART
+        away = staying | (a == ONWARD) | (a == DEPART)
         months_this_year[r] = (0 if january else months_this_year[r]) + away
 
 
