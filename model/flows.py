@@ -41,7 +41,7 @@ def _masked_sum(mask, city, poverty, weight, values, city_class, out):
     # branch-free: a masked-out row adds zero (rows in and out alternate unpredictably)
     constant, first = values.size == 1, values[0]
     for r in range(mask.size):
-        counted = mask[r] and city[r] >= 0
+        counted = mask[r] & (city[r] >= 0)
         poor = np.int64(poverty[r] != PovertyStatus.NOT_POOR)
         value = first if constant else values[r]
         out[city_class[max(city[r], 0)], poor] += np.float64(weight[r]) * value * counted

@@ -78,7 +78,7 @@ def _uniforms(key, rows):
 @numba.njit(cache=True)
 def _below_in_city(key, city, p, below):
     for r in range(city.size):
-        below[r] = city[r] >= 0 and uniform_at(key, r) < p
+        below[r] = (city[r] >= 0) & (uniform_at(key, r) < p)  # bitwise: vectorised
 
 
 class Draws:

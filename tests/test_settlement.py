@@ -367,3 +367,11 @@ def test_breaching_a_national_cap_must_be_declared(policy_2019):
         }
     )
     assert scenario.settlement.rules.medium.min_social_insurance_months == 48
+
+
+def test_every_points_item_source_of_the_schema_is_counted_by_the_kernel():
+    from typing import get_args
+
+    from model.scenario.settlement import ItemSource
+
+    assert settlement.ITEM_SOURCES == get_args(ItemSource)

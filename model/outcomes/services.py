@@ -15,10 +15,7 @@ from model.processes.households import left_behind_counted_once
 def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
     """Mask of rows in a city that need a service and have its access basis."""
     pop = s.population
-    rows = np.flatnonzero(need & (pop.city >= 0))
-    mask = np.zeros(len(pop), dtype=bool)
-    mask[rows[has_access(pop, rows, access)]] = True
-    return mask
+    return need & (pop.city >= 0) & has_access(pop, slice(None), access)
 
 
 def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.ndarray:
@@ -76,9 +73,7 @@ def identified_poor_share(s: Snapshot) -> np.ndarray:
     """Poor migrants in cities identified as poor at their destination / poor migrants in
     cities (prov. 19); the same figure in both population rows."""
     pop = s.population
-    identified = identified_poor(
-        pop, np.arange(len(pop)), s.scenario.services.identified_poor_share
-    )
+    identified = identified_poor(pop, slice(None), s.scenario.services.identified_poor_share)
     return poor_only(ratio(tally(s, identified), tally(s, pop.poor())))
 
 
@@ -160,12 +155,8 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
     cities' class: at most 1 in expectation; a realisation may pass 1 by part of one row where
     a city's last place went by lottery to a family of several children."""
     pop = s.population
-    in_city = pop.city >= 0
-    pupils = np.bincount(
-        pop.city[in_city],
-        services.pupils(pop, s.scenario.population)[in_city],
-        minlength=s.world.n_cities,
-    )
+    pupils = services.pupils(pop, s.scenario.population)  # 0 at the origin
+    pupils = np.bincount(pop.city + 1, pupils, minlength=s.world.n_cities + 1)[1:]
     return ratio(
         per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))
     )
@@ -275,7 +266,7 @@ def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
     served = (
         seeking
         & s.scenario.services.employment_services.enabled
-        & identified_poor(pop, np.arange(len(pop)), s.scenario.services.identified_poor_share)
+        & identified_poor(pop, slice(None), s.scenario.services.identified_poor_share)
     )
     return poor_only(ratio(tally(s, served), tally(s, seeking)))
 

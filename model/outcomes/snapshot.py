@@ -111,7 +111,7 @@ def _group_sum(group, mask, weight, values, n_groups):
     constant, first = values.size == 1, values[0]
     for r in range(group.size):
         value = first if constant else values[r]
-        counted = mask[r] and group[r] >= 0
+        counted = mask[r] & (group[r] >= 0)
         out[max(group[r], 0)] += np.float64(weight[r]) * value * counted
     return out
 

@@ -13,18 +13,20 @@ NEEDS_HOUSING = np.zeros(len(Housing), dtype=bool)
 NEEDS_HOUSING[[Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL]] = True
 
 
-def has_access(pop: Population, rows: np.ndarray, access: str) -> np.ndarray:
-    """For `rows` (in a city): `hukou` - settled only; `permit` - a residence permit or hukou;
-    `id_card` - anyone living in the city."""
+def has_access(pop: Population, rows: np.ndarray | slice, access: str) -> np.ndarray:
+    """For `rows` (in a city; indices, or a slice such as every row): `hukou` - settled only;
+    `permit` - a residence permit or hukou; `id_card` - anyone living in the city."""
     settled = pop.hukou[rows] == HukouStatus.SETTLED
     if access == "hukou":
         return settled
     if access == "permit":
         return settled | pop.permit[rows]
-    return np.ones(len(rows), dtype=bool)
+    return np.ones(len(settled), dtype=bool)
 
 
-def identified_poor(pop: Population, rows: np.ndarray, identified_share: float) -> np.ndarray:
+def identified_poor(
+    pop: Population, rows: np.ndarray | slice, identified_share: float
+) -> np.ndarray:
     """For `rows`, poor migrants the destination has identified as poor (prov. 19): those
     whose fixed identification rank falls below the identified share."""
     return IS_POOR[pop.poverty[rows]] & (pop.identification_rank[rows] < identified_share * 256)

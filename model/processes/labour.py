@@ -116,7 +116,7 @@ def _clocks(employment, wage, si_months, work_months, unemployed_months, earning
     for r in range(employment.size):
         e = employment[r]
         si_months[r] += e == Employment.FORMAL
-        working = e == Employment.INFORMAL or e == Employment.FORMAL
+        working = (e == Employment.INFORMAL) | (e == Employment.FORMAL)
         work_months[r] = work_months[r] + 1 if working else 0
         unemployed_months[r] = unemployed_months[r] + 1 if e == Employment.UNEMPLOYED else 0
         earnings[r] += wage[r]

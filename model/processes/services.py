@@ -222,7 +222,7 @@ def _held_places(city, weight, children, family_with, schooled, housing, per_chi
     for r in range(city.size):  # branch-free: rows out of a city or without a place add 0
         c = max(city[r], 0)
         w = np.float64(weight[r]) * (city[r] >= 0)
-        seats[c] += w * children[r] * per_child * (schooled[r] and family_with[r])
+        seats[c] += w * children[r] * per_child * (schooled[r] & family_with[r])
         flats[c] += w * (housing[r] == Housing.PUBLIC_RENTAL)
     return seats, flats
 

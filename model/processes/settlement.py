@@ -103,66 +103,68 @@ SETTLED_FLOW = {
 }
 
 
-# --- points items: what each source counts for `rows` -----------------------------------------
+# --- points items: what each source counts -----------------------------------------------------
+
+#: The sources a points item counts (`scenario.settlement.ItemSource`), in `_item_value`'s order.
+ITEM_SOURCES = (
+    "social_insurance_months",
+    "residence_months",
+    "education_level",
+    "years_under_45",
+    "owns_home",
+    "formal_job",
+    "whole_family",
+    "children_in_city",
+)
 
 
-def _social_insurance_months(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.si_months[rows]
+@numba.njit(cache=True, inline="always")
+def _item_value(source, r, si_months, months_in_city, education, birth_year, housing,
+                employment, family_with, children, year):  # fmt: skip
+    """What item `source` (an index of ITEM_SOURCES) counts for row `r`."""
+    if source == 0:
+        return np.float64(si_months[r])
+    if source == 1:
+        return np.float64(months_in_city[r])
+    if source == 2:
+        return np.float64(education[r])
+    if source == 3:
+        return np.float64(max(AGE_BONUS_LIMIT - (year - np.int64(birth_year[r])), 0))
+    if source == 4:
+        return np.float64(housing[r] == Housing.OWNED)
+    if source == 5:
+        return np.float64(employment[r] == Employment.FORMAL)
+    if source == 6:
+        return np.float64(family_with[r])
+    return np.float64(children[r] * family_with[r])
 
 
-def _residence_months(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.months_in_city[rows]
-
-
-def _education_level(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.education[rows]
-
-
-def _years_under_45(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return np.maximum(AGE_BONUS_LIMIT - (year - pop.birth_year[rows].astype(np.int32)), 0)
-
-
-def _owns_home(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.housing[rows] == Housing.OWNED
-
-
-def _formal_job(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.employment[rows] == Employment.FORMAL
-
-
-def _whole_family(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.family_with[rows]
-
-
-def _children_in_city(pop: Population, rows: np.ndarray, year: int) -> np.ndarray:
-    return pop.children[rows] * pop.family_with[rows]
-
-
-ITEM_SOURCES = {
-    f.__name__.lstrip("_"): f
-    for f in (
-        _social_insurance_months,
-        _residence_months,
-        _education_level,
-        _years_under_45,
-        _owns_home,
-        _formal_job,
-        _whole_family,
-        _children_in_city,
-    )
-}
+@numba.njit(cache=True)
+def _points(rows, si_months, months_in_city, education, birth_year, housing, employment,
+            family_with, children, year, sources, per_unit, caps):  # fmt: skip
+    total = np.zeros(rows.size)
+    for i in range(rows.size):
+        r = rows[i]
+        for k in range(sources.size):
+            value = _item_value(
+                sources[k], r, si_months, months_in_city, education, birth_year, housing,
+                employment, family_with, children, year,
+            )  # fmt: skip
+            total[i] += min(value * per_unit[k], caps[k])
+    return total
 
 
 def points_score(pop: Population, rows: np.ndarray, rule: PointsRule, year: int) -> np.ndarray:
     """The points score of `rows` under a points rule: the sum of its capped items."""
-    total = np.zeros(len(rows))
-    for item in rule.items.values():
-        points = ITEM_SOURCES[item.source](pop, rows, year).astype(np.float64)
-        points = points * item.points_per_unit
-        if item.max_points is not None:
-            points = np.minimum(points, item.max_points)
-        total += points
-    return total
+    items = list(rule.items.values())
+    sources = np.array([ITEM_SOURCES.index(item.source) for item in items], dtype=np.int64)
+    per_unit = np.array([item.points_per_unit for item in items], dtype=np.float64)
+    caps = np.array([np.inf if i.max_points is None else i.max_points for i in items])
+    return _points(
+        np.asarray(rows, dtype=np.int64), pop.si_months, pop.months_in_city, pop.education,
+        pop.birth_year, pop.housing, pop.employment, pop.family_with, pop.children, year,
+        sources, per_unit, caps,
+    )  # fmt: skip
 
 
 # --- each city's rule as arrays ---------------------------------------------------------------
@@ -317,7 +319,7 @@ class Assessment:
     def queue_rank(self) -> np.ndarray:
         """Rank in a points queue: priority-group members before all others, by score within
         each (scores are far below `PRIORITY_RANK`)."""
-        return np.nan_to_num(self.score) + PRIORITY_RANK * self.first_in_line
+        return np.where(np.isnan(self.score), 0.0, self.score) + PRIORITY_RANK * self.first_in_line
 
 
 def candidates(pop: Population) -> np.ndarray:
@@ -334,14 +336,16 @@ PRIORITY_GROUPS = ("five_years_in_city", "whole_family", "new_generation", "poor
 @numba.njit(cache=True)
 def _assess(
     rows, city, months_in_city, si_months, employment, housing, family_with, birth_year,
-    poverty, identification_rank, score, kind, min_residence, min_social_insurance,
-    requires_stable_job, requires_legal_home, min_score, priority_applies,
-    priority_min_months, group_exempts, identified_rank, legal_home, eligible, route, queued,
-    first_in_line,
+    poverty, identification_rank, education, children, year, kind, rule_id, item_source,
+    item_per_unit, item_cap, min_residence, min_social_insurance, requires_stable_job,
+    requires_legal_home, min_score, priority_applies, priority_min_months, group_exempts,
+    identified_rank, legal_home, score, eligible, route, queued, first_in_line,
 ):  # fmt: skip
-    """Each condition met (a bit per condition of CONDITIONS) or exempted by a priority group
-    the row counts in (`group_exempts`: the bits each group of PRIORITY_GROUPS exempts, -1
-    where the group is not enabled); then eligibility, route and queue (`assess`)."""
+    """The points score in points cities (the items of the city's rule: `item_source`, -1
+    past its last item, as in `points_score`; NaN elsewhere); each condition met (a bit per
+    condition of CONDITIONS) or exempted by a priority group the row counts in
+    (`group_exempts`: the bits each group of PRIORITY_GROUPS exempts, -1 where the group is
+    not enabled); then eligibility, route and queue (`assess`)."""
     five_years, whole_family = group_exempts[0], group_exempts[1]
     new_generation, poor = group_exempts[2], group_exempts[3]
     everything = (1 << len(CONDITIONS)) - 1
@@ -351,6 +355,20 @@ def _assess(
         k = kind[c]
         months = months_in_city[r]
         e = employment[r]
+        score[i] = np.nan
+        if k == Route.POINTS:
+            rule = rule_id[c]
+            total = 0.0
+            for item in range(item_source.shape[1]):
+                source = item_source[rule, item]
+                if source < 0:
+                    break
+                value = _item_value(
+                    source, r, si_months, months_in_city, education, birth_year, housing,
+                    employment, family_with, children, year,
+                )  # fmt: skip
+                total += min(value * item_per_unit[rule, item], item_cap[rule, item])
+            score[i] = total
         met = (
             (months >= min_residence[c]) * 1
             | (k == Route.OPEN or si_months[r] >= min_social_insurance[c]) * 2
@@ -392,12 +410,15 @@ def assess(
     """Who may settle now, by which route, and who must queue for points; among `rows`
     (candidates: in a city with rural hukou), all candidates by default."""
     rows = candidates(pop) if rows is None else np.asarray(rows, dtype=np.int64)
-    score = np.full(len(rows), np.nan)
-    if rules.points_rule_ids:
-        rule_id = rules.rule_id[pop.city[rows]]
-        for rid in rules.points_rule_ids:
-            here = rule_id == rid
-            score[here] = points_score(pop, rows[here], rules.rules[rid].points, year)
+    items = [list(r.points.items.values()) if r.kind == "points" else [] for r in rules.rules]
+    width = max(1, *(len(i) for i in items))
+    item_source = np.full((len(items), width), -1, dtype=np.int64)
+    item_per_unit, item_cap = np.zeros((len(items), width)), np.zeros((len(items), width))
+    for rule, rule_items in enumerate(items):
+        for k, item in enumerate(rule_items):
+            item_source[rule, k] = ITEM_SOURCES.index(item.source)
+            item_per_unit[rule, k] = item.points_per_unit
+            item_cap[rule, k] = np.inf if item.max_points is None else item.max_points
     group_exempts = np.array(
         [
             sum(1 << CONDITIONS.index(c) for c in rules.exemptions[g])
@@ -408,14 +429,15 @@ def assess(
     )
     n = len(rows)
     eligible, queued, first_in_line = (np.empty(n, dtype=bool) for _ in range(3))
-    route = np.empty(n, dtype=np.int8)
+    route, score = np.empty(n, dtype=np.int8), np.empty(n)
     _assess(
         rows, pop.city, pop.months_in_city, pop.si_months, pop.employment, pop.housing,
-        pop.family_with, pop.birth_year, pop.poverty, pop.identification_rank, score,
-        rules.kind, rules.min_residence_months, rules.min_social_insurance_months,
+        pop.family_with, pop.birth_year, pop.poverty, pop.identification_rank, pop.education,
+        pop.children, year, rules.kind, rules.rule_id, item_source, item_per_unit, item_cap,
+        rules.min_residence_months, rules.min_social_insurance_months,
         rules.requires_stable_job, rules.requires_legal_home, rules.min_score,
         rules.priority_applies, scenario.settlement.priority_groups.min_residence_months,
-        group_exempts, scenario.services.identified_poor_share * 256, IS_LEGAL_HOME,
+        group_exempts, scenario.services.identified_poor_share * 256, IS_LEGAL_HOME, score,
         eligible, route, queued, first_in_line,
     )  # fmt: skip
     return Assessment(rows, eligible, route, queued, score, first_in_line)
@@ -455,7 +477,7 @@ def _willingness(
         utility[i] = (
             intercept
             + family_value * family
-            + children_value * (family and children[r] > 0 and schooled[r])
+            + children_value * (family & (children[r] > 0) & schooled[r])  # bitwise: no branch
             + class_value[c]
             + owner_value * (housing[r] == Housing.OWNED)
             + housing_value * needs_housing[housing[r]]
@@ -544,7 +566,9 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
             quota_left,
             u_apply(queue) / p_year,
         )
-        kept = np.isin(rows[applying], admitted)
+        admitted_mask = np.zeros(len(pop), dtype=bool)
+        admitted_mask[admitted] = True
+        kept = admitted_mask[queue]
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
         settlers.append(rows[applying][kept])
         routes.append(route[applying][kept])
