@@ -17,6 +17,7 @@ Kernels (numba) draw inside their loop with `uniform_at(key, row)`; numpy code w
 traits) take `Draws.generator()`, a PCG64 generator keyed by the same (seed, phase, month).
 """
 
+import functools
 import zlib
 
 import numba
@@ -45,12 +46,17 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
+@functools.lru_cache(maxsize=4096)
+def _decision_key(seed: int, phase: str, decision: str) -> int:
+    z = _mix((seed + _GOLDEN) & _MASK)
+    for part in (zlib.crc32(phase.encode()), zlib.crc32(decision.encode())):
+        z = _mix(((z ^ part) + _GOLDEN) & _MASK)
+    return z
+
+
 def stream_key(seed: int, phase: str, decision: str, month: int) -> np.uint64:
     """The key of one decision's numbers in one month of one phase."""
-    z = _mix((seed + _GOLDEN) & _MASK)
-    for part in (zlib.crc32(phase.encode()), zlib.crc32(decision.encode()), month):
-        z = _mix(((z ^ part) + _GOLDEN) & _MASK)
-    return np.uint64(z)
+    return np.uint64(_mix(((_decision_key(seed, phase, decision) ^ month) + _GOLDEN) & _MASK))
 
 
 @numba.njit(cache=True, inline="always")

@@ -49,6 +49,11 @@ class Snapshot:
         return eligible, willing
 
     @cached_property
+    def head_counts(self) -> dict[str, np.ndarray]:
+        """`tally`'s head counts of the masks in COUNTED_ONCE, by mask name."""
+        return {}
+
+    @cached_property
     def group(self) -> np.ndarray:
         """Each row's group, SizeClass of its city x 2 + poor; -1 at the rural origin (int8)."""
         pop = self.population
@@ -116,11 +121,23 @@ def _group_sum(group, mask, weight, values, n_groups):
     return out
 
 
+#: The snapshot's masks whose head counts `tally` keeps (many outcomes divide by them).
+COUNTED_ONCE = ("unsettled", "settled", "employed", "target_group")
+
+
 def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
     """Weighted sum (of `values`, or of people) over `mask`ed rows living in a city, by group."""
+    kept = None
+    if values is None:  # a head count of one of the snapshot's masks is counted once
+        kept = next((m for m in COUNTED_ONCE if s.__dict__.get(m) is mask), None)
+        if kept in s.head_counts:
+            return s.head_counts[kept].copy()
     values = np.ones(1) if values is None else values  # one value: the same for all
     people = _group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
-    return by_group(people.reshape(len(SizeClass), 2))
+    table = by_group(people.reshape(len(SizeClass), 2))
+    if kept is not None:
+        s.head_counts[kept] = table.copy()
+    return table
 
 
 def national_tally(
