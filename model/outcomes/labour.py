@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from model.enums import Employment, HukouStatus, PovertyStatus
+from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flow
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
@@ -88,11 +88,14 @@ def living_cost_yuan(s: Snapshot) -> np.ndarray:
     """Mean monthly living cost (yuan) of people in cities, rents rising with their city's load
     (the cost the city choice weighs; `model/processes/migration.py`)."""
     p = s.scenario.behaviour.migration
-    load = migration.city_load(s.population, s.world)
+    people = s.people_by_city  # (city, poor)
+    load = people.sum(axis=1) / s.world.capacity_people
     rent_change = s.scenario.services.urban_villages.rent_change
-    cost = migration.living_cost(s.world, load, p, rent_change)[np.maximum(s.population.city, 0)]
-    in_city = s.population.city >= 0
-    return ratio(tally(s, in_city, cost), tally(s, in_city))
+    cost = migration.living_cost(s.world, load, p, rent_change)
+    spent, living = np.zeros((len(SizeClass), 2)), np.zeros((len(SizeClass), 2))
+    np.add.at(spent, s.world.size_class, people * cost[:, None])
+    np.add.at(living, s.world.size_class, people)
+    return ratio(by_group(spent), by_group(living))
 
 
 def capacity(s: Snapshot) -> np.ndarray:

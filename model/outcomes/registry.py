@@ -92,7 +92,6 @@ def register_family(
 
 def record(s: Snapshot, year: int) -> pd.DataFrame:
     """Every outcome for the year as tidy rows: year, outcome, population, city_class, value."""
-    s = s.observed()
     names = list(OUTCOMES)
     values = np.stack([OUTCOMES[name](s) for name in names])  # (outcome, population, class)
     per_outcome = len(POPULATIONS) * len(CITY_CLASSES)

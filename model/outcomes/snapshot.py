@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import numba
@@ -11,7 +11,7 @@ import numpy as np
 
 from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
 from model.national import NationalAccounts
-from model.population import COLUMNS, Population
+from model.population import Population
 from model.processes import fiscal, settlement
 from model.processes.households import children_counted_once
 from model.scenario import Scenario
@@ -48,19 +48,16 @@ class Snapshot:
         willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario, self.year)
         return eligible, willing
 
-    def observed(self) -> Snapshot:
-        """The snapshot without the rows no outcome counts: those at the rural origin all
-        year (every outcome counts people in a city, or away in one during the year), so that
-        the year's tallies pass over a third fewer rows. The sums are the same."""
-        pop = self.population
-        rows = np.flatnonzero((pop.city >= 0) | (pop.months_in_city_this_year > 0))
-        kept = Population(**{c.name: getattr(pop, c.name)[rows] for c in COLUMNS})
-        return replace(self, population=kept)
-
     @cached_property
     def head_counts(self) -> dict[str, np.ndarray]:
         """`tally`'s head counts of the masks in COUNTED_ONCE, by mask name."""
         return {}
+
+    @cached_property
+    def people_by_city(self) -> np.ndarray:
+        """People living in each city, not poor and poor, shape (cities, 2)."""
+        pop = self.population
+        return _city_sum(pop.city, pop.poverty, pop.weight, self.world.n_cities)
 
     @cached_property
     def group(self) -> np.ndarray:
@@ -71,7 +68,7 @@ class Snapshot:
     @cached_property
     def children(self) -> np.ndarray:
         """School-age children per row, each child counted once (`children_counted_once`)."""
-        return children_counted_once(self.population, self.scenario.population).astype(np.float64)
+        return children_counted_once(self.population, self.scenario.population)  # float32
 
     @cached_property
     def unsettled(self) -> np.ndarray:
@@ -116,6 +113,15 @@ def group_of_rows(city, poverty, city_class):
         poor = poverty[r] != PovertyStatus.NOT_POOR
         group[r] = city_class[city[r]] * 2 + poor if city[r] >= 0 else -1
     return group
+
+
+@numba.njit(cache=True)
+def _city_sum(city, poverty, weight, n_cities):
+    # branch-free: row 0 gathers the rows at the origin and is dropped
+    out = np.zeros((n_cities + 1, 2))
+    for r in range(city.size):
+        out[city[r] + 1, np.int64(poverty[r] != PovertyStatus.NOT_POOR)] += weight[r]
+    return out[1:]
 
 
 @numba.njit(cache=True)

@@ -519,8 +519,14 @@ def willingness_probability(
         w.city_class_value.array()[world.size_class], world.renovated_share, values,
         NEEDS_HOUSING, utility, relative_wage,
     )  # fmt: skip
-    utility += w.income_value * np.log(relative_wage)
-    return (1.0 / (1.0 + np.exp(-utility))).astype(np.float32)
+    # in place (these arrays span every candidate in December): utility += income x log(wage)
+    np.log(relative_wage, out=relative_wage)
+    relative_wage *= w.income_value
+    utility += relative_wage
+    np.negative(utility, out=utility)  # the logistic 1 / (1 + exp(-utility))
+    np.exp(utility, out=utility)
+    utility += 1.0
+    return np.divide(1.0, utility, out=utility).astype(np.float32)
 
 
 def willing(
