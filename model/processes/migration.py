@@ -198,12 +198,6 @@ def destination_utility(
     )
 
 
-def city_load(pop: Population, world: World) -> np.ndarray:
-    """People living in each city (migrants and settlers) / its carrying capacity."""
-    people = np.bincount(pop.city + 1, weights=pop.weight, minlength=world.n_cities + 1)[1:]
-    return people / world.capacity_people
-
-
 def living_cost(
     world: World, load: np.ndarray, p: Migration, rent_change: float = 0.0
 ) -> np.ndarray:
