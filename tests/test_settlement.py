@@ -13,6 +13,7 @@ from model.model import CitizenizationModel
 from model.processes import settlement
 from model.reference import named_cities
 from model.scenario import ScenarioError, load_scenario
+from model.scenario.settlement import PointsRule
 from model.validity.calibration import stated_errors
 
 POINTS_CITY_RULE = {
@@ -375,3 +376,34 @@ def test_every_points_item_source_of_the_schema_is_counted_by_the_kernel():
     from model.scenario.settlement import ItemSource
 
     assert settlement.ITEM_SOURCES == get_args(ItemSource)
+    pop = migrants_in(
+        0,
+        1,
+        si_months=30,
+        months_in_city=40,
+        education=3,
+        birth_year=1989,
+        housing=Housing.OWNED,
+        employment=Employment.FORMAL,
+        family_with=True,
+        children=2,
+    )
+    expected = {
+        "social_insurance_months": 30,
+        "residence_months": 40,
+        "education_level": 3,
+        "years_under_45": 15,  # 45 - (2019 - 1989)
+        "owns_home": 1,
+        "formal_job": 1,
+        "whole_family": 1,
+        "children_in_city": 2,
+    }
+    assert set(expected) == set(settlement.ITEM_SOURCES)
+    for source, value in expected.items():
+        rule = PointsRule.model_validate(
+            {
+                "min_score": 0,
+                "items": {"x": {"source": source, "points_per_unit": 1.0, "max_points": None}},
+            }
+        )
+        assert settlement.points_score(pop, np.arange(1), rule, 2019)[0] == value, source

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import get_args
 
 import numba
 import numpy as np
@@ -72,7 +73,7 @@ from model.processes.households import family_members_in_city
 from model.processes.labour import wage_index
 from model.reference import named_cities
 from model.scenario import Scenario
-from model.scenario.settlement import PointsRule, Settlement
+from model.scenario.settlement import ItemSource, PointsRule, Settlement
 from model.world import World
 
 #: Columns this phase writes (a test checks it writes no other).
@@ -105,17 +106,9 @@ SETTLED_FLOW = {
 
 # --- points items: what each source counts -----------------------------------------------------
 
-#: The sources a points item counts (`scenario.settlement.ItemSource`), in `_item_value`'s order.
-ITEM_SOURCES = (
-    "social_insurance_months",
-    "residence_months",
-    "education_level",
-    "years_under_45",
-    "owns_home",
-    "formal_job",
-    "whole_family",
-    "children_in_city",
-)
+#: The sources a points item counts, as the schema lists them; `_item_value` reads them by
+#: their index in this order.
+ITEM_SOURCES = get_args(ItemSource)
 
 
 @numba.njit(cache=True, inline="always")
