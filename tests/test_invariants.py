@@ -158,6 +158,32 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
     assert np.isnan(table[1, 0])  # no poor migrants: undefined, not zero
 
 
+@pytest.mark.parametrize("rows", [2000, 2003])  # a whole number of 64-row words, and not
+def test_head_counts_by_bits_are_the_weighted_sums(baseline, rows):
+    from model.outcomes.snapshot import national_tally, tally
+
+    scenario = baseline.override({"simulation.migrants": rows, "simulation.years": 1})
+    model = CitizenizationModel(scenario, seed=3)
+    model.step()
+    s = model.snapshot()
+    assert s.people_per_row is not None  # a synthesised population: counted by bits
+    pop = s.population
+    poor = pop.poverty != PovertyStatus.NOT_POOR
+    size_class = np.where(pop.city >= 0, s.world.size_class[pop.city], -1)
+    rng = np.random.default_rng(0)
+    for mask in (rng.random(rows) < 0.3, s.unsettled, np.ones(rows, dtype=bool)):
+        weight = np.where(mask, pop.weight, 0.0).astype(float)
+        table = tally(s, mask)
+        for k in range(table.shape[1] - 1):  # each class: all, and the poor
+            in_class = size_class == k
+            assert table[0, 1 + k] == pytest.approx(weight[in_class].sum(), rel=1e-12)
+            assert table[1, 1 + k] == pytest.approx(weight[in_class & poor].sum(), rel=1e-12)
+        assert table[0, 0] == pytest.approx(weight[pop.city >= 0].sum(), rel=1e-12)
+        assert national_tally(s, mask) == pytest.approx(
+            (weight.sum(), weight[poor].sum()), rel=1e-12
+        )
+
+
 def test_population_dataclass_matches_the_column_table():
     from dataclasses import fields
 

@@ -54,6 +54,28 @@ class Snapshot:
         return {}
 
     @cached_property
+    def people_per_row(self) -> float | None:
+        """The people every row stands for, when all rows stand for the same number (as a
+        synthesised population's do); None when weights differ."""
+        weight = self.population.weight
+        if weight.size and weight.min() == weight.max():
+            return float(weight[0])
+        return None
+
+    @cached_property
+    def group_bits(self) -> np.ndarray:
+        """Each group's rows (`group`) as packed bits, shape (groups, words): with equal
+        weights, a head count by group is the number of rows a mask shares with each group."""
+        group = self.group
+        return np.stack([pack_bits(group == g) for g in range(2 * len(SizeClass))])
+
+    @cached_property
+    def poverty_bits(self) -> np.ndarray:
+        """Rows not poor and poor, wherever they live, as packed bits (`national_tally`)."""
+        poor = self.population.poverty != PovertyStatus.NOT_POOR
+        return np.stack([pack_bits(~poor), pack_bits(poor)])
+
+    @cached_property
     def people_by_city(self) -> np.ndarray:
         """People living in each city, not poor and poor, shape (cities, 2)."""
         pop = self.population
@@ -136,6 +158,36 @@ def _group_sum(group, mask, weight, values, n_groups):
     return out
 
 
+def pack_bits(mask: np.ndarray) -> np.ndarray:
+    """A boolean mask as packed bits in 64-bit words (the last word padded with zeros)."""
+    packed = np.packbits(mask)
+    words = np.zeros(-(-packed.size // 8) * 8, dtype=np.uint8)
+    words[: packed.size] = packed
+    return words.view(np.uint64)
+
+
+@numba.njit(cache=True)
+def _popcount(x):
+    """Set bits of a 64-bit word (SWAR: Hacker's Delight 5-2)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+
+
+@numba.njit(cache=True)
+def _rows_in(sets, bits):
+    """Rows of `bits` in each of `sets` (packed bits, one set per row of `sets`): exact
+    integer counts, whatever order they are summed in."""
+    out = np.zeros(sets.shape[0])
+    for k in range(sets.shape[0]):
+        n = np.uint64(0)
+        for i in range(bits.size):
+            n += _popcount(sets[k, i] & bits[i])
+        out[k] = n
+    return out
+
+
 #: The snapshot's masks whose head counts `tally` keeps (many outcomes divide by them).
 COUNTED_ONCE = ("unsettled", "settled", "employed", "target_group")
 
@@ -147,8 +199,11 @@ def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np
         kept = next((m for m in COUNTED_ONCE if s.__dict__.get(m) is mask), None)
         if kept in s.head_counts:
             return s.head_counts[kept].copy()
-    values = np.ones(1) if values is None else values  # one value: the same for all
-    people = _group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
+    if values is None and s.people_per_row is not None:  # rows counted, not people summed
+        people = _rows_in(s.group_bits, pack_bits(mask)) * s.people_per_row
+    else:
+        values = np.ones(1) if values is None else values  # one value: the same for all
+        people = _group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
     table = by_group(people.reshape(len(SizeClass), 2))
     if kept is not None:
         s.head_counts[kept] = table.copy()
@@ -160,9 +215,12 @@ def national_tally(
 ) -> tuple[float, float]:
     """Weighted sum (of `values`, or of people) over `mask`ed rows wherever they live: all,
     and the poor."""
-    values = np.ones(1) if values is None else values
-    poor = (s.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
-    not_poor, poor = _group_sum(poor, mask, s.population.weight, values, 2)
+    if values is None and s.people_per_row is not None:
+        not_poor, poor = _rows_in(s.poverty_bits, pack_bits(mask)) * s.people_per_row
+    else:
+        values = np.ones(1) if values is None else values
+        poor = (s.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
+        not_poor, poor = _group_sum(poor, mask, s.population.weight, values, 2)
     return not_poor + poor, poor
 
 
