@@ -389,3 +389,30 @@ def test_uninsured_illness_sends_home_or_impoverishes(policy_2019, world):
     assert (home | poor).all() and not (home & poor).any()
     assert 60 < home.sum() < 140
     assert (pop.city[200:] == city).all() and (pop.poverty[200:] == 0).all()
+
+
+def test_places_held_after_admissions_are_a_fresh_count(policy_2019, monkeypatch):
+    """The ledger remembers the seats and flats held after each month's admissions as those
+    held before plus those taken; that equals counting every row again."""
+    model = CitizenizationModel(
+        policy_2019.override({"simulation.migrants": 5000, "simulation.years": 1}), seed=4
+    )
+    remembered = services.PlacesLedger.remember
+    checked = []
+
+    def remember(ledger, seats, flats):
+        pop = model.population
+        fresh_seats, fresh_flats = services._held(pop, model.spec.population, len(seats))
+        np.testing.assert_allclose(seats, fresh_seats, rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(flats, fresh_flats, rtol=1e-9, atol=1e-6)
+        checked.append((pop.schooled.sum(), (pop.housing == Housing.PUBLIC_RENTAL).sum()))
+        remembered(ledger, seats, flats)
+
+    monkeypatch.setattr(services.PlacesLedger, "remember", remember)
+    schooled_before = model.population.schooled.sum()
+    for _ in range(12):
+        model.step()
+    assert len(checked) == 12
+    # rows were admitted to both during the year (else the check above checks nothing)
+    assert max(c[0] for c in checked) > schooled_before
+    assert len({c[1] for c in checked}) > 1

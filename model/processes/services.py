@@ -209,8 +209,8 @@ class PlacesLedger:
         )
         return seats, flats
 
-    def remember(self, pop: Population, margins: PopulationMargins) -> None:
-        seats, flats = _held(pop, margins, self.school.n_cities)
+    def remember(self, seats: np.ndarray, flats: np.ndarray) -> None:
+        """The seats and flats held per city after this month's admissions."""
         self.school.remember(seats)
         self.flats.remember(flats)
 
@@ -238,6 +238,22 @@ def _held(
     )  # fmt: skip
 
 
+def _taken(
+    pop: Population,
+    margins: PopulationMargins,
+    n_cities: int,
+    pupils: np.ndarray,
+    tenants: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The seats `pupils` and the flats `tenants` (rows admitted this month) took, per city, as
+    `_held` counts them: what held places grew by (no admitted row held one before)."""
+    seats = pop.weight[pupils].astype(np.float64) * pop.children[pupils] * pupils_per_child(margins)
+    return (
+        np.bincount(pop.city[pupils], seats, minlength=n_cities),
+        np.bincount(pop.city[tenants], pop.weight[tenants].astype(np.float64), minlength=n_cities),
+    )  # fmt: skip
+
+
 def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarray]:
     """The month's services; returns the rows that started training and were assisted (for
     the city accounts). `ledger`: the model's places ledger (a fresh one if none)."""
@@ -253,6 +269,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     rows = _drawn(pop, rng, "school", p)
     rows = rows[needs_school(pop, rows) & access.has_access(pop, rows, school.access)]
     applicants.append(rows)
+    admitted = housed = rows[:0]
     if rows.size:
         admitted = _admit(
             rows,
@@ -285,7 +302,8 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
         )
         pop.housing[housed] = Housing.PUBLIC_RENTAL
 
-    ledger.remember(pop, scenario.population)
+    seats_taken, flats_taken = _taken(pop, scenario.population, world.n_cities, admitted, housed)
+    ledger.remember(seats_held + seats_taken, flats_held + flats_taken)
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
     formal = pop.employment == Employment.FORMAL  # only in a city
