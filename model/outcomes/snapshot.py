@@ -43,7 +43,7 @@ class Snapshot:
         pop = self.population
         a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
         eligible = np.zeros(len(pop), dtype=bool)
-        eligible[a.rows[a.eligible]] = True
+        eligible[a.rows] = a.eligible
         willing = np.zeros(len(pop), dtype=bool)
         willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario, self.year)
         return eligible, willing

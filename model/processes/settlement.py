@@ -441,7 +441,7 @@ def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np
     rules = CityRules.build(scenario.settlement, world)
     a = assess(pop, world, scenario, rules, year)
     mask = np.zeros(len(pop), dtype=bool)
-    mask[a.rows[a.eligible]] = True
+    mask[a.rows] = a.eligible
     return mask
 
 
@@ -544,10 +544,12 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     # work: the rules and the choice are evaluated for a few percent of migrants a month)
     p_draw = p_year if clock.month == POINTS_ROUND_MONTH else p_month
     rows = rng.in_city_below(pop.city, p_draw, "apply")
-    rows = rows[pop.hukou[rows] == HukouStatus.RURAL]  # candidates (`candidates`)
+    # (positions, not boolean masks: December's draw keeps most rows, and taking positions is
+    # several times faster than masking at that density)
+    rows = rows[np.flatnonzero(pop.hukou[rows] == HukouStatus.RURAL)]  # candidates
     a = assess(pop, world, scenario, rules, clock.year, rows)
-    rows, route = a.rows[a.eligible], a.route[a.eligible]
-    queued, rank = a.queued[a.eligible], a.queue_rank()[a.eligible]
+    keep = np.flatnonzero(a.eligible)
+    rows, route, queued, rank = a.rows[keep], a.route[keep], a.queued[keep], a.queue_rank()[keep]
     wants = willing(pop, rows, world, scenario, clock.year)
 
     direct = wants & ~queued & (u_apply(rows) < p_month)
