@@ -157,16 +157,14 @@ def registered_poor_workers_away(s: Snapshot) -> np.ndarray:
     """Registered-poor (建档立卡) workers who worked away from home in a city for at least a
     month of the year, wherever they are at year end (P11: registered-poor workers working away
     from home; national figure)."""
-    weight = s.population.weight[_registered_poor_away(s, 1)]
-    return national(float(weight.astype(np.float64).sum()))
+    return national(national_tally(s, _registered_poor_away(s, 1))[0])
 
 
 @outcome(unit="people", theme="labour")
 def registered_poor_workers_away_6_months(s: Snapshot) -> np.ndarray:
     """Registered-poor workers who spent six months or more of the year in a city (P11: of
     which away six months or more; national figure)."""
-    weight = s.population.weight[_registered_poor_away(s, 6)]
-    return national(float(weight.astype(np.float64).sum()))
+    return national(national_tally(s, _registered_poor_away(s, 6))[0])
 
 
 @outcome(unit="yuan", theme="labour")
@@ -174,11 +172,9 @@ def registered_poor_annual_earnings_yuan(s: Snapshot) -> np.ndarray:
     """Mean wages earned over the calendar year (the months worked summed) by registered-poor
     workers who worked away in a city for at least a month of it (P11: registered-poor migrant
     workers' annual wage; national figure)."""
-    pop = s.population
-    rows = _registered_poor_away(s, 1)
-    weight = pop.weight[rows].astype(np.float64)
-    total = float((weight * pop.earnings_this_year[rows]).sum())
-    return national(total / weight.sum() if weight.sum() > 0 else np.nan)
+    away = _registered_poor_away(s, 1)
+    earned = national_tally(s, away, s.population.earnings_this_year)[0]
+    return national(ratio(earned, national_tally(s, away)[0]))
 
 
 @outcome(unit="yuan", theme="labour")
