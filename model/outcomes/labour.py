@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
+from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass, look_up
 from model.flows import Flow
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
@@ -136,7 +136,7 @@ def inter_provincial_share(s: Snapshot) -> np.ndarray:
     cities, year end (M17a: the inter-provincial share of out-migrants)."""
     pop = s.population
     # rows at the origin (city -1) read the last city's province; `tally` drops them
-    outside = s.world.province[pop.city] != pop.origin_province
+    outside = look_up(s.world.province, pop.city) != pop.origin_province
     return ratio(tally(s, s.unsettled & outside), tally(s, s.unsettled))
 
 

@@ -3,10 +3,18 @@ rate, and each service's eligible, enrolled, queue and capacity use."""
 
 import numpy as np
 
-from model.enums import IS_LEGAL_HOME, Employment, Housing
+from model.enums import IS_LEGAL_HOME, Employment, Housing, look_up
 from model.flows import Flow
 from model.outcomes.registry import outcome
-from model.outcomes.snapshot import Snapshot, by_group, per_city, poor_only, ratio, tally
+from model.outcomes.snapshot import (
+    Snapshot,
+    by_group,
+    once_per_snapshot,
+    per_city,
+    poor_only,
+    ratio,
+    tally,
+)
 from model.processes import services
 from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
 from model.processes.households import left_behind_counted_once
@@ -63,7 +71,7 @@ def service_citizenization_rate(s: Snapshot) -> np.ndarray:
         & ((pop.children == 0) | (pop.family_with & pop.schooled))
         & pop.local_medical
         & pop.pension
-        & IS_LEGAL_HOME[pop.housing]
+        & look_up(IS_LEGAL_HOME, pop.housing)
     )
     return ratio(tally(s, s.target_group & package), tally(s, s.target_group))
 
@@ -81,6 +89,7 @@ def identified_poor_share(s: Snapshot) -> np.ndarray:
 
 
 @outcome(unit="children", theme="services")
+@once_per_snapshot
 def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
     """School-age children living in the city with a migrant parent (rural hukou), counted
     once per family (随迁子女 of school age), year end."""
@@ -97,6 +106,7 @@ def migrant_pupils(s: Snapshot) -> np.ndarray:
     return public + share * (migrant_children_in_cities(s) - public)
 
 
+@once_per_snapshot
 def _public_pupils(s: Snapshot) -> np.ndarray:
     pop = s.population
     return tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
@@ -122,9 +132,7 @@ def left_behind_children(s: Snapshot) -> np.ndarray:
 def children_schooled_locally_share(s: Snapshot) -> np.ndarray:
     """Migrants' school-age children in a local public school place / all school-age
     children of migrants in cities (rural hukou; with them or left behind)."""
-    pop = s.population
-    public = tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
-    return ratio(public, tally(s, s.unsettled, _children(s)))
+    return ratio(_public_pupils(s), tally(s, s.unsettled, _children(s)))
 
 
 @outcome(unit="children", theme="services")
@@ -181,7 +189,7 @@ def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
     return tally(
         s,
         _with_access(
-            s, NEEDS_HOUSING[pop.housing], s.scenario.services.public_rental_housing.access
+            s, look_up(NEEDS_HOUSING, pop.housing), s.scenario.services.public_rental_housing.access
         )
         | tenants,
     )
@@ -198,7 +206,7 @@ def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
     """People eligible for public rental housing (access basis met, renting or in dormitories
     or sheds) without a flat, year end."""
     pop = s.population
-    need = NEEDS_HOUSING[pop.housing]
+    need = look_up(NEEDS_HOUSING, pop.housing)
     return tally(s, _with_access(s, need, s.scenario.services.public_rental_housing.access))
 
 

@@ -10,6 +10,7 @@ from model.outcomes.snapshot import (
     TARGET_GROUP_MONTHS,
     Snapshot,
     by_group,
+    once_per_snapshot,
     per_city,
     ratio,
     table,
@@ -146,6 +147,7 @@ def settlement_quota_total(s: Snapshot) -> np.ndarray:
 # --- the funnel: nested stages, each a subset of the one before ---------------------------------
 
 
+@once_per_snapshot
 def funnel_masks(s: Snapshot) -> dict[str, np.ndarray]:
     """Nested stages of citizenization over all rows, each a subset of the one before:
     in a city >= 12 months (or settled) -> with a residence permit -> eligible to settle ->

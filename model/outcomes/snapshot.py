@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, wraps
 
 import numba
 import numpy as np
 
-from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
+from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass, look_up
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
@@ -51,6 +52,11 @@ class Snapshot:
     @cached_property
     def head_counts(self) -> dict[str, np.ndarray]:
         """`tally`'s head counts of the masks in COUNTED_ONCE, by mask name."""
+        return {}
+
+    @cached_property
+    def memo(self) -> dict[Callable, object]:
+        """What `once_per_snapshot` functions computed, by function."""
         return {}
 
     @cached_property
@@ -105,13 +111,29 @@ class Snapshot:
     @cached_property
     def employed(self) -> np.ndarray:
         """Mask: in a formal or informal job."""
-        return IS_EMPLOYED[self.population.employment]
+        return look_up(IS_EMPLOYED, self.population.employment)
 
     @cached_property
     def target_group(self) -> np.ndarray:
         """Mask: settlers, and unsettled migrants in their city for 12 months or more (prov. 2)."""
         pop = self.population
         return self.settled | (self.unsettled & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+
+
+def once_per_snapshot(function: Callable[[Snapshot], object]) -> Callable[[Snapshot], object]:
+    """`function(s)` computed once per snapshot: outcomes that share a quantity (the funnel's
+    stages, pupils in public schools) read it again instead of recounting every row. Arrays
+    come back as copies (a caller may change its own); other values (the funnel's masks) are
+    shared and only read."""
+
+    @wraps(function)
+    def once(s: Snapshot) -> object:
+        if function not in s.memo:
+            s.memo[function] = function(s)
+        value = s.memo[function]
+        return value.copy() if isinstance(value, np.ndarray) else value
+
+    return once
 
 
 def table() -> np.ndarray:

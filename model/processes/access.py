@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.enums import IS_POOR, Housing, HukouStatus
+from model.enums import IS_POOR, Housing, HukouStatus, look_up
 from model.population import Population
 
 #: Housing whose occupants may apply for public rental housing (not owners or tenants of one).
@@ -29,4 +29,5 @@ def identified_poor(
 ) -> np.ndarray:
     """For `rows`, poor migrants the destination has identified as poor (prov. 19): those
     whose fixed identification rank falls below the identified share."""
-    return IS_POOR[pop.poverty[rows]] & (pop.identification_rank[rows] < identified_share * 256)
+    poor = look_up(IS_POOR, pop.poverty[rows])
+    return poor & (pop.identification_rank[rows] < identified_share * 256)
