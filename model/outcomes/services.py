@@ -9,6 +9,7 @@ from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,
     by_group,
+    city_sums,
     once_per_snapshot,
     per_city,
     poor_only,
@@ -164,7 +165,7 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
     a city's last place went by lottery to a family of several children."""
     pop = s.population
     pupils = services.pupils(pop, s.scenario.population)  # 0 at the origin
-    pupils = np.bincount(pop.city + 1, pupils, minlength=s.world.n_cities + 1)[1:]
+    pupils = city_sums(s, pupils).sum(axis=1)
     return ratio(
         per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))
     )

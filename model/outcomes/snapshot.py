@@ -84,8 +84,7 @@ class Snapshot:
     @cached_property
     def people_by_city(self) -> np.ndarray:
         """People living in each city, not poor and poor, shape (cities, 2)."""
-        pop = self.population
-        return _city_sum(pop.city, pop.poverty, pop.weight, self.world.n_cities)
+        return city_sums(self, self.population.weight)
 
     @cached_property
     def group(self) -> np.ndarray:
@@ -136,6 +135,13 @@ def once_per_snapshot(function: Callable[[Snapshot], object]) -> Callable[[Snaps
     return once
 
 
+def city_sums(s: Snapshot, values: np.ndarray) -> np.ndarray:
+    """Per-row `values` summed over the rows living in each city, not poor and poor, shape
+    (cities, 2)."""
+    pop = s.population
+    return _city_sum(pop.city, pop.poverty, values, s.world.n_cities)
+
+
 def table() -> np.ndarray:
     """An empty (population, class) table of NaN."""
     return np.full((2, 1 + len(SizeClass)), np.nan)
@@ -153,18 +159,19 @@ def by_group(people: np.ndarray) -> np.ndarray:
 @numba.njit(cache=True)
 def group_of_rows(city, poverty, city_class):
     group = np.empty(city.size, dtype=np.int8)
-    for r in range(city.size):
+    for r in range(city.size):  # branch-free: the class is read for every row, -1 kept outside
         poor = poverty[r] != PovertyStatus.NOT_POOR
-        group[r] = city_class[city[r]] * 2 + poor if city[r] >= 0 else -1
+        in_city = city[r] >= 0
+        group[r] = (city_class[max(city[r], 0)] * 2 + poor) * in_city - (not in_city)
     return group
 
 
 @numba.njit(cache=True)
-def _city_sum(city, poverty, weight, n_cities):
+def _city_sum(city, poverty, values, n_cities):
     # branch-free: row 0 gathers the rows at the origin and is dropped
     out = np.zeros((n_cities + 1, 2))
     for r in range(city.size):
-        out[city[r] + 1, np.int64(poverty[r] != PovertyStatus.NOT_POOR)] += weight[r]
+        out[city[r] + 1, np.int64(poverty[r] != PovertyStatus.NOT_POOR)] += values[r]
     return out[1:]
 
 
