@@ -42,8 +42,6 @@ pressure are uncertainties an experiment can sweep and a calibration can fit.
 
 from __future__ import annotations
 
-import math
-
 import mesa
 import numpy as np
 
@@ -127,10 +125,56 @@ def response(scenario: Scenario, reference: Scenario, world: World, state: Fisca
     return gov.quota_responsiveness * weight * (gain - reference_gain) / scale, gain
 
 
-def move_toward(current: float, target: float, max_change: float) -> float:
+def move_toward(current: np.ndarray, target: np.ndarray, max_change: float) -> np.ndarray:
     """`current` moved toward `target` by at most `max_change` of itself."""
     low, high = current * (1.0 - max_change), current * (1.0 + max_change)
-    return float(min(max(target, low), high))  # np.clip's result, without its per-call cost
+    return np.minimum(np.maximum(target, low), high)
+
+
+def decide(model: mesa.Model, cities: np.ndarray) -> None:
+    """The governments of `cities` invest in capacity and set next year's quota or conditions
+    (module docstring): each reads and writes only its own city's entries, so deciding all
+    cities at once is deciding each in turn."""
+    scenario: Scenario = model.spec
+    gov = scenario.behaviour.government
+    pf = scenario.fiscal.public_finance
+    accounts = model.fiscal.accounts
+    world = model.world
+    c = cities
+
+    investment = accounts.infrastructure_subsidy[c] + gov.investment_share_of_incentives * (
+        accounts.rewards[c] + accounts.land_revenue[c]
+    )
+    accounts.capacity_investment[c] += investment
+    added = investment / pf.capacity_cost_yuan_per_person
+    world.capacity_people[c] += added
+    world.jobs_people[c] += added * scenario.cities.jobs_per_capacity
+
+    # urban villages renovated at the scenario's pace (prov. 13)
+    villages = scenario.services.urban_villages
+    renovated = villages.renovated_share_per_year * (1.0 - world.renovated_share[c])
+    world.renovated_share[c] += renovated
+    accounts.urban_village_investment[c] += (
+        renovated * world.capacity_people[c] * villages.cost_yuan_per_person
+    )
+
+    x = model.quota_target_log[c]
+    written = model.scenario_rules.quota_people[c]
+    step = gov.max_quota_change_per_year
+    quota = np.isfinite(written)  # a points city: its quota moves
+    if quota.any():
+        q = c[quota]
+        target = np.maximum(gov.min_quota_people, written[quota] * np.exp(x[quota]))
+        model.quota_people[q] = np.maximum(
+            gov.min_quota_people, move_toward(model.quota_people[q], target, step)
+        )
+    relaxes = ~quota & (model.settlement_rules.kind[c] == Route.CONDITIONS)
+    if gov.relaxes_conditions and relaxes.any():  # a conditions city: its required months
+        r = c[relaxes]
+        target = np.minimum(1.0, np.exp(-x[relaxes]))
+        model.condition_factor[r] = np.minimum(
+            1.0, move_toward(model.condition_factor[r], target, step)
+        )
 
 
 class CityGovernment(mesa.Agent):
@@ -142,50 +186,17 @@ class CityGovernment(mesa.Agent):
 
     def decide(self) -> None:
         """Invest in capacity and set next year's quota or conditions (module docstring)."""
-        model = self.model
-        scenario: Scenario = model.spec
-        gov = scenario.behaviour.government
-        pf = scenario.fiscal.public_finance
-        accounts = model.fiscal.accounts
-        c = self.city
-
-        investment = accounts.infrastructure_subsidy[c] + gov.investment_share_of_incentives * (
-            accounts.rewards[c] + accounts.land_revenue[c]
-        )
-        accounts.capacity_investment[c] += investment
-        added = investment / pf.capacity_cost_yuan_per_person
-        model.world.capacity_people[c] += added
-        model.world.jobs_people[c] += added * scenario.cities.jobs_per_capacity
-
-        # urban villages renovated at the scenario's pace (prov. 13)
-        villages = scenario.services.urban_villages
-        renovated = villages.renovated_share_per_year * (1.0 - model.world.renovated_share[c])
-        model.world.renovated_share[c] += renovated
-        accounts.urban_village_investment[c] += (
-            renovated * model.world.capacity_people[c] * villages.cost_yuan_per_person
-        )
-
-        x = float(model.quota_target_log[c])
-        written = model.scenario_rules.quota_people[c]
-        if math.isfinite(written):
-            target = max(gov.min_quota_people, written * np.exp(x))
-            model.quota_people[c] = max(
-                gov.min_quota_people,
-                move_toward(model.quota_people[c], target, gov.max_quota_change_per_year),
-            )
-        elif gov.relaxes_conditions and model.settlement_rules.kind[c] == Route.CONDITIONS:
-            target = min(1.0, float(np.exp(-x)))
-            model.condition_factor[c] = min(
-                1.0,
-                move_toward(model.condition_factor[c], target, gov.max_quota_change_per_year),
-            )
+        decide(self.model, np.array([self.city]))
 
 
 def decide_all(model: mesa.Model, fiscal: FiscalState) -> None:
     """Every government's yearly decision (independent of one another: order is irrelevant).
     Each weighs its own accounts of the year before investing (the decision sees the year's
-    balance, not the investment it is about to make)."""
+    balance, not the investment it is about to make); all are taken in one pass over the
+    governments' cities (684 calls of `CityGovernment.decide` cost 7 ms a year, which at a
+    calibration's 10,000 rows is a sixth of the run)."""
     model.quota_target_log[:], model.expected_gain[:] = response(
         model.spec, model.reference_spec, model.world, fiscal
     )
-    model.agents_by_type[CityGovernment].do("decide")
+    governments = model.agents_by_type[CityGovernment]
+    decide(model, np.array([g.city for g in governments], dtype=np.int64))

@@ -377,3 +377,32 @@ def test_poor_supplement_is_paid_only_for_identified_poor_settlers(world):
         fiscal.close_year(state, world, scenario)
         paid.append(state.accounts.rewards[city])
     assert paid[0] == 0.0 and paid[1] > 0.0
+
+
+def test_governments_deciding_together_decide_as_each_in_turn(policy_2019):
+    """decide_all takes every city's decision in one pass; each government's own `decide`, in
+    any order, gives the same investments, quotas and conditions to the last bit."""
+    from model.governments import response
+
+    scenario = policy_2019.override({"simulation.migrants": 3000, "simulation.years": 2})
+    together, in_turn = (CitizenizationModel(scenario, seed=6) for _ in range(2))
+    for model in (together, in_turn):
+        for _ in range(11):
+            model.step()
+    decide_all(together, together.fiscal)
+    in_turn.quota_target_log[:], in_turn.expected_gain[:] = response(
+        in_turn.spec, in_turn.reference_spec, in_turn.world, in_turn.fiscal
+    )
+    governments = list(in_turn.agents_by_type[CityGovernment])
+    for g in np.random.default_rng(0).permutation(len(governments)):
+        governments[g].decide()
+    assert np.any(together.quota_people != together.scenario_rules.quota_people)  # quotas moved
+    assert np.any(together.condition_factor != 1.0)  # conditions relaxed somewhere
+    for name in ("quota_people", "condition_factor"):
+        np.testing.assert_array_equal(getattr(together, name), getattr(in_turn, name))
+    for name in ("capacity_people", "jobs_people", "renovated_share"):
+        np.testing.assert_array_equal(getattr(together.world, name), getattr(in_turn.world, name))
+    for name in ("capacity_investment", "urban_village_investment"):
+        np.testing.assert_array_equal(
+            getattr(together.fiscal.accounts, name), getattr(in_turn.fiscal.accounts, name)
+        )
