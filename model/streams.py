@@ -23,6 +23,8 @@ import zlib
 import numba
 import numpy as np
 
+from model.kernels import positions
+
 #: Every stream a run uses, by the phase that owns it.
 STREAM_NAMES = (
     "synthesis",
@@ -87,19 +89,6 @@ def _below_in_city(key, city, p, below):
         below[r] = (city[r] >= 0) & (uniform_at(key, r) < p)  # bitwise: vectorised
 
 
-@numba.njit(cache=True)
-def _positions(mask, count):
-    """`np.flatnonzero(mask)` for a mask with `count` set: branch-free (every row is written,
-    the next write overwrites it unless the row is set), ~0.4 ns a row at any density where
-    `flatnonzero` mispredicts its way to ~0.8 ns at a few percent and more."""
-    out = np.empty(count + 1, dtype=np.int64)
-    k = 0
-    for r in range(mask.size):
-        out[k] = r
-        k += mask[r]
-    return out[:count]
-
-
 class Draws:
     """One phase's random numbers in one month."""
 
@@ -121,7 +110,7 @@ class Draws:
         only ones a decision taken with probability `p` concerns (indices, ascending)."""
         below = np.empty(city.size, dtype=np.bool_)
         _below_in_city(self.key(decision), city, float(p), below)
-        return _positions(below, np.count_nonzero(below))
+        return positions(below)
 
     def generator(self) -> np.random.Generator:
         """A numpy generator of this phase and month, for draws that are not per row."""

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS, city_of, migrants_in, month
-from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
+from model.enums import Employment, Housing, HukouStatus, PovertyStatus, SizeClass
 from model.experiments.compare import Comparison
 from model.governments import CityGovernment, decide_all
 from model.model import CitizenizationModel
@@ -406,3 +406,50 @@ def test_governments_deciding_together_decide_as_each_in_turn(policy_2019):
         np.testing.assert_array_equal(
             getattr(together.fiscal.accounts, name), getattr(in_turn.fiscal.accounts, name)
         )
+
+
+@pytest.mark.parametrize("access", ["hukou", "permit", "id_card"])
+def test_the_monthly_census_counts_each_line_as_its_definition(policy_2019, access):
+    """`fiscal.tally` (codes, a count by code, the rare rows apart) gives every line as it is
+    defined row by row, per city, on a population after a year of the 2019 opinion."""
+    from model.enums import IS_POOR
+
+    scenario = policy_2019.override({"simulation.migrants": 4000, "simulation.years": 1})
+    model = CitizenizationModel(scenario, seed=8)
+    for _ in range(12):
+        model.step()
+    pop, n = model.population, model.world.n_cities
+    share, per_child = np.array([0.0, 0.0, 0.1, 0.2, 0.0, 0.0, 0.0]), 0.7
+    identified = 0.6 * 256
+    t = fiscal.tally(pop, n, identified, per_child, fiscal.ACCESS_CODES[access], share)
+
+    w = pop.weight.astype(float)
+    settled = pop.hukou == HukouStatus.SETTLED
+    e, h = pop.employment, pop.housing
+    poor = ~settled & IS_POOR[pop.poverty] & (pop.identification_rank < identified)
+    pupils = w * pop.children * per_child * (pop.schooled & pop.family_with)
+    basis = {"hukou": settled, "permit": settled | pop.permit, "id_card": np.ones(len(pop), bool)}
+    needs_flat = np.isin(h, [Housing.DORMITORY, Housing.WORKSITE, Housing.RENTAL])
+    lines = {
+        fiscal.SETTLED: w * settled,
+        fiscal.PERMIT_HOLDERS: w * (~settled & pop.permit),
+        fiscal.MEDICAL_USERS: w * (~settled & pop.local_medical),
+        fiscal.PENSION_USERS: w * (~settled & pop.pension),
+        fiscal.INFORMAL: w * (e == Employment.INFORMAL),
+        fiscal.REVENUE_BASE: w * pop.wage * share[e],
+        fiscal.TENANTS: w * (h == Housing.PUBLIC_RENTAL),
+        fiscal.WAITING: w * (needs_flat & basis[access]),
+        fiscal.POOR_MEDICAL_USERS: w * (poor & pop.local_medical),
+        fiscal.POOR_PENSION_USERS: w * (poor & pop.pension),
+        fiscal.POOR_SEARCHERS: w * (poor & (e == Employment.UNEMPLOYED)),
+        fiscal.PUPILS: pupils,
+        fiscal.POOR_PUPILS: pupils * poor,
+        fiscal.NEWLY_SUBSIDISED: w * (pop.subsidised & (pop.unemployed_months == 1)),
+    }
+    in_city = pop.city >= 0
+    assert set(lines) == set(range(t.shape[1]))
+    for line, per_row in lines.items():
+        expected = np.bincount(pop.city[in_city], per_row[in_city], minlength=n)
+        np.testing.assert_allclose(t[:, line], expected, rtol=1e-12, atol=1e-6)
+        if line not in (fiscal.NEWLY_SUBSIDISED, fiscal.POOR_PUPILS):
+            assert expected.sum() > 0, line  # the population exercises the line

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass, look_up
+from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
 from model.flows import Flow
+from model.kernels import look_up
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,

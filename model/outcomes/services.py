@@ -3,8 +3,9 @@ rate, and each service's eligible, enrolled, queue and capacity use."""
 
 import numpy as np
 
-from model.enums import IS_LEGAL_HOME, Employment, Housing, look_up
+from model.enums import IS_LEGAL_HOME, Employment, Housing
 from model.flows import Flow
+from model.kernels import look_up
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,

@@ -10,7 +10,8 @@ from functools import cached_property, wraps
 import numba
 import numpy as np
 
-from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass, look_up
+from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
+from model.kernels import look_up
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.enums import IS_POOR, Housing, HukouStatus, look_up
+from model.enums import IS_POOR, Housing, HukouStatus
+from model.kernels import look_up
 from model.population import Population
 
 #: Housing whose occupants may apply for public rental housing (not owners or tenants of one).
