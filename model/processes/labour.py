@@ -17,6 +17,7 @@ import numba
 import numpy as np
 
 from model.enums import IS_POOR, Employment, PovertyStatus
+from model.kernels import positions
 from model.population import Population
 from model.processes.context import Month
 from model.scenario import Labour, Scenario
@@ -70,22 +71,21 @@ KEEP, LOSE, HIRED_INFORMAL, HIRED_FORMAL = range(4)
 def _separate(city, employment, weight, separation, key, n_cities, action):
     """Job losses (`action` LOSE), and per city the people employed who keep their job and the
     people searching (those losing a job this month search from next month)."""
-    # branch-free (a branch on each row's unpredictable state costs more than the arithmetic);
-    # slot 0 gathers the rows at the origin and is dropped
-    employed = np.zeros(n_cities + 1)
-    searchers = np.zeros(n_cities + 1)
     formal, informal = separation[Employment.FORMAL], separation[Employment.INFORMAL]
-    for r in range(city.size):
+    for r in range(city.size):  # branch-free: LLVM vectorises it, the draws included
         e = employment[r]
         is_formal = e == Employment.FORMAL
         working = is_formal | (e == Employment.INFORMAL)
         loses = working & (uniform_at(key, r) < formal * is_formal + informal * (not is_formal))
         action[r] = LOSE * loses
-        c = city[r] + 1
-        employed[c] += weight[r] * (working & (not loses))
-        searchers[c] += weight[r] * (e == Employment.UNEMPLOYED)
-    employed, searchers = employed[1:], searchers[1:]
-    return employed, searchers
+    # then one add a row: slot 1 the employed keeping their job, slot 2 the searchers (slot 0
+    # and row 0, the rows at the origin, are dropped)
+    people = np.zeros((n_cities + 1, 3))
+    for r in range(city.size):
+        e = employment[r]
+        keeps = ((e == Employment.FORMAL) | (e == Employment.INFORMAL)) & (action[r] != LOSE)
+        people[city[r] + 1, keeps + 2 * (e == Employment.UNEMPLOYED)] += weight[r]
+    return people[1:, 1].copy(), people[1:, 2].copy()
 
 
 @numba.njit(cache=True)
@@ -152,13 +152,13 @@ def step(month: Month) -> None:
         training.formal_job_gain, np.array([rng.key("match"), rng.key("formal")]), action,
     )  # fmt: skip
 
-    losing = np.flatnonzero(action == LOSE)
+    losing = positions(action == LOSE)
     pop.employment[losing] = Employment.UNEMPLOYED
     pop.wage[losing] = 0.0
     # one-off living subsidy after >= 12 months of continuous work (prov. 10)
     if services.other_insurance.living_subsidy_yuan > 0:
         pop.subsidised[losing] = pop.work_months[losing] >= 12
-    hired = np.flatnonzero(action >= HIRED_INFORMAL)
+    hired = positions(action >= HIRED_INFORMAL)
     formal = action[hired] == HIRED_FORMAL
     pop.subsidised[hired] = False
     pop.employment[hired] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
