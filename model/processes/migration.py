@@ -137,18 +137,24 @@ def return_probability(
 @numba.njit(cache=True)
 def _city_tallies(city, weight, employment, origin_province, n_cities, n_provinces):
     """People living in each city, those of them employed, and people by (origin, city)."""
-    # branch-free; slot 0 gathers the rows at the origin and is dropped
-    people = np.zeros(n_cities + 1)
-    employed = np.zeros(n_cities + 1)
-    network = np.zeros((n_provinces, n_cities + 1))
+    # one add a row, into (origin, city, employed); slot 0 of the cities gathers the rows at
+    # the origin and is dropped
+    cells = np.zeros((n_provinces, n_cities + 1, 2))
     for r in range(city.size):
-        c = city[r] + 1
-        w = np.float64(weight[r])
         e = employment[r]
-        people[c] += w
-        employed[c] += w * ((e == Employment.INFORMAL) | (e == Employment.FORMAL))
-        network[origin_province[r], c] += w
-    return people[1:], employed[1:], network[:, 1:].copy()
+        working = (e == Employment.INFORMAL) | (e == Employment.FORMAL)
+        cells[origin_province[r], city[r] + 1, np.int64(working)] += weight[r]
+    people, employed, network = (
+        np.zeros(n_cities),
+        np.zeros(n_cities),
+        np.zeros((n_provinces, n_cities)),
+    )
+    for o in range(n_provinces):
+        for c in range(n_cities):
+            network[o, c] = cells[o, c + 1, 0] + cells[o, c + 1, 1]
+            people[c] += network[o, c]
+            employed[c] += cells[o, c + 1, 1]
+    return people, employed, network
 
 
 def city_aggregates(pop: Population, world: World) -> tuple[np.ndarray, ...]:
