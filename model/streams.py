@@ -105,11 +105,17 @@ class Draws:
         """float32 uniforms in [0, 1) for `rows` (indices) facing `decision`."""
         return _uniforms(self.key(decision), np.asarray(rows, dtype=np.int64))
 
-    def in_city_below(self, city: np.ndarray, p: float, decision: str) -> np.ndarray:
-        """Rows living in a city (`city` >= 0) whose uniform for `decision` is below `p`: the
-        only ones a decision taken with probability `p` concerns (indices, ascending)."""
+    def in_city_below(
+        self, city: np.ndarray, p: float, decision: str, among: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Rows living in a city (`city` >= 0), and set in the mask `among` if one is given,
+        whose uniform for `decision` is below `p`: the only ones a decision taken with
+        probability `p` concerns (indices, ascending). A row's number is its own whatever
+        `among` says of other rows."""
         below = np.empty(city.size, dtype=np.bool_)
         _below_in_city(self.key(decision), city, float(p), below)
+        if among is not None:
+            below &= among
         return positions(below)
 
     def generator(self) -> np.random.Generator:

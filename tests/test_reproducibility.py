@@ -57,6 +57,13 @@ def test_counter_based_numbers_are_uniform_and_independent():
         .in_city_below(np.where(rows % 3 == 0, -1, 1).astype(np.int16), 0.1, "school")
     )
     assert np.array_equal(below, rows[(rows % 3 != 0) & (u < np.float32(0.1))])
+    among = rows % 5 != 0  # a further mask keeps its rows' numbers as they are
+    below_among = (
+        Streams(0)
+        .draws("services", 5)
+        .in_city_below(np.where(rows % 3 == 0, -1, 1).astype(np.int16), 0.1, "school", among)
+    )
+    assert np.array_equal(below_among, below[below % 5 != 0])
 
 
 def test_policy_change_leaves_other_phases_draws_alone(baseline, policy_2019):

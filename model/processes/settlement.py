@@ -65,6 +65,7 @@ from model.enums import (
     SizeClass,
 )
 from model.flows import Flow
+from model.kernels import positions
 from model.population import Population
 from model.processes.access import NEEDS_HOUSING
 from model.processes.allocation import allocate
@@ -309,10 +310,12 @@ class Assessment:
     score: np.ndarray  # points score; nan outside points rules
     first_in_line: np.ndarray  # a priority-group member where priority applies (prov. 14)
 
-    def queue_rank(self) -> np.ndarray:
-        """Rank in a points queue: priority-group members before all others, by score within
-        each (scores are far below `PRIORITY_RANK`)."""
-        return np.where(np.isnan(self.score), 0.0, self.score) + PRIORITY_RANK * self.first_in_line
+    def queue_rank(self, of: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Rank in a points queue (of the candidates at positions `of`, all by default):
+        priority-group members before all others, by score within each (scores are far below
+        `PRIORITY_RANK`)."""
+        score = self.score[of]
+        return np.where(np.isnan(score), 0.0, score) + PRIORITY_RANK * self.first_in_line[of]
 
 
 def candidates(pop: Population) -> np.ndarray:
@@ -543,13 +546,12 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     # only those whose draw would let them apply this month need assessing (same draws, less
     # work: the rules and the choice are evaluated for a few percent of migrants a month)
     p_draw = p_year if clock.month == POINTS_ROUND_MONTH else p_month
-    rows = rng.in_city_below(pop.city, p_draw, "apply")
-    # (positions, not boolean masks: December's draw keeps most rows, and taking positions is
-    # several times faster than masking at that density)
-    rows = rows[np.flatnonzero(pop.hukou[rows] == HukouStatus.RURAL)]  # candidates
-    a = assess(pop, world, scenario, rules, clock.year, rows)
-    keep = np.flatnonzero(a.eligible)
-    rows, route, queued, rank = a.rows[keep], a.route[keep], a.queued[keep], a.queue_rank()[keep]
+    rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
+    a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
+    # (positions, not boolean masks: December's draw keeps most candidates, and taking
+    # positions is several times faster than masking at that density)
+    keep = positions(a.eligible)
+    rows, route, queued, rank = a.rows[keep], a.route[keep], a.queued[keep], a.queue_rank(keep)
     wants = willing(pop, rows, world, scenario, clock.year)
 
     direct = wants & ~queued & (u_apply(rows) < p_month)
