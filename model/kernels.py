@@ -1,8 +1,10 @@
 """Small array kernels the phases and outcomes share, for what numpy does slowly over a million
-rows: a table lookup by small integer codes, and the positions of a mask's set rows."""
+rows: a table lookup by small integer codes, the positions of a mask's set rows, and masks as
+packed bits."""
 
 import numba
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 
 @numba.njit(cache=True)
@@ -21,6 +23,24 @@ def look_up(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return _look_up(table, codes)
 
 
+def pack_bits(mask: np.ndarray) -> np.ndarray:
+    """A 1-d boolean mask as bits in 64-bit words: row 64 i + b is bit b of word i (the last
+    word padded with zeros)."""
+    packed = np.packbits(mask, bitorder="little")
+    words = np.zeros(-(-packed.size // 8) * 8, dtype=np.uint8)
+    words[: packed.size] = packed
+    return words.view("<u8")
+
+
+@numba.njit(cache=True)
+def popcount(x):
+    """Set bits of a 64-bit word (SWAR: Hacker's Delight 5-2)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+
+
 @numba.njit(cache=True)
 def _positions(mask, count):
     out = np.empty(count + 1, dtype=np.int64)
@@ -31,7 +51,25 @@ def _positions(mask, count):
     return out[:count]
 
 
+@numba.njit(cache=True)
+def _set_bits(words, count):
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(words.size):
+        w = words[i]
+        while w != 0:  # one turn per set bit, lowest first
+            out[k] = i * 64 + trailing_zeros(w)
+            k += 1
+            w &= w - np.uint64(1)
+    return out
+
+
 def positions(mask: np.ndarray) -> np.ndarray:
-    """`np.flatnonzero(mask)` for a 1-d boolean mask, branch-free: ~0.4 ns a row at any
-    density, where `flatnonzero` mispredicts its way to ~0.8 ns at a few percent and more."""
-    return _positions(mask, np.count_nonzero(mask))
+    """`np.flatnonzero(mask)` for a 1-d boolean mask. A sparse mask (under one row in eight
+    set, as most of a month's draws) is packed into bits and its set bits walked (0.1-0.3 ms a
+    million rows); a denser one is compacted branch-free (~0.4 ms at any density), where
+    `flatnonzero` mispredicts its way to 0.4-0.8 ms."""
+    count = np.count_nonzero(mask)
+    if count * 8 < mask.size:
+        return _set_bits(pack_bits(mask), count)
+    return _positions(mask, count)

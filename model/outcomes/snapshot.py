@@ -11,7 +11,7 @@ import numba
 import numpy as np
 
 from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
-from model.kernels import look_up
+from model.kernels import look_up, pack_bits, popcount
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
@@ -188,23 +188,6 @@ def _group_sum(group, mask, weight, values, n_groups):
     return out
 
 
-def pack_bits(mask: np.ndarray) -> np.ndarray:
-    """A boolean mask as packed bits in 64-bit words (the last word padded with zeros)."""
-    packed = np.packbits(mask)
-    words = np.zeros(-(-packed.size // 8) * 8, dtype=np.uint8)
-    words[: packed.size] = packed
-    return words.view(np.uint64)
-
-
-@numba.njit(cache=True)
-def _popcount(x):
-    """Set bits of a 64-bit word (SWAR: Hacker's Delight 5-2)."""
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
-
-
 @numba.njit(cache=True)
 def _rows_in(sets, bits):
     """Rows of `bits` in each of `sets` (packed bits, one set per row of `sets`): exact
@@ -213,7 +196,7 @@ def _rows_in(sets, bits):
     for k in range(sets.shape[0]):
         n = np.uint64(0)
         for i in range(bits.size):
-            n += _popcount(sets[k, i] & bits[i])
+            n += popcount(sets[k, i] & bits[i])
         out[k] = n
     return out
 

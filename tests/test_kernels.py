@@ -1,0 +1,35 @@
+"""The shared array kernels do what the numpy they replace does, at every size and density."""
+
+import numpy as np
+import pytest
+
+from model.kernels import look_up, pack_bits, popcount, positions
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 1000, 100_003])
+@pytest.mark.parametrize("density", [0.0, 0.002, 0.05, 0.124, 0.126, 0.5, 1.0])
+def test_positions_are_flatnonzero(n, density):
+    mask = np.random.default_rng(n).random(n) < density
+    got = positions(mask)
+    assert got.dtype == np.int64
+    assert np.array_equal(got, np.flatnonzero(mask))
+
+
+def test_look_up_is_indexing_negative_codes_included():
+    rng = np.random.default_rng(0)
+    table = rng.integers(0, 31, 684).astype(np.int8)
+    codes = rng.integers(-1, 684, 10_000).astype(np.int16)
+    assert np.array_equal(look_up(table, codes), table[codes])
+    flags = np.array([True, False, True, True, False, False])
+    housing = rng.integers(0, 6, 5000).astype(np.uint8)
+    assert np.array_equal(look_up(flags, housing), flags[housing])
+
+
+def test_packed_bits_count_what_the_mask_sets():
+    rng = np.random.default_rng(1)
+    for n in (1, 64, 1000, 4097):
+        a, b = rng.random(n) < 0.3, rng.random(n) < 0.6
+        words_a, words_b = pack_bits(a), pack_bits(b)
+        assert words_a.size == -(-n // 64)
+        shared = sum(int(popcount(x & y)) for x, y in zip(words_a, words_b, strict=True))
+        assert shared == np.count_nonzero(a & b)
