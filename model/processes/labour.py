@@ -90,16 +90,14 @@ def _separate(city, employment, weight, separation, key, n_cities, action):
 
 @numba.njit(cache=True)
 def _match(
-    city, employment, education, trained, poverty, identification_rank, p_find, match_gain,
+    searchers, city, education, trained, poverty, identification_rank, p_find, match_gain,
     identified_rank, formal_probability, formal_gain, keys, action,
 ):  # fmt: skip
     """Searchers who find a job (`action` HIRED_INFORMAL or HIRED_FORMAL): with their city's
     chance, raised by employment services for identified poor searchers (prov. 3); formal with
     the probability of their education, raised by training (prov. 4)."""
     k_match, k_formal = keys[0], keys[1]
-    for r in range(city.size):
-        if employment[r] != Employment.UNEMPLOYED:
-            continue
+    for r in searchers:
         p = p_find[city[r]]
         if poverty[r] != PovertyStatus.NOT_POOR and identification_rank[r] < identified_rank:
             p = min(p * (1.0 + match_gain), 1.0)
@@ -144,9 +142,10 @@ def step(month: Month) -> None:
     )
     services = scenario.services
     training = services.training
+    searchers = positions(pop.employment == Employment.UNEMPLOYED)  # none at the origin
     _match(
-        pop.city, pop.employment, pop.education, pop.trained, pop.poverty,
-        pop.identification_rank, p_find,
+        searchers, pop.city, pop.education, pop.trained, pop.poverty, pop.identification_rank,
+        p_find,
         services.employment_services.match_gain if services.employment_services.enabled else 0.0,
         services.identified_poor_share * 256, labour.formal_job_probability.array(),
         training.formal_job_gain, np.array([rng.key("match"), rng.key("formal")]), action,
