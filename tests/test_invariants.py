@@ -159,7 +159,7 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
 
 
 @pytest.mark.parametrize("rows", [2000, 2003])  # a whole number of 64-row words, and not
-def test_head_counts_by_bits_are_the_weighted_sums(baseline, rows):
+def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
     from model.outcomes.snapshot import national_tally, tally
 
     scenario = baseline.override({"simulation.migrants": rows, "simulation.years": 1})
@@ -171,17 +171,20 @@ def test_head_counts_by_bits_are_the_weighted_sums(baseline, rows):
     poor = pop.poverty != PovertyStatus.NOT_POOR
     size_class = np.where(pop.city >= 0, s.world.size_class[pop.city], -1)
     rng = np.random.default_rng(0)
-    for mask in (rng.random(rows) < 0.3, s.unsettled, np.ones(rows, dtype=bool)):
+    masks = (rng.random(rows) < 0.3, rng.random(rows) < 0.05, s.unsettled, np.ones(rows, bool))
+    wage = pop.wage.astype(float)
+    for mask in masks:  # dense and sparse (summed over its rows only)
         weight = np.where(mask, pop.weight, 0.0).astype(float)
-        table = tally(s, mask)
-        for k in range(table.shape[1] - 1):  # each class: all, and the poor
-            in_class = size_class == k
-            assert table[0, 1 + k] == pytest.approx(weight[in_class].sum(), rel=1e-12)
-            assert table[1, 1 + k] == pytest.approx(weight[in_class & poor].sum(), rel=1e-12)
-        assert table[0, 0] == pytest.approx(weight[pop.city >= 0].sum(), rel=1e-12)
-        assert national_tally(s, mask) == pytest.approx(
-            (weight.sum(), weight[poor].sum()), rel=1e-12
-        )
+        for table, per_row, national in (
+            (tally(s, mask), weight, national_tally(s, mask)),
+            (tally(s, mask, pop.wage), weight * wage, national_tally(s, mask, pop.wage)),
+        ):
+            for k in range(table.shape[1] - 1):  # each class: all, and the poor
+                in_class = size_class == k
+                assert table[0, 1 + k] == pytest.approx(per_row[in_class].sum(), rel=1e-12)
+                assert table[1, 1 + k] == pytest.approx(per_row[in_class & poor].sum(), rel=1e-12)
+            assert table[0, 0] == pytest.approx(per_row[pop.city >= 0].sum(), rel=1e-12)
+            assert national == pytest.approx((per_row.sum(), per_row[poor].sum()), rel=1e-12)
 
 
 def test_population_dataclass_matches_the_column_table():
