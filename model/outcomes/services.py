@@ -126,7 +126,7 @@ def left_behind_children(s: Snapshot) -> np.ndarray:
     """School-age children of migrants in cities (rural hukou) who live at the rural origin
     with both parents away, counted once per family (农村留守儿童 by the 2016 definition E5
     uses), year end."""
-    left = left_behind_counted_once(s.population, s.scenario.population).astype(np.float64)
+    left = left_behind_counted_once(s.population, s.scenario.population)
     return tally(s, s.unsettled & ~s.population.family_with, left)
 
 
@@ -165,7 +165,7 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
     cities' class: at most 1 in expectation; a realisation may pass 1 by part of one row where
     a city's last place went by lottery to a family of several children."""
     pop = s.population
-    pupils = services.pupils(pop, s.scenario.population)  # 0 at the origin
+    pupils = services.pupils(pop, s.scenario.population, s.children)  # 0 at the origin
     pupils = city_sums(s, pupils).sum(axis=1)
     return ratio(
         per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))

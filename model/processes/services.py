@@ -75,10 +75,14 @@ def housing_places(world: World, services: Services) -> np.ndarray:
     return services.public_rental_housing.places_per_1000_capacity * world.capacity_people / 1000
 
 
-def pupils(pop: Population, margins: PopulationMargins) -> np.ndarray:
-    """Children in local public school places per row, in children (school places used)."""
+def pupils(
+    pop: Population, margins: PopulationMargins, children: np.ndarray | None = None
+) -> np.ndarray:
+    """Children in local public school places per row, in children (school places used);
+    `children`: `children_counted_once` of every row, if already at hand."""
     held = pop.schooled & pop.family_with & (pop.city >= 0)
-    return pop.weight * children_counted_once(pop, margins) * held
+    children = children_counted_once(pop, margins) if children is None else children
+    return pop.weight * children * held
 
 
 def needs_school(pop: Population, rows: np.ndarray) -> np.ndarray:
