@@ -207,11 +207,14 @@ def _people_by_code(code, city, weight, employment, wage, revenue_share, n_citie
 
 @numba.njit(cache=True)
 def _lines(by_code, code_lines, t):
-    """Add people by code into the lines each code counts in, in a fixed order."""
+    """Add people by code into the lines each code counts in, in a fixed order, skipping the
+    codes nobody in a city has (most, with few rows: this is per-city work every month)."""
     for c in range(t.shape[0]):
         for code in range(code_lines.shape[0]):
-            for line in range(code_lines.shape[1]):
-                t[c, line] += by_code[c, code] * code_lines[code, line]
+            people = by_code[c, code]
+            if people != 0.0:
+                for line in range(code_lines.shape[1]):
+                    t[c, line] += people * code_lines[code, line]
         t[c, REVENUE_BASE] += by_code[c, -1]
 
 
