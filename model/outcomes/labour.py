@@ -74,7 +74,7 @@ def arrivals_per_year(s: Snapshot) -> np.ndarray:
 def city_load(s: Snapshot) -> np.ndarray:
     """People living in cities (migrants and settlers) / the cities' carrying capacity for
     them, year end (cities of the class together; `poor` row NaN)."""
-    return ratio(tally(s, s.population.city >= 0)[:1].repeat(2, axis=0), capacity(s))
+    return ratio(tally(s, s.in_city)[:1].repeat(2, axis=0), capacity(s))
 
 
 @outcome(unit="ratio", theme="labour")
@@ -127,8 +127,7 @@ def formal_workers(s: Snapshot) -> np.ndarray:
 @outcome(unit="yuan per month", theme="labour")
 def mean_monthly_income_yuan(s: Snapshot) -> np.ndarray:
     """Mean monthly wage (yuan) of employed people in cities, weighted by people."""
-    wage = s.population.wage.astype(np.float64)
-    return ratio(tally(s, s.employed, wage), tally(s, s.employed))
+    return ratio(tally(s, s.employed, s.population.wage), tally(s, s.employed))
 
 
 @outcome(unit="share", theme="labour")

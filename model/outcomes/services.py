@@ -5,7 +5,7 @@ import numpy as np
 
 from model.enums import IS_LEGAL_HOME, Employment, Housing
 from model.flows import Flow
-from model.kernels import look_up
+from model.kernels import look_up, positions
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,
@@ -18,19 +18,18 @@ from model.outcomes.snapshot import (
     tally,
 )
 from model.processes import services
-from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
+from model.processes.access import NEEDS_HOUSING, identified_poor
 from model.processes.households import left_behind_counted_once
 
 
 def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
     """Mask of rows in a city that need a service and have its access basis."""
-    pop = s.population
-    return need & (pop.city >= 0) & has_access(pop, slice(None), access)
+    return need & s.access_basis(access)
 
 
 def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.ndarray:
     """Migrants in cities with a service's access basis, or already enrolled in it."""
-    return tally(s, s.unsettled & (_with_access(s, s.population.city >= 0, access) | enrolled))
+    return tally(s, s.unsettled & (s.access_basis(access) | enrolled))
 
 
 def _children(s: Snapshot) -> np.ndarray:
@@ -179,7 +178,7 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
 def public_rental_housing_share(s: Snapshot) -> np.ndarray:
     """People in cities (migrants and settlers) living in public rental housing / all."""
     pop = s.population
-    return ratio(tally(s, pop.housing == Housing.PUBLIC_RENTAL), tally(s, pop.city >= 0))
+    return ratio(tally(s, pop.housing == Housing.PUBLIC_RENTAL), tally(s, s.in_city))
 
 
 @outcome(unit="people", theme="services")
@@ -217,7 +216,7 @@ def public_rental_occupancy(s: Snapshot) -> np.ndarray:
     """Tenants / public rental places, by the cities' class: at most 1 in expectation; a
     realisation may pass 1 by part of one row (the lottery at a city's last flat)."""
     pop = s.population
-    tenants = np.flatnonzero(pop.housing == Housing.PUBLIC_RENTAL)
+    tenants = positions(pop.housing == Housing.PUBLIC_RENTAL)
     used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)
     return ratio(
         per_city(s, used), per_city(s, services.housing_places(s.world, s.scenario.services))

@@ -155,7 +155,7 @@ def funnel_masks(s: Snapshot) -> dict[str, np.ndarray]:
     pop = s.population
     settled = s.settled
     eligible, willing = s.settlement_position
-    stage = settled | (s.unsettled & (pop.city >= 0) & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+    stage = settled | (s.unsettled & s.in_city & (pop.months_in_city >= TARGET_GROUP_MONTHS))
     stages = {"in_city_12_months": stage}
     stage = stage & (settled | pop.permit)
     stages["with_permit"] = stage

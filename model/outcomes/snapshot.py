@@ -15,6 +15,7 @@ from model.kernels import look_up, pack_bits, popcount, positions
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
+from model.processes.access import has_access
 from model.processes.households import children_counted_once
 from model.scenario import Scenario
 from model.world import World
@@ -56,9 +57,21 @@ class Snapshot:
         return {}
 
     @cached_property
-    def memo(self) -> dict[Callable, object]:
-        """What `once_per_snapshot` functions computed, by function."""
+    def memo(self) -> dict[object, object]:
+        """What `once_per_snapshot` functions (and `access_basis`) computed, by function."""
         return {}
+
+    @cached_property
+    def in_city(self) -> np.ndarray:
+        """Mask: living in a city."""
+        return self.population.city >= 0
+
+    def access_basis(self, access: str) -> np.ndarray:
+        """Mask: living in a city with a service's access basis `access` (`has_access`)."""
+        key = (has_access, access)
+        if key not in self.memo:
+            self.memo[key] = self.in_city & has_access(self.population, slice(None), access)
+        return self.memo[key]
 
     @cached_property
     def people_per_row(self) -> float | None:
