@@ -70,6 +70,7 @@ class CitizenizationModel(mesa.Model):
         #: January of the first simulated month: the spin-up's start
         self.origin_year = sim.start_year - sim.spin_up_years
         self._month_index = 0  # months simulated since the origin
+        self._assessment: settlement.Assessment | None = None  # December's, for its outcomes
         built_here = population is None and world is None  # a history others may share
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
@@ -201,8 +202,14 @@ class CitizenizationModel(mesa.Model):
         labour.step(self._month("labour"))
         permits.step(self._month("permits"))
         served = services.step(self._month("services"), self.places_ledger)
+        # December: every candidate is assessed, for the points round and the year-end outcomes
+        self._assessment = None
+        if clock.month == 12:
+            self._assessment = settlement.assess(
+                self.population, self.world, self.spec, self.settlement_rules, clock.year
+            )
         settlers = settlement.step(
-            self._month("settlement"), self.settlement_rules, self.quota_left
+            self._month("settlement"), self.settlement_rules, self.quota_left, self._assessment
         )
         fiscal.step(self.fiscal, self._month("fiscal"), settlers, served)
         if clock.month == 12:
@@ -268,6 +275,7 @@ class CitizenizationModel(mesa.Model):
             self.fiscal.accounts,
             self.quota_people.copy(),
             self.national,
+            self._assessment,  # December's, between its settlement phase and the next month
         )
 
     def _end_year(self, clock: Clock) -> None:

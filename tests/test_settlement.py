@@ -407,3 +407,32 @@ def test_every_points_item_source_of_the_schema_is_counted_by_the_kernel():
             }
         )
         assert settlement.points_score(pop, np.arange(1), rule, 2019)[0] == value, source
+
+
+@pytest.mark.parametrize("scenario_name", ["policy_2019", "baseline"])
+def test_year_end_position_reads_decembers_assessment_as_if_taken_at_year_end(
+    scenario_name, request
+):
+    """December's assessment of every candidate (taken in its settlement phase, for the points
+    round) is what the year-end outcomes read: nothing after the settlement phase changes
+    what `assess` reads, so it equals an assessment taken at year end, settlers dropped."""
+    from dataclasses import replace
+
+    scenario = request.getfixturevalue(scenario_name)
+    model = CitizenizationModel(
+        scenario.override({"simulation.migrants": 3000, "simulation.years": 2}), seed=5
+    )
+    checked = 0
+    for _ in range(model.months):
+        model.step()
+        s = model.snapshot()
+        if model.clock.month != 12:
+            assert s.assessment is None  # only December's is kept, and only until January
+            continue
+        assert s.assessment is not None
+        reused = s.settlement_position
+        fresh = replace(s, assessment=None).settlement_position
+        assert np.array_equal(reused[0], fresh[0]) and np.array_equal(reused[1], fresh[1])
+        assert reused[0].any() and reused[1].any()
+        checked += 1
+    assert checked == 2

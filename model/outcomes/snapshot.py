@@ -39,12 +39,18 @@ class Snapshot:
     accounts: fiscal.Accounts
     quota_people: np.ndarray  # next year's points quota per city (inf where none)
     national: NationalAccounts | None = None  # historical scenarios only
+    #: every candidate's assessment taken in this month's settlement phase, if it was (no
+    #: phase after it changes what `assess` reads; its settlers are dropped)
+    assessment: settlement.Assessment | None = None
 
     @cached_property
     def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
         """Masks over all rows: eligible to settle now, and willing to (prov. 14, 16)."""
         pop = self.population
-        a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
+        if self.assessment is None:
+            a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
+        else:  # the month's assessment, less those who settled since
+            a = self.assessment.at(positions(pop.hukou[self.assessment.rows] == HukouStatus.RURAL))
         eligible = np.zeros(len(pop), dtype=bool)
         eligible[a.rows] = a.eligible
         willing = np.zeros(len(pop), dtype=bool)

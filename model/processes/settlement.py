@@ -317,6 +317,13 @@ class Assessment:
         score = self.score[of]
         return np.where(np.isnan(score), 0.0, score) + PRIORITY_RANK * self.first_in_line[of]
 
+    def at(self, of: np.ndarray) -> Assessment:
+        """The assessment of the candidates at positions `of`."""
+        return Assessment(
+            self.rows[of], self.eligible[of], self.route[of], self.queued[of], self.score[of],
+            self.first_in_line[of],
+        )  # fmt: skip
+
 
 def candidates(pop: Population) -> np.ndarray:
     """Indices of migrants who could settle: in a city, still with rural hukou."""
@@ -534,8 +541,12 @@ def willing(
 # --- the month's settlements ------------------------------------------------------------------
 
 
-def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
-    """The month's settlements; returns the indices of the new settlers."""
+def step(
+    month: Month, rules: CityRules, quota_left: np.ndarray, assessment: Assessment | None = None
+) -> np.ndarray:
+    """The month's settlements; returns the indices of the new settlers. `assessment`: every
+    candidate's, taken this month (December's, which the year-end outcomes read too); without
+    one the step assesses only the candidates whose draw lets them apply."""
     pop, world, scenario, clock, rng, flows = month
 
     def u_apply(rows: np.ndarray) -> np.ndarray:
@@ -546,8 +557,11 @@ def step(month: Month, rules: CityRules, quota_left: np.ndarray) -> np.ndarray:
     # only those whose draw would let them apply this month need assessing (same draws, less
     # work: the rules and the choice are evaluated for a few percent of migrants a month)
     p_draw = p_year if clock.month == POINTS_ROUND_MONTH else p_month
-    rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
-    a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
+    if assessment is None:
+        rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
+        a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
+    else:  # the same candidates: those whose number is below p_draw (compared in float64)
+        a = assessment.at(positions(u_apply(assessment.rows).astype(np.float64) < p_draw))
     # (positions, not boolean masks: December's draw keeps most candidates, and taking
     # positions is several times faster than masking at that density)
     keep = positions(a.eligible)
