@@ -70,7 +70,8 @@ class CitizenizationModel(mesa.Model):
         #: January of the first simulated month: the spin-up's start
         self.origin_year = sim.start_year - sim.spin_up_years
         self._month_index = 0  # months simulated since the origin
-        self._assessment: settlement.Assessment | None = None  # December's, for its outcomes
+        #: December's candidates and whether each was eligible, for the year-end outcomes
+        self._assessed: tuple[np.ndarray, np.ndarray] | None = None
         built_here = population is None and world is None  # a history others may share
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
@@ -203,14 +204,16 @@ class CitizenizationModel(mesa.Model):
         permits.step(self._month("permits"))
         served = services.step(self._month("services"), self.places_ledger)
         # December: every candidate is assessed, for the points round and the year-end outcomes
-        self._assessment = None
+        assessment, self._assessed = None, None
         if clock.month == 12:
-            self._assessment = settlement.assess(
+            assessment = settlement.assess(
                 self.population, self.world, self.spec, self.settlement_rules, clock.year
             )
+            self._assessed = assessment.rows, assessment.eligible
         settlers = settlement.step(
-            self._month("settlement"), self.settlement_rules, self.quota_left, self._assessment
+            self._month("settlement"), self.settlement_rules, self.quota_left, assessment
         )
+        del assessment  # the rest of it (scores, routes) is the points round's only
         fiscal.step(self.fiscal, self._month("fiscal"), settlers, served)
         if clock.month == 12:
             fiscal.close_year(self.fiscal, self.world, self.spec)
@@ -275,7 +278,7 @@ class CitizenizationModel(mesa.Model):
             self.fiscal.accounts,
             self.quota_people.copy(),
             self.national,
-            self._assessment,  # December's, between its settlement phase and the next month
+            self._assessed,  # December's, between its settlement phase and the next month
         )
 
     def _end_year(self, clock: Clock) -> None:

@@ -427,11 +427,11 @@ def test_year_end_position_reads_decembers_assessment_as_if_taken_at_year_end(
         model.step()
         s = model.snapshot()
         if model.clock.month != 12:
-            assert s.assessment is None  # only December's is kept, and only until January
+            assert s.assessed is None  # only December's is kept, and only until January
             continue
-        assert s.assessment is not None
+        assert s.assessed is not None
         reused = s.settlement_position
-        fresh = replace(s, assessment=None).settlement_position
+        fresh = replace(s, assessed=None).settlement_position
         assert np.array_equal(reused[0], fresh[0]) and np.array_equal(reused[1], fresh[1])
         assert reused[0].any() and reused[1].any()
         checked += 1

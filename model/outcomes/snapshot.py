@@ -39,22 +39,25 @@ class Snapshot:
     accounts: fiscal.Accounts
     quota_people: np.ndarray  # next year's points quota per city (inf where none)
     national: NationalAccounts | None = None  # historical scenarios only
-    #: every candidate's assessment taken in this month's settlement phase, if it was (no
-    #: phase after it changes what `assess` reads; its settlers are dropped)
-    assessment: settlement.Assessment | None = None
+    #: the candidates assessed in this month's settlement phase and whether each was eligible,
+    #: if they were (no phase after it changes what `assess` reads; its settlers are dropped)
+    assessed: tuple[np.ndarray, np.ndarray] | None = None
 
     @cached_property
     def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
         """Masks over all rows: eligible to settle now, and willing to (prov. 14, 16)."""
         pop = self.population
-        if self.assessment is None:
+        if self.assessed is None:
             a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
-        else:  # the month's assessment, less those who settled since
-            a = self.assessment.at(positions(pop.hukou[self.assessment.rows] == HukouStatus.RURAL))
+            rows, rows_eligible = a.rows, a.eligible
+        else:  # the month's candidates, less those who settled since
+            rows, rows_eligible = self.assessed
+            still = positions(pop.hukou[rows] == HukouStatus.RURAL)
+            rows, rows_eligible = rows[still], rows_eligible[still]
         eligible = np.zeros(len(pop), dtype=bool)
-        eligible[a.rows] = a.eligible
+        eligible[rows] = rows_eligible
         willing = np.zeros(len(pop), dtype=bool)
-        willing[a.rows] = settlement.willing(pop, a.rows, self.world, self.scenario, self.year)
+        willing[rows] = settlement.willing(pop, rows, self.world, self.scenario, self.year)
         return eligible, willing
 
     @cached_property

@@ -317,13 +317,6 @@ class Assessment:
         score = self.score[of]
         return np.where(np.isnan(score), 0.0, score) + PRIORITY_RANK * self.first_in_line[of]
 
-    def at(self, of: np.ndarray) -> Assessment:
-        """The assessment of the candidates at positions `of`."""
-        return Assessment(
-            self.rows[of], self.eligible[of], self.route[of], self.queued[of], self.score[of],
-            self.first_in_line[of],
-        )  # fmt: skip
-
 
 def candidates(pop: Population) -> np.ndarray:
     """Indices of migrants who could settle: in a city, still with rural hukou."""
@@ -560,11 +553,13 @@ def step(
     if assessment is None:
         rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
         a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
+        eligible = a.eligible
     else:  # the same candidates: those whose number is below p_draw (compared in float64)
-        a = assessment.at(positions(u_apply(assessment.rows).astype(np.float64) < p_draw))
+        a = assessment
+        eligible = a.eligible & (u_apply(a.rows).astype(np.float64) < p_draw)
     # (positions, not boolean masks: December's draw keeps most candidates, and taking
     # positions is several times faster than masking at that density)
-    keep = positions(a.eligible)
+    keep = positions(eligible)
     rows, route, queued, rank = a.rows[keep], a.route[keep], a.queued[keep], a.queue_rank(keep)
     wants = willing(pop, rows, world, scenario, clock.year)
 
