@@ -11,6 +11,7 @@ from model.outcomes.snapshot import (
     by_group,
     national,
     national_tally,
+    once_per_snapshot,
     per_city,
     ratio,
     tally,
@@ -140,11 +141,13 @@ def inter_provincial_share(s: Snapshot) -> np.ndarray:
     return ratio(tally(s, s.unsettled & outside), tally(s, s.unsettled))
 
 
+@once_per_snapshot
 def _registered_poor_away(s: Snapshot, min_months: int) -> np.ndarray:
     """Registered-poor (建档立卡) workers at least `min_months` of the year in a city."""
     return (s.population.poverty == PovertyStatus.REGISTERED_POOR) & _away(s, min_months)
 
 
+@once_per_snapshot
 def _away(s: Snapshot, min_months: int) -> np.ndarray:
     """Rural-hukou workers who spent at least `min_months` of the year in a city (wherever
     they are at year end)."""

@@ -142,17 +142,18 @@ class Snapshot:
         return self.settled | (self.unsettled & (pop.months_in_city >= TARGET_GROUP_MONTHS))
 
 
-def once_per_snapshot(function: Callable[[Snapshot], object]) -> Callable[[Snapshot], object]:
-    """`function(s)` computed once per snapshot: outcomes that share a quantity (the funnel's
-    stages, pupils in public schools) read it again instead of recounting every row. Arrays
-    come back as copies (a caller may change its own); other values (the funnel's masks) are
-    shared and only read."""
+def once_per_snapshot(function: Callable[..., object]) -> Callable[..., object]:
+    """`function(s, *args)` computed once per snapshot and arguments: outcomes that share a
+    quantity (the funnel's stages, pupils in public schools, workers away) read it again
+    instead of recounting every row. Arrays come back as copies (a caller may change its
+    own); other values (the funnel's masks) are shared and only read."""
 
     @wraps(function)
-    def once(s: Snapshot) -> object:
-        if function not in s.memo:
-            s.memo[function] = function(s)
-        value = s.memo[function]
+    def once(s: Snapshot, *args: object) -> object:
+        key = (function, args)
+        if key not in s.memo:
+            s.memo[key] = function(s, *args)
+        value = s.memo[key]
         return value.copy() if isinstance(value, np.ndarray) else value
 
     return once

@@ -252,6 +252,15 @@ def _held(
     )  # fmt: skip
 
 
+@numba.njit(cache=True)
+def _employer_cover(employment, local_medical, pension):
+    """Formal workers (only in a city) are covered by their employer's schemes."""
+    for r in range(employment.size):  # one branch-free pass (LLVM vectorises it)
+        formal = employment[r] == Employment.FORMAL
+        local_medical[r] |= formal
+        pension[r] |= formal
+
+
 def _taken(
     pop: Population,
     margins: PopulationMargins,
@@ -320,9 +329,7 @@ def step(month: Month, ledger: PlacesLedger | None = None) -> dict[str, np.ndarr
     ledger.remember(seats_held + seats_taken, flats_held + flats_taken)
 
     # cover: employers' schemes for formal workers, local schemes on take-up (prov. 8, 9)
-    formal = pop.employment == Employment.FORMAL  # only in a city
-    pop.local_medical |= formal
-    pop.pension |= formal
+    _employer_cover(pop.employment, pop.local_medical, pop.pension)
     for column, cover, decision in (
         (pop.local_medical, services.medical_insurance, "medical"),
         (pop.pension, services.pension, "pension"),
