@@ -10,6 +10,7 @@ they represent stay constant (the rural cohort entering work replaces the one le
 import numpy as np
 
 from model.enums import Employment, HukouStatus
+from model.kernels import positions
 from model.processes.context import Month
 from model.processes.migration import CITY_BOUND, send_home
 from model.traits import PERSON_TRAITS, TRAIT_DRAWS, assign, person_traits
@@ -26,11 +27,11 @@ def step(month: Month) -> None:
     retiring = pop.age(clock.year) >= scenario.population.retirement_age
     settled = pop.hukou == HukouStatus.SETTLED
 
-    retired_settlers = np.flatnonzero(retiring & settled & (pop.city >= 0))  # those who stayed
+    retired_settlers = positions(retiring & settled & (pop.city >= 0))  # those who stayed
     pop.employment[retired_settlers] = Employment.RETIRED
     pop.wage[retired_settlers] = 0.0
 
-    recycled = np.flatnonzero(retiring & ~settled)
+    recycled = positions(retiring & ~settled)
     # each recycled row's own numbers (common random numbers, `model/streams.py`)
     u = np.stack([rng.uniform(recycled, f"trait {k}") for k in range(TRAIT_DRAWS)])
     traits = person_traits(np.full(recycled.size, ENTRY_AGE), clock.year, scenario, world, u)
