@@ -41,3 +41,21 @@ def test_packed_bits_count_what_the_mask_sets():
         words_a, words_b = pack_bits(a), pack_bits(b)
         assert words_a.size == -(-n // 64)
         assert _shared(words_a, words_b) == np.count_nonzero(a & b)
+
+
+@pytest.mark.parametrize("n", [1, 7, 1000, 30_000])
+def test_queue_order_is_lexsort_by_city_then_rank(n):
+    """Counting-sorted whole-number ranks and comparison-sorted others give np.lexsort's
+    order: by city, highest rank first, ties in position order."""
+    from model.processes.allocation import queue_order
+
+    rng = np.random.default_rng(n)
+    city = rng.integers(0, 684, n).astype(np.int16)
+    months = rng.integers(0, 120, n).astype(np.float64)
+    for rank in (
+        months + 10_000.0 * (rng.random(n) < 0.1),  # services: months in the city, priority
+        months,  # many ties
+        rng.random(n) * 50.0,  # points scores
+        months - 60.0,  # whole but negative: compared
+    ):
+        assert np.array_equal(queue_order(city, rank), np.lexsort((-rank, city)))

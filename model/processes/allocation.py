@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def allocate(
     """
     if rows.size == 0:
         return rows
-    order = np.lexsort((-rank, city))
+    order = queue_order(city, rank)
     rows, city, demand = rows[order], city[order], demand[order]
     demand = demand.astype(np.float64)
     cumulative = np.cumsum(demand)
@@ -59,3 +60,46 @@ def allocate(
     np.subtract.at(capacity_left, city[chosen], demand[chosen])
     np.maximum(capacity_left, 0.0, out=capacity_left)
     return rows[chosen]
+
+
+#: Whole-number ranks below this are ordered by counting (months in a city, plus a priority
+#: bonus); others (points scores) by comparison.
+COUNTED_RANKS = 1 << 16
+
+
+def queue_order(city: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Positions by city, then by rank from the highest, ties in position order: what
+    `np.lexsort((-rank, city))` gives. Whole-number ranks in [0, COUNTED_RANKS) (the services'
+    queues: months in the city and a priority bonus) are ordered by two stable counting sorts,
+    O(n) instead of a comparison sort's ~80 ns an element on the development machine."""
+    rank = np.asarray(rank)
+    if (
+        rank.size
+        and rank.min() >= 0
+        and rank.max() < COUNTED_RANKS
+        and np.array_equal(rank, np.floor(rank))
+    ):
+        city = np.asarray(city, dtype=np.int64)
+        return _counting_order(city, rank.astype(np.int64), int(city.max()) + 1, int(rank.max()))
+    return np.lexsort((-rank, city))
+
+
+@numba.njit(cache=True)
+def _counting_order(city, rank, n_cities, top):
+    by_rank = _stable_by(np.arange(city.size), top - rank, top + 1)  # highest rank first
+    return _stable_by(by_rank, city, n_cities)
+
+
+@numba.njit(cache=True)
+def _stable_by(order, key, n_keys):
+    """`order` stably sorted by `key[order]` (integers in [0, n_keys))."""
+    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in order:
+        starts[key[i] + 1] += 1
+    for k in range(n_keys):
+        starts[k + 1] += starts[k]
+    out = np.empty(order.size, dtype=np.int64)
+    for i in order:
+        out[starts[key[i]]] = i
+        starts[key[i]] += 1
+    return out
