@@ -74,6 +74,7 @@ def positions(mask: np.ndarray) -> np.ndarray:
     set, as most of a month's draws) is packed into bits and its set bits walked (0.1-0.3 ms a
     million rows); a denser one is compacted branch-free (~0.4 ms at any density), where
     `flatnonzero` mispredicts its way to 0.4-0.8 ms."""
+    mask = np.asarray(mask, dtype=np.bool_)  # no copy for a boolean mask
     count = np.count_nonzero(mask)
     if count * 8 < mask.size:
         return _set_bits(pack_bits(mask), count)

@@ -14,6 +14,7 @@ def test_positions_are_flatnonzero(n, density):
     got = positions(mask)
     assert got.dtype == np.int64
     assert np.array_equal(got, np.flatnonzero(mask))
+    assert np.array_equal(positions(mask.astype(np.uint8) * 3), got)  # any non-zero counts
 
 
 def test_look_up_is_indexing_negative_codes_included():
@@ -57,5 +58,8 @@ def test_queue_order_is_lexsort_by_city_then_rank(n):
         months,  # many ties
         rng.random(n) * 50.0,  # points scores
         months - 60.0,  # whole but negative: compared
+        np.where(rng.random(n) < 0.01, np.nan, months),  # not a number: compared
     ):
         assert np.array_equal(queue_order(city, rank), np.lexsort((-rank, city)))
+    at_origin = np.where(rng.random(n) < 0.1, -1, city).astype(np.int16)  # a code below 0
+    assert np.array_equal(queue_order(at_origin, months), np.lexsort((-months, at_origin)))

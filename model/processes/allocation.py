@@ -72,9 +72,10 @@ def queue_order(city: np.ndarray, rank: np.ndarray) -> np.ndarray:
     `np.lexsort((-rank, city))` gives. Whole-number ranks in [0, COUNTED_RANKS) (the services'
     queues: months in the city and a priority bonus) are ordered by two stable counting sorts,
     O(n) instead of a comparison sort's ~80 ns an element on the development machine."""
-    rank = np.asarray(rank)
+    rank, city = np.asarray(rank), np.asarray(city)
     if (
         rank.size
+        and city.min() >= 0
         and rank.min() >= 0
         and rank.max() < COUNTED_RANKS
         and np.array_equal(rank, np.floor(rank))
