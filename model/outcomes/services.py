@@ -18,18 +18,24 @@ from model.outcomes.snapshot import (
     tally,
 )
 from model.processes import services
-from model.processes.access import NEEDS_HOUSING, identified_poor
+from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
 from model.processes.households import left_behind_counted_once
+
+
+@once_per_snapshot
+def _access_basis(s: Snapshot, access: str) -> np.ndarray:
+    """Mask: living in a city with a service's access basis `access` (`has_access`)."""
+    return s.in_city & has_access(s.population, slice(None), access)
 
 
 def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
     """Mask of rows in a city that need a service and have its access basis."""
-    return need & s.access_basis(access)
+    return need & _access_basis(s, access)
 
 
 def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.ndarray:
     """Migrants in cities with a service's access basis, or already enrolled in it."""
-    return tally(s, s.unsettled & (s.access_basis(access) | enrolled))
+    return tally(s, s.unsettled & (_access_basis(s, access) | enrolled))
 
 
 def _children(s: Snapshot) -> np.ndarray:

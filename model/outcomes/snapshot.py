@@ -15,7 +15,6 @@ from model.kernels import look_up, pack_bits, popcount, positions
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
-from model.processes.access import has_access
 from model.processes.households import children_counted_once
 from model.scenario import Scenario
 from model.world import World
@@ -61,26 +60,14 @@ class Snapshot:
         return eligible, willing
 
     @cached_property
-    def head_counts(self) -> dict[str, np.ndarray]:
-        """`tally`'s head counts of the masks in COUNTED_ONCE, by mask name."""
-        return {}
-
-    @cached_property
     def memo(self) -> dict[object, object]:
-        """What `once_per_snapshot` functions (and `access_basis`) computed, by function."""
+        """What `once_per_snapshot` functions computed, by function and arguments."""
         return {}
 
     @cached_property
     def in_city(self) -> np.ndarray:
         """Mask: living in a city."""
         return self.population.city >= 0
-
-    def access_basis(self, access: str) -> np.ndarray:
-        """Mask: living in a city with a service's access basis `access` (`has_access`)."""
-        key = (has_access, access)
-        if key not in self.memo:
-            self.memo[key] = self.in_city & has_access(self.population, slice(None), access)
-        return self.memo[key]
 
     @cached_property
     def people_per_row(self) -> float | None:
@@ -243,26 +230,14 @@ def _rows_in(sets, bits):
     return out
 
 
-#: The snapshot's masks whose head counts `tally` keeps (many outcomes divide by them).
-COUNTED_ONCE = ("unsettled", "settled", "employed", "target_group")
-
-
 def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
     """Weighted sum (of `values`, or of people) over `mask`ed rows living in a city, by group."""
-    kept = None
-    if values is None:  # a head count of one of the snapshot's masks is counted once
-        kept = next((m for m in COUNTED_ONCE if s.__dict__.get(m) is mask), None)
-        if kept in s.head_counts:
-            return s.head_counts[kept].copy()
     if values is None and s.people_per_row is not None:  # rows counted, not people summed
         people = _rows_in(s.group_bits, pack_bits(mask)) * s.people_per_row
     else:
         values = np.ones(1) if values is None else values  # one value: the same for all
         people = group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
-    table = by_group(people.reshape(len(SizeClass), 2))
-    if kept is not None:
-        s.head_counts[kept] = table.copy()
-    return table
+    return by_group(people.reshape(len(SizeClass), 2))
 
 
 def national_tally(
