@@ -171,7 +171,8 @@ def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
     poor = pop.poverty != PovertyStatus.NOT_POOR
     size_class = np.where(pop.city >= 0, s.world.size_class[pop.city], -1)
     rng = np.random.default_rng(0)
-    masks = (rng.random(rows) < 0.3, rng.random(rows) < 0.05, s.unsettled, np.ones(rows, bool))
+    dense, sparse = rng.random(rows) < 0.3, rng.random(rows) < 0.05
+    masks = (dense, sparse, s.unsettled.mask(), np.ones(rows, bool))
     wage = pop.wage.astype(float)
     for mask in masks:  # dense and sparse (summed over its rows only)
         weight = np.where(mask, pop.weight, 0.0).astype(float)

@@ -4,7 +4,7 @@ import numba
 import numpy as np
 import pytest
 
-from model.kernels import look_up, pack_bits, popcount, positions
+from model.kernels import Rows, look_up, pack_bits, popcount, positions
 
 
 @pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 1000, 100_003])
@@ -63,3 +63,26 @@ def test_queue_order_is_lexsort_by_city_then_rank(n):
         assert np.array_equal(queue_order(city, rank), np.lexsort((-rank, city)))
     at_origin = np.where(rng.random(n) < 0.1, -1, city).astype(np.int16)  # a code below 0
     assert np.array_equal(queue_order(at_origin, months), np.lexsort((-months, at_origin)))
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 2003])
+def test_rows_combine_and_count_as_the_masks_they_pack(n):
+    rng = np.random.default_rng(n)
+    a, b, c = (rng.random(n) < d for d in (0.5, 0.1, 0.9))
+    ra, rb = Rows.of(a), Rows.of(b)
+    cases = {
+        "and": (ra & rb, a & b),
+        "or": (ra | rb, a | b),
+        "not": (~ra, ~a),  # the last word's padding stays empty
+        "mask on the right": (ra & c, a & c),
+        "mask on the left": (c & ra, c & a),
+        "or, mask on the left": (c | ~rb, c | ~b),
+        "nested": (~(ra | rb) & (c | ~ra), ~(a | b) & (c | ~a)),
+    }
+    for name, (rows, mask) in cases.items():
+        assert isinstance(rows, Rows), name
+        assert np.array_equal(rows.mask(), mask), name
+        assert rows.count() == np.count_nonzero(mask), name
+        assert len(rows) == n
+    assert Rows.of(ra) is ra
+    assert (~Rows.of(np.zeros(n, bool))).count() == n

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from model.enums import Employment, HukouStatus, PovertyStatus, SizeClass
+from model.enums import Employment, PovertyStatus, SizeClass
 from model.flows import Flow
 from model.kernels import look_up
 from model.outcomes.registry import outcome
@@ -151,8 +151,7 @@ def _registered_poor_away(s: Snapshot, min_months: int) -> np.ndarray:
 def _away(s: Snapshot, min_months: int) -> np.ndarray:
     """Rural-hukou workers who spent at least `min_months` of the year in a city (wherever
     they are at year end)."""
-    pop = s.population
-    return (pop.hukou == HukouStatus.RURAL) & (pop.months_in_city_this_year >= min_months)
+    return s.unsettled & (s.population.months_in_city_this_year >= min_months)
 
 
 @outcome(unit="people", theme="labour")

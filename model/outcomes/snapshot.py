@@ -9,9 +9,10 @@ from functools import cached_property, wraps
 
 import numba
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
-from model.kernels import look_up, pack_bits, popcount, positions
+from model.kernels import Rows, look_up, pack_bits, popcount, positions
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
@@ -43,8 +44,8 @@ class Snapshot:
     assessed: tuple[np.ndarray, np.ndarray] | None = None
 
     @cached_property
-    def settlement_position(self) -> tuple[np.ndarray, np.ndarray]:
-        """Masks over all rows: eligible to settle now, and willing to (prov. 14, 16)."""
+    def settlement_position(self) -> tuple[Rows, Rows]:
+        """Rows eligible to settle now, and willing to (prov. 14, 16)."""
         pop = self.population
         if self.assessed is None:
             a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
@@ -53,11 +54,8 @@ class Snapshot:
             rows, rows_eligible = self.assessed
             still = positions(pop.hukou[rows] == HukouStatus.RURAL)
             rows, rows_eligible = rows[still], rows_eligible[still]
-        eligible = np.zeros(len(pop), dtype=bool)
-        eligible[rows] = rows_eligible
-        willing = np.zeros(len(pop), dtype=bool)
-        willing[rows] = settlement.willing(pop, rows, self.world, self.scenario, self.year)
-        return eligible, willing
+        willing = settlement.willing(pop, rows, self.world, self.scenario, self.year)
+        return _rows_at(rows, rows_eligible, len(pop)), _rows_at(rows, willing, len(pop))
 
     @cached_property
     def memo(self) -> dict[object, object]:
@@ -65,9 +63,9 @@ class Snapshot:
         return {}
 
     @cached_property
-    def in_city(self) -> np.ndarray:
-        """Mask: living in a city."""
-        return self.population.city >= 0
+    def in_city(self) -> Rows:
+        """Living in a city."""
+        return Rows.of(self.population.city >= 0)
 
     @cached_property
     def people_per_row(self) -> float | None:
@@ -88,7 +86,7 @@ class Snapshot:
     @cached_property
     def poverty_bits(self) -> np.ndarray:
         """Rows not poor and poor, wherever they live, as packed bits (`national_tally`)."""
-        poor = self.population.poverty != PovertyStatus.NOT_POOR
+        poor = self.poor.view(np.bool_)
         return np.stack([pack_bits(~poor), pack_bits(poor)])
 
     @cached_property
@@ -108,25 +106,30 @@ class Snapshot:
         return children_counted_once(self.population, self.scenario.population)  # float32
 
     @cached_property
-    def unsettled(self) -> np.ndarray:
-        """Mask: rural hukou (migrants, wherever they live; `tally` keeps those in a city)."""
-        return self.population.hukou == HukouStatus.RURAL
+    def unsettled(self) -> Rows:
+        """Rural hukou (migrants, wherever they live; `tally` keeps those in a city)."""
+        return Rows.of(self.population.hukou == HukouStatus.RURAL)
 
     @cached_property
-    def settled(self) -> np.ndarray:
-        """Mask: took local hukou in the city lived in."""
-        return self.population.hukou == HukouStatus.SETTLED
+    def settled(self) -> Rows:
+        """Took local hukou in the city lived in."""
+        return Rows.of(self.population.hukou == HukouStatus.SETTLED)
 
     @cached_property
-    def employed(self) -> np.ndarray:
-        """Mask: in a formal or informal job."""
-        return look_up(IS_EMPLOYED, self.population.employment)
+    def employed(self) -> Rows:
+        """In a formal or informal job."""
+        return Rows.of(look_up(IS_EMPLOYED, self.population.employment))
 
     @cached_property
-    def target_group(self) -> np.ndarray:
-        """Mask: settlers, and unsettled migrants in their city for 12 months or more (prov. 2)."""
+    def target_group(self) -> Rows:
+        """Settlers, and unsettled migrants in their city for 12 months or more (prov. 2)."""
         pop = self.population
         return self.settled | (self.unsettled & (pop.months_in_city >= TARGET_GROUP_MONTHS))
+
+    @cached_property
+    def poor(self) -> np.ndarray:
+        """Each row's poverty as 0 (not poor) or 1 (poor), int8: the groups of `national_tally`."""
+        return (self.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
 
 
 def once_per_snapshot(function: Callable[..., object]) -> Callable[..., object]:
@@ -187,34 +190,32 @@ def _city_sum(city, poverty, values, n_cities):
 
 
 @numba.njit(cache=True)
-def _group_sum(group, mask, weight, values, n_groups):
-    # branch-free: rows masked out or at the origin (group -1) add zero to group 0
+def _group_sum(words, group, weight, values, n_groups):
+    """Weighted sum of `values` (one value: the same for all) over the set rows of `words`
+    (packed bits) by `group` (each set row's group at least 0), in row order."""
     out = np.zeros(n_groups)
     constant, first = values.size == 1, values[0]
-    for r in range(group.size):
-        value = first if constant else values[r]
-        counted = mask[r] & (group[r] >= 0)
-        out[max(group[r], 0)] += np.float64(weight[r]) * value * counted
-    return out
-
-
-@numba.njit(cache=True)
-def _group_sum_at(rows, group, weight, values, n_groups):
-    out = np.zeros(n_groups)
-    constant, first = values.size == 1, values[0]
-    for r in rows:
-        if group[r] >= 0:
+    for i in range(words.size):
+        w = words[i]
+        while w != 0:  # one turn per set row, lowest first
+            r = i * 64 + trailing_zeros(w)
+            w &= w - np.uint64(1)
             out[group[r]] += np.float64(weight[r]) * (first if constant else values[r])
     return out
 
 
-def group_sum(group, mask, weight, values, n_groups) -> np.ndarray:
-    """Weighted sum of `values` (one value: the same for all) over `mask`ed rows by `group`
-    (-1: not counted). A sparse mask (under one row in eight) is summed over its rows only, in
-    the same order: the same sums, without the zeros."""
-    if np.count_nonzero(mask) * 8 < mask.size:
-        return _group_sum_at(positions(mask), group, weight, values, n_groups)
-    return _group_sum(group, mask, weight, values, n_groups)
+@numba.njit(cache=True)
+def _set_at(rows, flags, words):
+    for i in range(rows.size):
+        if flags[i]:
+            words[rows[i] >> 6] |= np.uint64(1) << np.uint64(rows[i] & 63)
+
+
+def _rows_at(rows: np.ndarray, flags: np.ndarray, n: int) -> Rows:
+    """Of `n` rows, those of `rows` whose flag is set."""
+    words = np.zeros(-(-n // 64), dtype="<u8")
+    _set_at(rows, flags, words)
+    return Rows(words, n)
 
 
 @numba.njit(cache=True)
@@ -230,27 +231,30 @@ def _rows_in(sets, bits):
     return out
 
 
-def tally(s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-    """Weighted sum (of `values`, or of people) over `mask`ed rows living in a city, by group."""
+def tally(s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+    """Weighted sum (of `values`, or of people) over `rows` (or a mask) living in a city, by
+    group."""
+    words = Rows.of(rows).words
     if values is None and s.people_per_row is not None:  # rows counted, not people summed
-        people = _rows_in(s.group_bits, pack_bits(mask)) * s.people_per_row
+        people = _rows_in(s.group_bits, words) * s.people_per_row
     else:
         values = np.ones(1) if values is None else values  # one value: the same for all
-        people = group_sum(s.group, mask, s.population.weight, values, 2 * len(SizeClass))
+        words = words & s.in_city.words  # rows at the origin have no group (-1)
+        people = _group_sum(words, s.group, s.population.weight, values, 2 * len(SizeClass))
     return by_group(people.reshape(len(SizeClass), 2))
 
 
 def national_tally(
-    s: Snapshot, mask: np.ndarray, values: np.ndarray | None = None
+    s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | None = None
 ) -> tuple[float, float]:
-    """Weighted sum (of `values`, or of people) over `mask`ed rows wherever they live: all,
-    and the poor."""
+    """Weighted sum (of `values`, or of people) over `rows` (or a mask) wherever they live:
+    all, and the poor."""
+    words = Rows.of(rows).words
     if values is None and s.people_per_row is not None:
-        not_poor, poor = _rows_in(s.poverty_bits, pack_bits(mask)) * s.people_per_row
+        not_poor, poor = _rows_in(s.poverty_bits, words) * s.people_per_row
     else:
         values = np.ones(1) if values is None else values
-        poor = (s.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
-        not_poor, poor = group_sum(poor, mask, s.population.weight, values, 2)
+        not_poor, poor = _group_sum(words, s.poor, s.population.weight, values, 2)
     return not_poor + poor, poor
 
 
