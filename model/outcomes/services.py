@@ -5,7 +5,7 @@ import numpy as np
 
 from model.enums import IS_LEGAL_HOME, Employment, Housing
 from model.flows import Flow
-from model.kernels import look_up, positions
+from model.kernels import Rows, look_up, positions
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,
@@ -87,9 +87,14 @@ def service_citizenization_rate(s: Snapshot) -> np.ndarray:
 def identified_poor_share(s: Snapshot) -> np.ndarray:
     """Poor migrants in cities identified as poor at their destination / poor migrants in
     cities (prov. 19); the same figure in both population rows."""
-    pop = s.population
-    identified = identified_poor(pop, slice(None), s.scenario.services.identified_poor_share)
-    return poor_only(ratio(tally(s, identified), tally(s, pop.poor())))
+    return poor_only(ratio(tally(s, _identified_poor(s)), tally(s, s.poor)))
+
+
+@once_per_snapshot
+def _identified_poor(s: Snapshot) -> Rows:
+    """Poor migrants their destination has identified as poor (prov. 19), wherever they live."""
+    share = s.scenario.services.identified_poor_share
+    return Rows.of(identified_poor(s.population, slice(None), share))
 
 
 # --- schooling (prov. 5, 6) -------------------------------------------------------------------
@@ -276,14 +281,10 @@ def work_injury_cover_share(s: Snapshot) -> np.ndarray:
 def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
     """Poor job-seekers in cities served by employment services (identified, services on) /
     poor job-seekers in cities, year end (prov. 3); the same figure in both rows."""
-    pop = s.population
-    seeking = (pop.employment == Employment.UNEMPLOYED) & pop.poor()
-    served = (
-        seeking
-        & s.scenario.services.employment_services.enabled
-        & identified_poor(pop, slice(None), s.scenario.services.identified_poor_share)
-    )
-    return poor_only(ratio(tally(s, served), tally(s, seeking)))
+    seeking = s.poor & (s.population.employment == Employment.UNEMPLOYED)
+    enabled = s.scenario.services.employment_services.enabled  # none served where off
+    served = tally(s, seeking & _identified_poor(s)) * enabled
+    return poor_only(ratio(served, tally(s, seeking)))
 
 
 @outcome(unit="share", theme="services")

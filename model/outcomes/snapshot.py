@@ -12,7 +12,7 @@ import numpy as np
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
-from model.kernels import Rows, look_up, pack_bits, popcount, positions
+from model.kernels import Rows, look_up, popcount, positions
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
@@ -80,14 +80,12 @@ class Snapshot:
     def group_bits(self) -> np.ndarray:
         """Each group's rows (`group`) as packed bits, shape (groups, words): with equal
         weights, a head count by group is the number of rows a mask shares with each group."""
-        group = self.group
-        return np.stack([pack_bits(group == g) for g in range(2 * len(SizeClass))])
+        return self._grouping[1]
 
     @cached_property
     def poverty_bits(self) -> np.ndarray:
         """Rows not poor and poor, wherever they live, as packed bits (`national_tally`)."""
-        poor = self.poor.view(np.bool_)
-        return np.stack([pack_bits(~poor), pack_bits(poor)])
+        return np.stack([(~self.poor).words, self.poor.words])
 
     @cached_property
     def people_by_city(self) -> np.ndarray:
@@ -97,8 +95,12 @@ class Snapshot:
     @cached_property
     def group(self) -> np.ndarray:
         """Each row's group, SizeClass of its city x 2 + poor; -1 at the rural origin (int8)."""
+        return self._grouping[0]
+
+    @cached_property
+    def _grouping(self) -> tuple[np.ndarray, np.ndarray]:
         pop = self.population
-        return group_of_rows(pop.city, pop.poverty, self.world.size_class)
+        return _groups(pop.city, pop.poverty, self.world.size_class, 2 * len(SizeClass))
 
     @cached_property
     def children(self) -> np.ndarray:
@@ -127,9 +129,14 @@ class Snapshot:
         return self.settled | (self.unsettled & (pop.months_in_city >= TARGET_GROUP_MONTHS))
 
     @cached_property
-    def poor(self) -> np.ndarray:
+    def poverty_class(self) -> np.ndarray:
         """Each row's poverty as 0 (not poor) or 1 (poor), int8: the groups of `national_tally`."""
         return (self.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
+
+    @cached_property
+    def poor(self) -> Rows:
+        """Registered poor (建档立卡) or rural minimum income (低保), wherever they live."""
+        return Rows.of(self.poverty_class.view(np.bool_))
 
 
 def once_per_snapshot(function: Callable[..., object]) -> Callable[..., object]:
@@ -171,13 +178,17 @@ def by_group(people: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def group_of_rows(city, poverty, city_class):
+def _groups(city, poverty, city_class, n_groups):
+    """Each row's group (`Snapshot.group`) and each group's rows as packed bits, in one pass."""
     group = np.empty(city.size, dtype=np.int8)
+    bits = np.zeros((n_groups, (city.size + 63) // 64), dtype=np.uint64)
     for r in range(city.size):  # branch-free: the class is read for every row, -1 kept outside
         poor = poverty[r] != PovertyStatus.NOT_POOR
         in_city = city[r] >= 0
-        group[r] = (city_class[max(city[r], 0)] * 2 + poor) * in_city - (not in_city)
-    return group
+        g = (city_class[max(city[r], 0)] * 2 + poor) * in_city - (not in_city)
+        group[r] = g
+        bits[max(g, 0), r >> 6] |= np.uint64(in_city) << np.uint64(r & 63)  # none outside
+    return group, bits
 
 
 @numba.njit(cache=True)
@@ -254,7 +265,7 @@ def national_tally(
         not_poor, poor = _rows_in(s.poverty_bits, words) * s.people_per_row
     else:
         values = np.ones(1) if values is None else values
-        not_poor, poor = _group_sum(words, s.poor, s.population.weight, values, 2)
+        not_poor, poor = _group_sum(words, s.poverty_class, s.population.weight, values, 2)
     return not_poor + poor, poor
 
 
