@@ -95,7 +95,8 @@ class Rows:
     """A set of rows as packed bits (`pack_bits`): what outcomes combine and count, 64 rows a
     word. `&`, `|` and `~` work word by word (a boolean mask on either side is packed first),
     so a mask built from the snapshot's sets costs a few microseconds over a million rows
-    instead of a pass over each row; `tally` counts it by popcounts."""
+    instead of a pass over each row; `tally` counts it by popcounts. Where numpy wants an
+    array (indexing, `np.asarray`) it is the boolean mask."""
 
     __array_ufunc__ = None  # `mask & rows`: numpy defers to `Rows.__rand__`
 
@@ -135,3 +136,8 @@ class Rows:
         """The set as a boolean mask over all rows."""
         bits = np.unpackbits(self.words.view(np.uint8), count=self.n, bitorder="little")
         return bits.view(np.bool_)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """As a boolean mask wherever numpy wants an array (`weight[rows]`, `np.asarray`)."""
+        mask = self.mask()
+        return mask if dtype is None else mask.astype(dtype)

@@ -85,4 +85,7 @@ def test_rows_combine_and_count_as_the_masks_they_pack(n):
         assert rows.count() == np.count_nonzero(mask), name
         assert len(rows) == n
     assert Rows.of(ra) is ra
+    values = rng.random(n)
+    assert np.array_equal(values[ra & c], values[a & c])  # indexes as its mask
+    assert np.asarray(ra).dtype == np.bool_ and np.array_equal(np.asarray(ra), a)
     assert (~Rows.of(np.zeros(n, bool))).count() == n

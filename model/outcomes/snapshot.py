@@ -12,7 +12,7 @@ import numpy as np
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
-from model.kernels import Rows, look_up, popcount, positions
+from model.kernels import Rows, look_up, popcount
 from model.national import NationalAccounts
 from model.population import Population
 from model.processes import fiscal, settlement
@@ -49,13 +49,13 @@ class Snapshot:
         pop = self.population
         if self.assessed is None:
             a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
-            rows, rows_eligible = a.rows, a.eligible
-        else:  # the month's candidates, less those who settled since
-            rows, rows_eligible = self.assessed
-            still = positions(pop.hukou[rows] == HukouStatus.RURAL)
-            rows, rows_eligible = rows[still], rows_eligible[still]
+            rows, eligible = a.rows, a.eligible
+        else:  # the month's candidates; those who settled since are dropped below
+            rows, eligible = self.assessed
         willing = settlement.willing(pop, rows, self.world, self.scenario, self.year)
-        return _rows_at(rows, rows_eligible, len(pop)), _rows_at(rows, willing, len(pop))
+        words = np.zeros((2, -(-len(pop) // 64)), dtype="<u8")
+        _still_candidates(rows, eligible, willing, pop.hukou, words)
+        return Rows(words[0], len(pop)), Rows(words[1], len(pop))
 
     @cached_property
     def memo(self) -> dict[object, object]:
@@ -160,7 +160,7 @@ def city_sums(s: Snapshot, values: np.ndarray) -> np.ndarray:
     """Per-row `values` summed over the rows living in each city, not poor and poor, shape
     (cities, 2)."""
     pop = s.population
-    return _city_sum(pop.city, pop.poverty, values, s.world.n_cities)
+    return _city_sum(s.in_city.words, pop.city, s.poverty_class, values, s.world.n_cities)
 
 
 def table() -> np.ndarray:
@@ -192,12 +192,15 @@ def _groups(city, poverty, city_class, n_groups):
 
 
 @numba.njit(cache=True)
-def _city_sum(city, poverty, values, n_cities):
-    # branch-free: row 0 gathers the rows at the origin and is dropped
-    out = np.zeros((n_cities + 1, 2))
-    for r in range(city.size):
-        out[city[r] + 1, np.int64(poverty[r] != PovertyStatus.NOT_POOR)] += values[r]
-    return out[1:]
+def _city_sum(words, city, poverty_class, values, n_cities):
+    out = np.zeros((n_cities, 2))
+    for i in range(words.size):
+        w = words[i]
+        while w != 0:  # one turn per row in a city, in row order
+            r = i * 64 + trailing_zeros(w)
+            w &= w - np.uint64(1)
+            out[city[r], poverty_class[r]] += values[r]
+    return out
 
 
 @numba.njit(cache=True)
@@ -216,17 +219,15 @@ def _group_sum(words, group, weight, values, n_groups):
 
 
 @numba.njit(cache=True)
-def _set_at(rows, flags, words):
+def _still_candidates(rows, eligible, willing, hukou, words):
+    """Set the bits of `rows` still with rural hukou: eligible in `words[0]`, willing in
+    `words[1]`."""
     for i in range(rows.size):
-        if flags[i]:
-            words[rows[i] >> 6] |= np.uint64(1) << np.uint64(rows[i] & 63)
-
-
-def _rows_at(rows: np.ndarray, flags: np.ndarray, n: int) -> Rows:
-    """Of `n` rows, those of `rows` whose flag is set."""
-    words = np.zeros(-(-n // 64), dtype="<u8")
-    _set_at(rows, flags, words)
-    return Rows(words, n)
+        r = rows[i]
+        still = hukou[r] == HukouStatus.RURAL
+        bit = np.uint64(1) << np.uint64(r & 63)
+        words[0, r >> 6] |= bit * np.uint64(eligible[i] & still)
+        words[1, r >> 6] |= bit * np.uint64(willing[i] & still)
 
 
 @numba.njit(cache=True)
