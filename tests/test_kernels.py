@@ -57,6 +57,7 @@ def test_queue_order_is_lexsort_by_city_then_rank(n):
         months + 10_000.0 * (rng.random(n) < 0.1),  # services: months in the city, priority
         months,  # many ties
         rng.random(n) * 50.0,  # points scores
+        np.round(rng.random(n) * 50.0, 1) + 1e6 * (rng.random(n) < 0.1),  # tied, priority
         months - 60.0,  # whole but negative: compared
         np.where(rng.random(n) < 0.01, np.nan, months),  # not a number: compared
     ):

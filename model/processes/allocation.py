@@ -71,18 +71,18 @@ def queue_order(city: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Positions by city, then by rank from the highest, ties in position order: what
     `np.lexsort((-rank, city))` gives. Whole-number ranks in [0, COUNTED_RANKS) (the services'
     queues: months in the city and a priority bonus) are ordered by two stable counting sorts,
-    O(n) instead of a comparison sort's ~80 ns an element on the development machine."""
+    O(n) instead of a comparison sort's ~80 ns an element on the development machine; other
+    ranks by one stable comparison sort and a counting sort by city (a third less than
+    `np.lexsort`'s two comparison passes)."""
     rank, city = np.asarray(rank), np.asarray(city)
-    if (
-        rank.size
-        and city.min() >= 0
-        and rank.min() >= 0
-        and rank.max() < COUNTED_RANKS
-        and np.array_equal(rank, np.floor(rank))
-    ):
-        city = np.asarray(city, dtype=np.int64)
-        return _counting_order(city, rank.astype(np.int64), int(city.max()) + 1, int(rank.max()))
-    return np.lexsort((-rank, city))
+    if not rank.size or city.min() < 0:
+        return np.lexsort((-rank, city))
+    city = np.asarray(city, dtype=np.int64)
+    n_cities = int(city.max()) + 1
+    if rank.min() >= 0 and rank.max() < COUNTED_RANKS and np.array_equal(rank, np.floor(rank)):
+        return _counting_order(city, rank.astype(np.int64), n_cities, int(rank.max()))
+    # other ranks (points scores): one comparison sort, then cities by counting
+    return _stable_by(np.argsort(-rank, kind="stable"), city, n_cities)
 
 
 @numba.njit(cache=True)
