@@ -547,13 +547,11 @@ def step(
     if assessment is None:
         rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
         a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
-        eligible = a.eligible
-    else:  # the same candidates: those whose number is below p_draw (compared in float64)
+        keep = positions(a.eligible)
+    else:  # the same candidates: the eligible whose number is below p_draw (compared in float64)
         a = assessment
-        eligible = a.eligible & (u_apply(a.rows).astype(np.float64) < p_draw)
-    # (positions, not boolean masks: December's draw keeps most candidates, and taking
-    # positions is several times faster than masking at that density)
-    keep = positions(eligible)
+        eligible = positions(a.eligible)  # (positions: several times faster than masks here)
+        keep = eligible[u_apply(a.rows[eligible]).astype(np.float64) < p_draw]
     rows, route, queued, rank = a.rows[keep], a.route[keep], a.queued[keep], a.queue_rank(keep)
     wants = willing(pop, rows, world, scenario, clock.year)
 
