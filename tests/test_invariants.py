@@ -1,5 +1,7 @@
 """Invariants of whole runs under several seeds and both scenarios."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -165,17 +167,27 @@ def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
     scenario = baseline.override({"simulation.migrants": rows, "simulation.years": 1})
     model = CitizenizationModel(scenario, seed=3)
     model.step()
-    s = model.snapshot()
-    assert s.people_per_row is not None  # a synthesised population: counted by bits
+    equal = model.snapshot()
+    assert equal.people_per_row is not None  # a synthesised population: counted by bits
+    rng = np.random.default_rng(0)
+    weight = (equal.population.weight * rng.uniform(0.5, 2.0, rows)).astype(np.float32)
+    unequal = replace(equal, population=replace(equal.population, weight=weight))
+    assert unequal.people_per_row is None  # people summed row by row
+    for s in (equal, unequal):
+        _check_tallies(s, rng, national_tally, tally)
+
+
+def _check_tallies(s, rng, national_tally, tally):
     pop = s.population
+    rows = len(pop)
     poor = pop.poverty != PovertyStatus.NOT_POOR
     size_class = np.where(pop.city >= 0, s.world.size_class[pop.city], -1)
-    rng = np.random.default_rng(0)
     dense, sparse = rng.random(rows) < 0.3, rng.random(rows) < 0.05
-    masks = (dense, sparse, s.unsettled.mask(), np.ones(rows, bool))
+    masks = (dense, sparse, s.unsettled.mask(), np.ones(rows, bool), s.unsettled & sparse)
     wage = pop.wage.astype(float)
-    for mask in masks:  # dense and sparse (summed over its rows only)
-        weight = np.where(mask, pop.weight, 0.0).astype(float)
+    for mask in masks:  # dense and sparse, boolean masks and packed rows
+        mask_array = np.asarray(mask)
+        weight = np.where(mask_array, pop.weight, 0.0).astype(float)
         for table, per_row, national in (
             (tally(s, mask), weight, national_tally(s, mask)),
             (tally(s, mask, pop.wage), weight * wage, national_tally(s, mask, pop.wage)),
