@@ -30,6 +30,7 @@ app: $(STAMP)
 ## bench: speed and memory figures
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed_memory.py
+	$(BIN)/python benchmarks/year_end.py
 	$(BIN)/python benchmarks/calibration_speed.py
 
 ## update-baseline: rewrite the golden outcomes (tests/golden) after a deliberate change
