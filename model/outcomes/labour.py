@@ -4,7 +4,7 @@ import numpy as np
 
 from model.enums import Employment, PovertyStatus, SizeClass
 from model.flows import Flow
-from model.kernels import look_up
+from model.kernels import Rows, look_up
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,
@@ -115,14 +115,14 @@ def employment_rate(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="labour")
 def formal_job_share(s: Snapshot) -> np.ndarray:
     """Formal jobs (with social insurance) / employed people in cities."""
-    formal = s.population.employment == Employment.FORMAL
+    formal = s.rows("employment", Employment.FORMAL)
     return ratio(tally(s, formal), tally(s, s.employed))
 
 
 @outcome(unit="people", theme="labour")
 def formal_workers(s: Snapshot) -> np.ndarray:
     """Migrants in cities with a formal job (with social insurance), year end (people)."""
-    return tally(s, s.unsettled & (s.population.employment == Employment.FORMAL))
+    return tally(s, s.unsettled & s.rows("employment", Employment.FORMAL))
 
 
 @outcome(unit="yuan per month", theme="labour")
@@ -142,13 +142,13 @@ def inter_provincial_share(s: Snapshot) -> np.ndarray:
 
 
 @once_per_snapshot
-def _registered_poor_away(s: Snapshot, min_months: int) -> np.ndarray:
+def _registered_poor_away(s: Snapshot, min_months: int) -> Rows:
     """Registered-poor (建档立卡) workers at least `min_months` of the year in a city."""
-    return (s.population.poverty == PovertyStatus.REGISTERED_POOR) & _away(s, min_months)
+    return s.rows("poverty", PovertyStatus.REGISTERED_POOR) & _away(s, min_months)
 
 
 @once_per_snapshot
-def _away(s: Snapshot, min_months: int) -> np.ndarray:
+def _away(s: Snapshot, min_months: int) -> Rows:
     """Rural-hukou workers who spent at least `min_months` of the year in a city (wherever
     they are at year end)."""
     return s.unsettled & (s.population.months_in_city_this_year >= min_months)

@@ -23,17 +23,17 @@ from model.processes.households import left_behind_counted_once
 
 
 @once_per_snapshot
-def _access_basis(s: Snapshot, access: str) -> np.ndarray:
-    """Mask: living in a city with a service's access basis `access` (`has_access`)."""
+def _access_basis(s: Snapshot, access: str) -> Rows:
+    """Living in a city with a service's access basis `access` (`has_access`)."""
     return s.in_city & has_access(s.population, slice(None), access)
 
 
-def _with_access(s: Snapshot, need: np.ndarray, access: str) -> np.ndarray:
-    """Mask of rows in a city that need a service and have its access basis."""
+def _with_access(s: Snapshot, need: Rows | np.ndarray, access: str) -> Rows:
+    """Rows in a city that need a service and have its access basis."""
     return need & _access_basis(s, access)
 
 
-def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: np.ndarray) -> np.ndarray:
+def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: Rows) -> np.ndarray:
     """Migrants in cities with a service's access basis, or already enrolled in it."""
     return tally(s, s.unsettled & (_access_basis(s, access) | enrolled))
 
@@ -49,7 +49,7 @@ def _children(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="services")
 def residence_permit_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities (rural hukou) holding a residence permit / migrants in cities."""
-    return ratio(tally(s, s.unsettled & s.population.permit), tally(s, s.unsettled))
+    return ratio(tally(s, s.unsettled & s.rows("permit")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
@@ -61,7 +61,7 @@ def permits_issued_per_year(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def permit_holders(s: Snapshot) -> np.ndarray:
     """Migrants in cities holding a residence permit at year end (people)."""
-    return tally(s, s.unsettled & s.population.permit)
+    return tally(s, s.unsettled & s.rows("permit"))
 
 
 # --- the basic package ------------------------------------------------------------------------
@@ -74,10 +74,10 @@ def service_citizenization_rate(s: Snapshot) -> np.ndarray:
     school, local medical insurance, pension cover and a legal stable home (DESIGN §6)."""
     pop = s.population
     package = (
-        (s.settled | pop.permit)
-        & ((pop.children == 0) | (pop.family_with & pop.schooled))
-        & pop.local_medical
-        & pop.pension
+        (s.settled | s.rows("permit"))
+        & (s.rows("children", 0) | (s.rows("family_with") & s.rows("schooled")))
+        & s.rows("local_medical")
+        & s.rows("pension")
         & look_up(IS_LEGAL_HOME, pop.housing)
     )
     return ratio(tally(s, s.target_group & package), tally(s, s.target_group))
@@ -105,7 +105,7 @@ def _identified_poor(s: Snapshot) -> Rows:
 def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
     """School-age children living in the city with a migrant parent (rural hukou), counted
     once per family (随迁子女 of school age), year end."""
-    return tally(s, s.unsettled & s.population.family_with, _children(s))
+    return tally(s, s.unsettled & s.rows("family_with"), _children(s))
 
 
 @outcome(unit="children", theme="services")
@@ -120,8 +120,7 @@ def migrant_pupils(s: Snapshot) -> np.ndarray:
 
 @once_per_snapshot
 def _public_pupils(s: Snapshot) -> np.ndarray:
-    pop = s.population
-    return tally(s, s.unsettled & pop.family_with & pop.schooled, _children(s))
+    return tally(s, s.unsettled & s.rows("family_with") & s.rows("schooled"), _children(s))
 
 
 @outcome(unit="share", theme="services")
@@ -137,7 +136,7 @@ def left_behind_children(s: Snapshot) -> np.ndarray:
     with both parents away, counted once per family (农村留守儿童 by the 2016 definition E5
     uses), year end."""
     left = left_behind_counted_once(s.population, s.scenario.population)
-    return tally(s, s.unsettled & ~s.population.family_with, left)
+    return tally(s, s.unsettled & ~s.rows("family_with"), left)
 
 
 @outcome(unit="share", theme="services")
@@ -151,11 +150,10 @@ def children_schooled_locally_share(s: Snapshot) -> np.ndarray:
 def schooling_eligible(s: Snapshot) -> np.ndarray:
     """Children of migrants whose family lives in the city and who have the access basis for
     a local school, in a school or not (children)."""
-    pop = s.population
-    need = pop.family_with & (pop.children > 0)
+    need = s.rows("family_with") & ~s.rows("children", 0)
     return tally(
         s,
-        _with_access(s, need, s.scenario.services.schooling.access) | (need & pop.schooled),
+        _with_access(s, need, s.scenario.services.schooling.access) | (need & s.rows("schooled")),
         _children(s),
     )
 
@@ -164,8 +162,7 @@ def schooling_eligible(s: Snapshot) -> np.ndarray:
 def schooling_queue(s: Snapshot) -> np.ndarray:
     """Children eligible for a local school (family in the city, access basis met) without a
     place, year end (children)."""
-    pop = s.population
-    need = pop.family_with & (pop.children > 0) & ~pop.schooled
+    need = s.rows("family_with") & ~s.rows("children", 0) & ~s.rows("schooled")
     return tally(s, _with_access(s, need, s.scenario.services.schooling.access), _children(s))
 
 
@@ -188,8 +185,7 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="services")
 def public_rental_housing_share(s: Snapshot) -> np.ndarray:
     """People in cities (migrants and settlers) living in public rental housing / all."""
-    pop = s.population
-    return ratio(tally(s, pop.housing == Housing.PUBLIC_RENTAL), tally(s, s.in_city))
+    return ratio(tally(s, s.rows("housing", Housing.PUBLIC_RENTAL)), tally(s, s.in_city))
 
 
 @outcome(unit="people", theme="services")
@@ -197,7 +193,7 @@ def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
     """People with the access basis for public rental housing who rent, live in dormitories or
     sheds, or already have a flat."""
     pop = s.population
-    tenants = pop.housing == Housing.PUBLIC_RENTAL
+    tenants = s.rows("housing", Housing.PUBLIC_RENTAL)
     return tally(
         s,
         _with_access(
@@ -210,7 +206,7 @@ def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def public_rental_housing_enrolled(s: Snapshot) -> np.ndarray:
     """People living in public rental housing (tenants)."""
-    return tally(s, s.population.housing == Housing.PUBLIC_RENTAL)
+    return tally(s, s.rows("housing", Housing.PUBLIC_RENTAL))
 
 
 @outcome(unit="people", theme="services")
@@ -240,36 +236,35 @@ def public_rental_occupancy(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="services")
 def local_medical_insurance_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities (rural hukou) in local medical insurance / migrants in cities."""
-    return ratio(tally(s, s.unsettled & s.population.local_medical), tally(s, s.unsettled))
+    return ratio(tally(s, s.unsettled & s.rows("local_medical")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
 def medical_insurance_eligible(s: Snapshot) -> np.ndarray:
     """Migrants in cities with the access basis for local medical insurance or covered."""
     access = s.scenario.services.medical_insurance.access
-    return _eligible_or_enrolled(s, access, s.population.local_medical)
+    return _eligible_or_enrolled(s, access, s.rows("local_medical"))
 
 
 @outcome(unit="share", theme="services")
 def pension_coverage_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities covered by a local or employee pension / migrants in cities."""
-    return ratio(tally(s, s.unsettled & s.population.pension), tally(s, s.unsettled))
+    return ratio(tally(s, s.unsettled & s.rows("pension")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
 def pension_eligible(s: Snapshot) -> np.ndarray:
     """Migrants in cities with the access basis for local pension cover or covered."""
-    return _eligible_or_enrolled(s, s.scenario.services.pension.access, s.population.pension)
+    return _eligible_or_enrolled(s, s.scenario.services.pension.access, s.rows("pension"))
 
 
 @outcome(unit="share", theme="services")
 def work_injury_cover_share(s: Snapshot) -> np.ndarray:
     """Employed migrants with work-injury cover (every formal worker; the covered share of
     informal ones) / employed migrants in cities (prov. 10)."""
-    pop = s.population
     share = s.scenario.services.other_insurance.informal_injury_cover_share
-    covered = tally(s, s.unsettled & (pop.employment == Employment.FORMAL)) + share * tally(
-        s, s.unsettled & (pop.employment == Employment.INFORMAL)
+    covered = tally(s, s.unsettled & s.rows("employment", Employment.FORMAL)) + share * tally(
+        s, s.unsettled & s.rows("employment", Employment.INFORMAL)
     )
     return ratio(covered, tally(s, s.unsettled & s.employed))
 
@@ -291,16 +286,16 @@ def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
 def training_uptake_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities who have been trained (prov. 4) / migrants in cities (the `poor` row:
     among poor migrants)."""
-    return ratio(tally(s, s.unsettled & s.population.trained), tally(s, s.unsettled))
+    return ratio(tally(s, s.unsettled & s.rows("trained")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
 def training_eligible(s: Snapshot) -> np.ndarray:
     """Migrants in cities with the access basis for subsidised training (trained or not)."""
-    return _eligible_or_enrolled(s, s.scenario.services.training.access, s.population.trained)
+    return _eligible_or_enrolled(s, s.scenario.services.training.access, s.rows("trained"))
 
 
 @outcome(unit="people", theme="services")
 def training_enrolled(s: Snapshot) -> np.ndarray:
     """Migrants in cities who have been trained (people)."""
-    return tally(s, s.unsettled & s.population.trained)
+    return tally(s, s.unsettled & s.rows("trained"))

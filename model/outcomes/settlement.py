@@ -5,6 +5,7 @@ import numpy as np
 
 from model.enums import SizeClass
 from model.flows import Flow
+from model.kernels import Rows
 from model.outcomes.registry import outcome, register_family
 from model.outcomes.snapshot import (
     TARGET_GROUP_MONTHS,
@@ -148,7 +149,7 @@ def settlement_quota_total(s: Snapshot) -> np.ndarray:
 
 
 @once_per_snapshot
-def funnel_masks(s: Snapshot) -> dict[str, np.ndarray]:
+def funnel_masks(s: Snapshot) -> dict[str, Rows]:
     """Nested stages of citizenization over all rows, each a subset of the one before:
     in a city >= 12 months (or settled) -> with a residence permit -> eligible to settle ->
     eligible and willing -> settled. Settlers count at every stage."""
@@ -157,7 +158,7 @@ def funnel_masks(s: Snapshot) -> dict[str, np.ndarray]:
     eligible, willing = s.settlement_position
     stage = settled | (s.unsettled & s.in_city & (pop.months_in_city >= TARGET_GROUP_MONTHS))
     stages = {"in_city_12_months": stage}
-    stage = stage & (settled | pop.permit)
+    stage = stage & (settled | s.rows("permit"))
     stages["with_permit"] = stage
     stage = stage & (settled | eligible)
     stages["eligible"] = stage

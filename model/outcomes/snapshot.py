@@ -57,6 +57,15 @@ class Snapshot:
         _still_candidates(rows, eligible, willing, pop.hukou, words)
         return Rows(words[0], len(pop)), Rows(words[1], len(pop))
 
+    def rows(self, column: str, code: int | None = None) -> Rows:
+        """Rows whose boolean `column` is set, or whose `column` equals `code`: packed once per
+        snapshot, as several outcomes read the same."""
+        key = ("rows", column, code)
+        if key not in self.memo:
+            values = getattr(self.population, column)
+            self.memo[key] = Rows.of(values if code is None else values == code)
+        return self.memo[key]
+
     @cached_property
     def memo(self) -> dict[object, object]:
         """What `once_per_snapshot` functions computed, by function and arguments."""
