@@ -132,6 +132,10 @@ class Rows:
         """Rows in the set."""
         return int(_count(self.words))
 
+    def positions(self) -> np.ndarray:
+        """The set's rows, ascending (`positions` of its mask, without unpacking it)."""
+        return _set_bits(self.words, self.count())
+
     def mask(self) -> np.ndarray:
         """The set as a boolean mask over all rows."""
         bits = np.unpackbits(self.words.view(np.uint8), count=self.n, bitorder="little")

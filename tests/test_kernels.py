@@ -84,6 +84,7 @@ def test_rows_combine_and_count_as_the_masks_they_pack(n):
         assert isinstance(rows, Rows), name
         assert np.array_equal(rows.mask(), mask), name
         assert rows.count() == np.count_nonzero(mask), name
+        assert np.array_equal(rows.positions(), np.flatnonzero(mask)), name
         assert len(rows) == n
     assert Rows.of(ra) is ra
     values = rng.random(n)

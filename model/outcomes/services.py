@@ -5,7 +5,7 @@ import numpy as np
 
 from model.enums import IS_LEGAL_HOME, Employment, Housing
 from model.flows import Flow
-from model.kernels import Rows, look_up, positions
+from model.kernels import Rows, look_up
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Snapshot,
@@ -223,7 +223,7 @@ def public_rental_occupancy(s: Snapshot) -> np.ndarray:
     """Tenants / public rental places, by the cities' class: at most 1 in expectation; a
     realisation may pass 1 by part of one row (the lottery at a city's last flat)."""
     pop = s.population
-    tenants = positions(pop.housing == Housing.PUBLIC_RENTAL)
+    tenants = s.rows("housing", Housing.PUBLIC_RENTAL).positions()
     used = np.bincount(pop.city[tenants], pop.weight[tenants], minlength=s.world.n_cities)
     return ratio(
         per_city(s, used), per_city(s, services.housing_places(s.world, s.scenario.services))

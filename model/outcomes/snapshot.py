@@ -140,7 +140,7 @@ class Snapshot:
     @cached_property
     def poverty_class(self) -> np.ndarray:
         """Each row's poverty as 0 (not poor) or 1 (poor), int8: the groups of `national_tally`."""
-        return (self.population.poverty != PovertyStatus.NOT_POOR).view(np.int8)
+        return self.population.poor().view(np.int8)
 
     @cached_property
     def poor(self) -> Rows:
