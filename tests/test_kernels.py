@@ -44,10 +44,10 @@ def test_packed_bits_count_what_the_mask_sets():
         assert _shared(words_a, words_b) == np.count_nonzero(a & b)
 
 
-@pytest.mark.parametrize("n", [1, 7, 1000, 30_000])
+@pytest.mark.parametrize("n", [1, 7, 1000, 4096, 30_000])
 def test_queue_order_is_lexsort_by_city_then_rank(n):
-    """Counting-sorted whole-number ranks and comparison-sorted others give np.lexsort's
-    order: by city, highest rank first, ties in position order."""
+    """Counting-sorted whole-number ranks and comparison- or radix-sorted others give
+    np.lexsort's order: by city, highest rank first, ties in position order."""
     from model.processes.allocation import queue_order
 
     rng = np.random.default_rng(n)
@@ -59,6 +59,9 @@ def test_queue_order_is_lexsort_by_city_then_rank(n):
         rng.random(n) * 50.0,  # points scores
         np.round(rng.random(n) * 50.0, 1) + 1e6 * (rng.random(n) < 0.1),  # tied, priority
         months - 60.0,  # whole but negative: compared
+        (rng.random(n) - 0.5) * 1e300,  # both signs, the whole exponent range
+        np.where(rng.random(n) < 0.5, -0.0, 0.0),  # signed zeros tie
+        np.where(rng.random(n) < 0.01, np.inf, -np.inf),  # infinities
         np.where(rng.random(n) < 0.01, np.nan, months),  # not a number: compared
     ):
         assert np.array_equal(queue_order(city, rank), np.lexsort((-rank, city)))
