@@ -70,8 +70,8 @@ class CitizenizationModel(mesa.Model):
         #: January of the first simulated month: the spin-up's start
         self.origin_year = sim.start_year - sim.spin_up_years
         self._month_index = 0  # months simulated since the origin
-        #: December's candidates and whether each was eligible, for the year-end outcomes
-        self._assessed: tuple[np.ndarray, np.ndarray] | None = None
+        #: December's candidates, eligible and willing as found then, for the year-end outcomes
+        self._assessed: settlement.Position | None = None
         built_here = population is None and world is None  # a history others may share
         world = world if world is not None else World.build(scenario)
         # capacity grows with investment during a run: each model owns its copy
@@ -203,13 +203,15 @@ class CitizenizationModel(mesa.Model):
         labour.step(self._month("labour"))
         permits.step(self._month("permits"))
         served = services.step(self._month("services"), self.places_ledger)
-        # December: every candidate is assessed, for the points round and the year-end outcomes
+        # December: every candidate is assessed and asked, for the points round and the
+        # year-end outcomes
         assessment, self._assessed = None, None
         if clock.month == 12:
             assessment = settlement.assess(
-                self.population, self.world, self.spec, self.settlement_rules, clock.year
-            )
-            self._assessed = assessment.rows, assessment.eligible
+                self.population, self.world, self.spec, self.settlement_rules, clock.year,
+                ask=True,
+            )  # fmt: skip
+            self._assessed = settlement.Position.of(assessment, self.world)
         settlers = settlement.step(
             self._month("settlement"), self.settlement_rules, self.quota_left, assessment
         )

@@ -409,20 +409,25 @@ def test_every_points_item_source_of_the_schema_is_counted_by_the_kernel():
         assert settlement.points_score(pop, np.arange(1), rule, 2019)[0] == value, source
 
 
-@pytest.mark.parametrize("scenario_name", ["policy_2019", "baseline"])
+@pytest.mark.parametrize("scenario_name", ["policy_2019", "baseline", "urban_villages_renovated"])
 def test_year_end_position_reads_decembers_assessment_as_if_taken_at_year_end(
     scenario_name, request
 ):
-    """December's assessment of every candidate (taken in its settlement phase, for the points
-    round) is what the year-end outcomes read: nothing after the settlement phase changes
-    what `assess` reads, so it equals an assessment taken at year end, settlers dropped."""
+    """December's assessment and willingness of every candidate (taken in its settlement
+    phase, for the points round) is what the year-end outcomes read: nothing after the
+    settlement phase changes what `assess` reads, and willingness is asked again where
+    governments renovated urban villages since (prov. 13), so it equals a position taken at
+    year end, settlers dropped."""
     from dataclasses import replace
 
-    scenario = request.getfixturevalue(scenario_name)
+    if scenario_name == "urban_villages_renovated":
+        scenario = load_scenario(SCENARIOS / f"{scenario_name}.yaml")
+    else:
+        scenario = request.getfixturevalue(scenario_name)
     model = CitizenizationModel(
         scenario.override({"simulation.migrants": 3000, "simulation.years": 2}), seed=5
     )
-    checked = 0
+    checked = renovated_since = 0
     for _ in range(model.months):
         model.step()
         s = model.snapshot()
@@ -430,6 +435,7 @@ def test_year_end_position_reads_decembers_assessment_as_if_taken_at_year_end(
             assert s.assessed is None  # only December's is kept, and only until January
             continue
         assert s.assessed is not None
+        renovated_since += np.any(s.assessed.renovated_share != s.world.renovated_share)
         reused = s.settlement_position
         fresh = replace(s, assessed=None).settlement_position
         assert np.array_equal(reused[0].mask(), fresh[0].mask())
@@ -437,3 +443,4 @@ def test_year_end_position_reads_decembers_assessment_as_if_taken_at_year_end(
         assert reused[0].count() and reused[1].count()
         checked += 1
     assert checked == 2
+    assert renovated_since == 2 * (scenario_name == "urban_villages_renovated")

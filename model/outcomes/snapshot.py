@@ -39,22 +39,23 @@ class Snapshot:
     accounts: fiscal.Accounts
     quota_people: np.ndarray  # next year's points quota per city (inf where none)
     national: NationalAccounts | None = None  # historical scenarios only
-    #: the candidates assessed in this month's settlement phase and whether each was eligible,
-    #: if they were (no phase after it changes what `assess` reads; its settlers are dropped)
-    assessed: tuple[np.ndarray, np.ndarray] | None = None
+    #: the candidates assessed and asked in this month's settlement phase, if they were (no
+    #: phase after it changes what `assess` reads; its settlers are dropped)
+    assessed: settlement.Position | None = None
 
     @cached_property
     def settlement_position(self) -> tuple[Rows, Rows]:
         """Rows eligible to settle now, and willing to (prov. 14, 16)."""
         pop = self.population
+        world, scenario, year = self.world, self.scenario, self.year
         if self.assessed is None:
-            a = settlement.assess(pop, self.world, self.scenario, self.settlement_rules, self.year)
-            rows, eligible = a.rows, a.eligible
+            a = settlement.assess(pop, world, scenario, self.settlement_rules, year, ask=True)
+            rows, eligible, probability = a.rows, a.eligible, a.probability
         else:  # the month's candidates; those who settled since are dropped below
-            rows, eligible = self.assessed
-        willing = settlement.willing(pop, rows, self.world, self.scenario, self.year)
+            rows, eligible = self.assessed.rows, self.assessed.eligible
+            probability = self.assessed.probability_now(pop, world, scenario, year)
         words = np.zeros((2, -(-len(pop) // 64)), dtype="<u8")
-        _still_candidates(rows, eligible, willing, pop.hukou, words)
+        _still_candidates(rows, eligible, probability, pop.settle_propensity, pop.hukou, words)
         return Rows(words[0], len(pop)), Rows(words[1], len(pop))
 
     def rows(self, column: str, code: int | None = None) -> Rows:
@@ -228,15 +229,16 @@ def _group_sum(words, group, weight, values, n_groups):
 
 
 @numba.njit(cache=True)
-def _still_candidates(rows, eligible, willing, hukou, words):
-    """Set the bits of `rows` still with rural hukou: eligible in `words[0]`, willing in
-    `words[1]`."""
+def _still_candidates(rows, eligible, probability, propensity, hukou, words):
+    """Set the bits of `rows` still with rural hukou: eligible in `words[0]`, willing (the
+    propensity below the willingness `probability`, as `settlement.willing`) in `words[1]`."""
     for i in range(rows.size):
         r = rows[i]
         still = hukou[r] == HukouStatus.RURAL
+        willing = propensity[r] < probability[i]
         bit = np.uint64(1) << np.uint64(r & 63)
         words[0, r >> 6] |= bit * np.uint64(eligible[i] & still)
-        words[1, r >> 6] |= bit * np.uint64(willing[i] & still)
+        words[1, r >> 6] |= bit * np.uint64(willing & still)
 
 
 @numba.njit(cache=True)

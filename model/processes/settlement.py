@@ -76,6 +76,7 @@ from model.processes.labour import wage_index
 from model.reference import named_cities
 from model.scenario import Scenario
 from model.scenario.settlement import ItemSource, PointsRule, Settlement
+from model.streams import uniform_at
 from model.world import World
 
 #: Columns this phase writes (a test checks it writes no other).
@@ -310,6 +311,8 @@ class Assessment:
     queued: np.ndarray  # eligible in a points city: settles through its queue, under its quota
     score: np.ndarray  # points score; nan outside points rules
     first_in_line: np.ndarray  # a priority-group member where priority applies (prov. 14)
+    #: willingness probability per candidate (prov. 16), where asked for (`ask`)
+    probability: np.ndarray | None = None
 
     def queue_rank(self, of: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Rank in a points queue (of the candidates at positions `of`, all by default):
@@ -403,9 +406,11 @@ def assess(
     rules: CityRules,
     year: int,
     rows: np.ndarray | None = None,
+    ask: bool = False,
 ) -> Assessment:
     """Who may settle now, by which route, and who must queue for points; among `rows`
-    (candidates: in a city with rural hukou), all candidates by default."""
+    (candidates: in a city with rural hukou), all candidates by default. `ask`: also how
+    willing each is (`willingness_probability`)."""
     rows = candidates(pop) if rows is None else np.asarray(rows, dtype=np.int64)
     items = [list(r.points.items.values()) if r.kind == "points" else [] for r in rules.rules]
     width = max(1, *(len(i) for i in items))
@@ -437,7 +442,8 @@ def assess(
         group_exempts, scenario.services.identified_poor_share * 256, IS_LEGAL_HOME, score,
         eligible, route, queued, first_in_line,
     )  # fmt: skip
-    return Assessment(rows, eligible, route, queued, score, first_in_line)
+    probability = willingness_probability(pop, rows, world, scenario, year) if ask else None
+    return Assessment(rows, eligible, route, queued, score, first_in_line, probability)
 
 
 def eligible(pop: Population, world: World, scenario: Scenario, year: int) -> np.ndarray:
@@ -525,19 +531,64 @@ def willing(
     return pop.settle_propensity[rows] < willingness_probability(pop, rows, world, scenario, year)
 
 
+@dataclass(frozen=True)
+class Position:
+    """December's candidates as its settlement phase found them (every one assessed and asked,
+    for the points round), kept for the year-end outcomes: whether each was eligible and how
+    willing. Of what eligibility and willingness read, the phases after settlement change
+    only the cities' renovated urban villages (governments, each December, prov. 13)."""
+
+    rows: np.ndarray
+    eligible: np.ndarray
+    probability: np.ndarray  # willingness probability, as the points round read it
+    renovated_share: np.ndarray  # each city's, then
+
+    @classmethod
+    def of(cls, assessment: Assessment, world: World) -> Position:
+        assert assessment.probability is not None, "assess(..., ask=True)"
+        a = assessment
+        return cls(a.rows, a.eligible, a.probability, world.renovated_share.copy())
+
+    def probability_now(
+        self, pop: Population, world: World, scenario: Scenario, year: int
+    ) -> np.ndarray:
+        """The willingness probabilities taken then, taken again for candidates of cities whose
+        urban villages were renovated since: the same numbers as asking everyone now."""
+        if np.array_equal(world.renovated_share, self.renovated_share):
+            return self.probability
+        city = pop.city[self.rows]
+        since = world.renovated_share[city] != self.renovated_share[city]
+        probability = self.probability.copy()
+        probability[since] = willingness_probability(pop, self.rows[since], world, scenario, year)
+        return probability
+
+
 # --- the month's settlements ------------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def _drawn(key, rows, eligible, p, keep, u):
+    """Fill `keep` with the positions of the eligible `rows` whose number under `key` is below
+    `p` (compared in float64, as `Draws.in_city_below` compares) and `u` with those numbers
+    (float32, as `Draws.uniform` gives them), in one pass; return how many."""
+    k = 0
+    for i in range(rows.size):
+        if eligible[i]:
+            x = uniform_at(key, rows[i])
+            if x < p:
+                keep[k], u[k] = i, x
+                k += 1
+    return k
 
 
 def step(
     month: Month, rules: CityRules, quota_left: np.ndarray, assessment: Assessment | None = None
 ) -> np.ndarray:
     """The month's settlements; returns the indices of the new settlers. `assessment`: every
-    candidate's, taken this month (December's, which the year-end outcomes read too); without
-    one the step assesses only the candidates whose draw lets them apply."""
+    candidate's, taken this month (December's, which the year-end outcomes read too, with the
+    willingness of each if asked); without one the step assesses only the candidates whose
+    draw lets them apply."""
     pop, world, scenario, clock, rng, flows = month
-
-    def u_apply(rows: np.ndarray) -> np.ndarray:
-        return rng.uniform(rows, "apply")
 
     p_month = scenario.behaviour.settlement_monthly_application_probability
     p_year = 1.0 - (1.0 - p_month) ** 12
@@ -548,33 +599,38 @@ def step(
         rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
         a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
         keep = positions(a.eligible)
-    else:  # the same candidates: the eligible whose number is below p_draw (compared in float64)
+        u = rng.uniform(a.rows[keep], "apply")  # each row's own number: the one it was drawn by
+    else:  # the same candidates: the eligible whose number is below p_draw
         a = assessment
-        eligible = positions(a.eligible)  # (positions: several times faster than masks here)
-        keep = eligible[u_apply(a.rows[eligible]).astype(np.float64) < p_draw]
-    rows, route, queued, rank = a.rows[keep], a.route[keep], a.queued[keep], a.queue_rank(keep)
-    wants = willing(pop, rows, world, scenario, clock.year)
+        keep, u = np.empty(a.rows.size, dtype=np.int64), np.empty(a.rows.size, dtype=np.float32)
+        drawn = _drawn(rng.key("apply"), a.rows, a.eligible, p_draw, keep, u)
+        keep, u = keep[:drawn], u[:drawn]
+    rows, route, queued = a.rows[keep], a.route[keep], a.queued[keep]
+    if a.probability is None:
+        wants = willing(pop, rows, world, scenario, clock.year)
+    else:  # December: every candidate was asked (the year-end outcomes read them all)
+        wants = pop.settle_propensity[rows] < a.probability[keep]
 
-    direct = wants & ~queued & (u_apply(rows) < p_month)
+    direct = wants & ~queued & (u < p_month)
     settlers = [rows[direct]]
     routes = [route[direct]]
     if clock.month == POINTS_ROUND_MONTH:
-        applying = wants & queued & (u_apply(rows) < p_year)
-        flows.add(Flow.POINTS_APPLICANTS, pop, rows[applying])
+        applying = wants & queued & (u < p_year)
         queue = rows[applying]
+        flows.add(Flow.POINTS_APPLICANTS, pop, queue)
         admitted = allocate(
             queue,
             pop.city[queue],
             pop.weight[queue],
-            rank[applying],
+            a.queue_rank(keep[applying]),
             quota_left,
-            u_apply(queue) / p_year,
+            u[applying] / p_year,
         )
         admitted_mask = np.zeros(len(pop), dtype=bool)
         admitted_mask[admitted] = True
         kept = admitted_mask[queue]
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
-        settlers.append(rows[applying][kept])
+        settlers.append(queue[kept])
         routes.append(route[applying][kept])
     settlers_all = np.concatenate(settlers)
     routes_all = np.concatenate(routes)
