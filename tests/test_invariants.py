@@ -198,6 +198,16 @@ def _check_tallies(s, rng, national_tally, tally):
                 assert table[1, 1 + k] == pytest.approx(per_row[in_class & poor].sum(), rel=1e-12)
             assert table[0, 0] == pytest.approx(per_row[pop.city >= 0].sum(), rel=1e-12)
             assert national == pytest.approx((per_row.sum(), per_row[poor].sum()), rel=1e-12)
+        # quantities of a few values (children counted once, left behind): by their classes'
+        # rows where rows count equally, row by row otherwise; the same sums either way
+        for classes in (s.children_classes, s.left_behind_classes):
+            per_row = weight * classes.per_row().astype(float)
+            assert per_row.sum() > 0
+            table = tally(s, mask, classes)
+            for k in range(table.shape[1] - 1):
+                in_class = size_class == k
+                assert table[0, 1 + k] == pytest.approx(per_row[in_class].sum(), rel=1e-12)
+                assert table[1, 1 + k] == pytest.approx(per_row[in_class & poor].sum(), rel=1e-12)
 
 
 def test_population_dataclass_matches_the_column_table():

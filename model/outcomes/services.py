@@ -8,6 +8,7 @@ from model.flows import Flow
 from model.kernels import Rows, look_up
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
+    Classes,
     Snapshot,
     by_group,
     city_sums,
@@ -19,7 +20,6 @@ from model.outcomes.snapshot import (
 )
 from model.processes import services
 from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
-from model.processes.households import left_behind_counted_once
 
 
 @once_per_snapshot
@@ -38,9 +38,9 @@ def _eligible_or_enrolled(s: Snapshot, access: str, enrolled: Rows) -> np.ndarra
     return tally(s, s.unsettled & (_access_basis(s, access) | enrolled))
 
 
-def _children(s: Snapshot) -> np.ndarray:
+def _children(s: Snapshot) -> Classes:
     """School-age children per row, each child counted once (see `children_counted_once`)."""
-    return s.children
+    return s.children_classes
 
 
 # --- residence permits (prov. 14) -------------------------------------------------------------
@@ -135,8 +135,7 @@ def left_behind_children(s: Snapshot) -> np.ndarray:
     """School-age children of migrants in cities (rural hukou) who live at the rural origin
     with both parents away, counted once per family (农村留守儿童 by the 2016 definition E5
     uses), year end."""
-    left = left_behind_counted_once(s.population, s.scenario.population)
-    return tally(s, s.unsettled & ~s.rows("family_with"), left)
+    return tally(s, s.unsettled & ~s.rows("family_with"), s.left_behind_classes)
 
 
 @outcome(unit="share", theme="services")
@@ -171,9 +170,13 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
     """Pupils in local public school places / those places for migrants' children, by the
     cities' class: at most 1 in expectation; a realisation may pass 1 by part of one row where
     a city's last place went by lottery to a family of several children."""
-    pop = s.population
-    pupils = services.pupils(pop, s.scenario.population, s.children)  # 0 at the origin
-    pupils = city_sums(s, pupils).sum(axis=1)
+    # pupils (`services.pupils`): the children counted once of rows holding a school place
+    # (schooled, living with their family), by class of children
+    held, children = s.rows("schooled") & s.rows("family_with"), _children(s)
+    pupils = sum(
+        value * city_sums(s, s.population.weight, held & holding).sum(axis=1)
+        for holding, value in zip(children.rows, children.values, strict=True)
+    )
     return ratio(
         per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))
     )

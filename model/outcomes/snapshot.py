@@ -15,13 +15,24 @@ from model.enums import IS_EMPLOYED, HukouStatus, PovertyStatus, SizeClass
 from model.kernels import Rows, look_up, popcount
 from model.national import NationalAccounts
 from model.population import Population
-from model.processes import fiscal, settlement
-from model.processes.households import children_counted_once
+from model.processes import fiscal, households, settlement
+from model.processes.households import children_counted_once, left_behind_counted_once
 from model.scenario import Scenario
 from model.world import World
 
 #: Months in a city after which a migrant is in the target group (prov. 2: one year).
 TARGET_GROUP_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Classes:
+    """A per-row quantity that takes one of a few values, as the rows holding each value:
+    where rows count equally, `tally` sums it by counting each value's rows in the set (no
+    walk over rows); otherwise it reads `per_row`."""
+
+    rows: tuple[Rows, ...]
+    values: tuple[float, ...]
+    per_row: Callable[[], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,34 @@ class Snapshot:
         return children_counted_once(self.population, self.scenario.population)  # float32
 
     @cached_property
+    def children_classes(self) -> Classes:
+        """`children` as `Classes`: rows with k children, living with them or not."""
+        return self._by_children(households.counted_once, lambda: self.children)
+
+    @cached_property
+    def left_behind_classes(self) -> Classes:
+        """Left-behind children per row (`left_behind_counted_once`) as `Classes`."""
+        pop, margins = self.population, self.scenario.population
+        return self._by_children(
+            households.left_behind, lambda: left_behind_counted_once(pop, margins)
+        )
+
+    def _by_children(self, per_row: Callable, array: Callable[[], np.ndarray]) -> Classes:
+        """The classes of a quantity `per_row(children, family_with, margins)` reads: rows
+        with k > 0 children, living with them or not (the value itself from `per_row`)."""
+        margins = self.scenario.population
+        top = int(self.population.children.max(initial=0))
+        family = self.rows("family_with")
+        rows, values = [], []
+        for k in range(1, top + 1):
+            for with_them, living in ((False, ~family), (True, family)):
+                value = per_row(np.array([k], np.uint8), np.array([with_them]), margins)[0]
+                if value:
+                    rows.append(self.rows("children", k) & living)
+                    values.append(float(value))
+        return Classes(tuple(rows), tuple(values), array)
+
+    @cached_property
     def unsettled(self) -> Rows:
         """Rural hukou (migrants, wherever they live; `tally` keeps those in a city)."""
         return Rows.of(self.population.hukou == HukouStatus.RURAL)
@@ -166,11 +205,12 @@ def once_per_snapshot(function: Callable[..., object]) -> Callable[..., object]:
     return once
 
 
-def city_sums(s: Snapshot, values: np.ndarray) -> np.ndarray:
-    """Per-row `values` summed over the rows living in each city, not poor and poor, shape
-    (cities, 2)."""
+def city_sums(s: Snapshot, values: np.ndarray, rows: Rows | None = None) -> np.ndarray:
+    """Per-row `values` summed over the rows (of `rows`, all by default) living in each city,
+    not poor and poor, shape (cities, 2)."""
     pop = s.population
-    return _city_sum(s.in_city.words, pop.city, s.poverty_class, values, s.world.n_cities)
+    words = s.in_city.words if rows is None else s.in_city.words & rows.words
+    return _city_sum(words, pop.city, s.poverty_class, values, s.world.n_cities)
 
 
 def table() -> np.ndarray:
@@ -254,9 +294,20 @@ def _rows_in(sets, bits):
     return out
 
 
-def tally(s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+def tally(
+    s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | Classes | None = None
+) -> np.ndarray:
     """Weighted sum (of `values`, or of people) over `rows` (or a mask) living in a city, by
     group."""
+    if isinstance(values, Classes):
+        if s.people_per_row is None:
+            values = values.per_row()
+        else:  # each value times the people of its rows in the set
+            rows = Rows.of(rows)
+            total = np.zeros((2, 1 + len(SizeClass)))
+            for holding, value in zip(values.rows, values.values, strict=True):
+                total += value * tally(s, rows & holding)
+            return total
     words = Rows.of(rows).words
     if values is None and s.people_per_row is not None:  # rows counted, not people summed
         people = _rows_in(s.group_bits, words) * s.people_per_row

@@ -12,30 +12,41 @@ def pupils_per_child(margins: PopulationMargins) -> float:
     return 1.0 / margins.migrant_parents_per_family_in_city
 
 
-def _per_child(pop: Population, margins: PopulationMargins, rows) -> np.ndarray:
+def counted_once(
+    children: np.ndarray, family_with: np.ndarray, margins: PopulationMargins
+) -> np.ndarray:
+    """School-age children of rows with `children` (uint8) and `family_with`, each child
+    counted once: a family with both parents working away is two rows. Children living in the
+    city count 1 / (migrant parents per family in the city); children at the origin count 1
+    where one parent is away and 1/2 where both are (a share
+    `left_behind_both_parents_away_share`). float32."""
     both_away = np.float32(margins.left_behind_both_parents_away_share)
-    return np.where(
-        pop.family_with[rows],
-        np.float32(pupils_per_child(margins)),
-        np.float32(1.0) - both_away / 2,
+    per_child = np.where(
+        family_with, np.float32(pupils_per_child(margins)), np.float32(1.0) - both_away / 2
     )
+    return children * per_child
+
+
+def left_behind(
+    children: np.ndarray, family_with: np.ndarray, margins: PopulationMargins
+) -> np.ndarray:
+    """Left-behind children (留守儿童: at the origin with both parents away) of rows with
+    `children` (uint8) and `family_with`, each counted once; zero for rows whose children
+    live with them. float32."""
+    both_away = np.float32(margins.left_behind_both_parents_away_share)
+    return children * ~family_with * (both_away / 2)
 
 
 def children_counted_once(
     pop: Population, margins: PopulationMargins, rows: np.ndarray | slice = slice(None)
 ) -> np.ndarray:
-    """School-age children per row (of `rows`, all by default), each child counted once: a
-    family with both parents working away is two rows. Children living in the city count
-    1 / (migrant parents per family in the city); children at the origin count 1 where one
-    parent is away and 1/2 where both are (a share `left_behind_both_parents_away_share`)."""
-    return pop.children[rows] * _per_child(pop, margins, rows)
+    """`counted_once` per row (of `rows`, all by default)."""
+    return counted_once(pop.children[rows], pop.family_with[rows], margins)
 
 
 def left_behind_counted_once(pop: Population, margins: PopulationMargins) -> np.ndarray:
-    """Left-behind children (留守儿童: at the origin with both parents away) per row, each
-    counted once; zero for rows whose children live with them."""
-    both_away = np.float32(margins.left_behind_both_parents_away_share)
-    return pop.children * ~pop.family_with * (both_away / 2)
+    """`left_behind` per row."""
+    return left_behind(pop.children, pop.family_with, margins)
 
 
 def family_members_in_city(

@@ -75,14 +75,11 @@ def housing_places(world: World, services: Services) -> np.ndarray:
     return services.public_rental_housing.places_per_1000_capacity * world.capacity_people / 1000
 
 
-def pupils(
-    pop: Population, margins: PopulationMargins, children: np.ndarray | None = None
-) -> np.ndarray:
-    """Children in local public school places per row, in children (school places used);
-    `children`: `children_counted_once` of every row, if already at hand."""
+def pupils(pop: Population, margins: PopulationMargins) -> np.ndarray:
+    """Children in local public school places per row, in children (school places used): the
+    children counted once of rows holding a place (schooled, living with their family)."""
     held = pop.schooled & pop.family_with & (pop.city >= 0)
-    children = children_counted_once(pop, margins) if children is None else children
-    return pop.weight * children * held
+    return pop.weight * children_counted_once(pop, margins) * held
 
 
 def needs_school(pop: Population, rows: np.ndarray) -> np.ndarray:
