@@ -66,7 +66,6 @@ from model.enums import (
     SizeClass,
 )
 from model.flows import Flow
-from model.kernels import positions
 from model.population import Population
 from model.processes.access import NEEDS_HOUSING
 from model.processes.allocation import allocate
@@ -570,15 +569,42 @@ class Position:
 def _drawn(key, rows, eligible, p, keep, u):
     """Fill `keep` with the positions of the eligible `rows` whose number under `key` is below
     `p` (compared in float64, as `Draws.in_city_below` compares) and `u` with those numbers
-    (float32, as `Draws.uniform` gives them), in one pass; return how many."""
+    (float32, as `Draws.uniform` gives them), in one pass; return how many. Branch-free:
+    every row's number is drawn and written, and kept only if it counts (half the time of
+    branching on eligibility, which mispredicts)."""
     k = 0
     for i in range(rows.size):
-        if eligible[i]:
-            x = uniform_at(key, rows[i])
-            if x < p:
-                keep[k], u[k] = i, x
-                k += 1
+        x = uniform_at(key, rows[i])
+        keep[k], u[k] = i, x
+        k += eligible[i] & (x < p)
     return k
+
+
+@numba.njit(cache=True)
+def _choices(
+    keep, u, probability, per_candidate, propensity, rows, route, queued, p_month, p_year,
+    points_round, direct_rows, direct_route, queue,
+):  # fmt: skip
+    """Of the drawn eligible candidates (positions `keep` among `rows`, numbers `u`), those
+    willing (`propensity` below the willingness `probability`: one per candidate if
+    `per_candidate`, else one per drawn) who apply: outside a points queue with a number
+    below `p_month` (settling at once: into `direct_rows`, `direct_route`), into a points
+    round's queue with one below `p_year` (their positions in `keep`: `queue`). Numbers and
+    thresholds are float32. Returns how many of each."""
+    direct = queued_up = 0
+    for j in range(keep.size):
+        i = keep[j]
+        r = rows[i]
+        if not propensity[r] < probability[i if per_candidate else j]:
+            continue
+        if not queued[i]:
+            if u[j] < p_month:
+                direct_rows[direct], direct_route[direct] = r, route[i]
+                direct += 1
+        elif points_round and u[j] < p_year:
+            queue[queued_up] = j
+            queued_up += 1
+    return direct, queued_up
 
 
 def step(
@@ -598,40 +624,46 @@ def step(
     if assessment is None:
         rows = rng.in_city_below(pop.city, p_draw, "apply", among=pop.hukou == HukouStatus.RURAL)
         a = assess(pop, world, scenario, rules, clock.year, rows)  # candidates (`candidates`)
-        keep = positions(a.eligible)
-        u = rng.uniform(a.rows[keep], "apply")  # each row's own number: the one it was drawn by
-    else:  # the same candidates: the eligible whose number is below p_draw
+    else:
         a = assessment
-        keep, u = np.empty(a.rows.size, dtype=np.int64), np.empty(a.rows.size, dtype=np.float32)
-        drawn = _drawn(rng.key("apply"), a.rows, a.eligible, p_draw, keep, u)
-        keep, u = keep[:drawn], u[:drawn]
-    rows, route, queued = a.rows[keep], a.route[keep], a.queued[keep]
+    # the eligible whose number is below p_draw (without an assessment, every one: they were
+    # drawn so), each with its number
+    n = a.rows.size
+    keep, u = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
+    drawn = _drawn(rng.key("apply"), a.rows, a.eligible, p_draw, keep, u)
+    keep, u = keep[:drawn], u[:drawn]
     if a.probability is None:
-        wants = willing(pop, rows, world, scenario, clock.year)
+        probability = willingness_probability(pop, a.rows[keep], world, scenario, clock.year)
     else:  # December: every candidate was asked (the year-end outcomes read them all)
-        wants = pop.settle_propensity[rows] < a.probability[keep]
-
-    direct = wants & ~queued & (u < p_month)
-    settlers = [rows[direct]]
-    routes = [route[direct]]
+        probability = a.probability
+    direct_rows, direct_route = np.empty(drawn, dtype=np.int64), np.empty(drawn, dtype=np.int8)
+    queue_at = np.empty(drawn, dtype=np.int64)
+    direct, queued_up = _choices(
+        keep, u, probability, a.probability is not None, pop.settle_propensity, a.rows,
+        a.route, a.queued, np.float32(p_month), np.float32(p_year),
+        clock.month == POINTS_ROUND_MONTH, direct_rows, direct_route, queue_at,
+    )  # fmt: skip
+    settlers = [direct_rows[:direct]]
+    routes = [direct_route[:direct]]
     if clock.month == POINTS_ROUND_MONTH:
-        applying = wants & queued & (u < p_year)
-        queue = rows[applying]
+        queue_at = queue_at[:queued_up]
+        at = keep[queue_at]  # the queue's positions among the candidates
+        queue = a.rows[at]
         flows.add(Flow.POINTS_APPLICANTS, pop, queue)
         admitted = allocate(
             queue,
             pop.city[queue],
             pop.weight[queue],
-            a.queue_rank(keep[applying]),
+            a.queue_rank(at),
             quota_left,
-            u[applying] / p_year,
+            u[queue_at] / np.float32(p_year),
         )
         admitted_mask = np.zeros(len(pop), dtype=bool)
         admitted_mask[admitted] = True
         kept = admitted_mask[queue]
         flows.add(Flow.POINTS_ADMITTED, pop, admitted)
         settlers.append(queue[kept])
-        routes.append(route[applying][kept])
+        routes.append(a.route[at[kept]])
     settlers_all = np.concatenate(settlers)
     routes_all = np.concatenate(routes)
     pop.hukou[settlers_all] = HukouStatus.SETTLED
