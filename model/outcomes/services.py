@@ -5,7 +5,7 @@ import numpy as np
 
 from model.enums import IS_LEGAL_HOME, Employment, Housing
 from model.flows import Flow
-from model.kernels import Rows, look_up
+from model.kernels import Rows
 from model.outcomes.registry import outcome
 from model.outcomes.snapshot import (
     Classes,
@@ -72,13 +72,12 @@ def service_citizenization_rate(s: Snapshot) -> np.ndarray:
     """Share of the target group (unsettled migrants >= 12 months in their city, and settlers)
     with the full basic package: a residence permit or hukou, children (if any) in a local
     school, local medical insurance, pension cover and a legal stable home (DESIGN §6)."""
-    pop = s.population
     package = (
         (s.settled | s.rows("permit"))
         & (s.rows("children", 0) | (s.rows("family_with") & s.rows("schooled")))
         & s.rows("local_medical")
         & s.rows("pension")
-        & look_up(IS_LEGAL_HOME, pop.housing)
+        & s.looked_up(IS_LEGAL_HOME, "housing")
     )
     return ratio(tally(s, s.target_group & package), tally(s, s.target_group))
 
@@ -195,14 +194,10 @@ def public_rental_housing_share(s: Snapshot) -> np.ndarray:
 def public_rental_housing_eligible(s: Snapshot) -> np.ndarray:
     """People with the access basis for public rental housing who rent, live in dormitories or
     sheds, or already have a flat."""
-    pop = s.population
+    need = s.looked_up(NEEDS_HOUSING, "housing")
     tenants = s.rows("housing", Housing.PUBLIC_RENTAL)
     return tally(
-        s,
-        _with_access(
-            s, look_up(NEEDS_HOUSING, pop.housing), s.scenario.services.public_rental_housing.access
-        )
-        | tenants,
+        s, _with_access(s, need, s.scenario.services.public_rental_housing.access) | tenants
     )
 
 
@@ -216,8 +211,7 @@ def public_rental_housing_enrolled(s: Snapshot) -> np.ndarray:
 def public_rental_housing_queue(s: Snapshot) -> np.ndarray:
     """People eligible for public rental housing (access basis met, renting or in dormitories
     or sheds) without a flat, year end."""
-    pop = s.population
-    need = look_up(NEEDS_HOUSING, pop.housing)
+    need = s.looked_up(NEEDS_HOUSING, "housing")
     return tally(s, _with_access(s, need, s.scenario.services.public_rental_housing.access))
 
 

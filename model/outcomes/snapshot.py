@@ -78,6 +78,14 @@ class Snapshot:
             self.memo[key] = Rows.of(values if code is None else values == code)
         return self.memo[key]
 
+    def looked_up(self, table: np.ndarray, column: str) -> Rows:
+        """Rows whose code in `column` is set in the boolean `table` (`look_up`): packed once
+        per snapshot."""
+        key = ("looked_up", column, table.tobytes())
+        if key not in self.memo:
+            self.memo[key] = Rows.of(look_up(table, getattr(self.population, column)))
+        return self.memo[key]
+
     @cached_property
     def memo(self) -> dict[object, object]:
         """What `once_per_snapshot` functions computed, by function and arguments."""
@@ -169,7 +177,7 @@ class Snapshot:
     @cached_property
     def employed(self) -> Rows:
         """In a formal or informal job."""
-        return Rows.of(look_up(IS_EMPLOYED, self.population.employment))
+        return self.looked_up(IS_EMPLOYED, "employment")
 
     @cached_property
     def target_group(self) -> Rows:
