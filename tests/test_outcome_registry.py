@@ -53,3 +53,31 @@ def test_outcome_docs_are_current():
     )
     for name in OUTCOMES:
         assert f"`{name}`" in outcome_docs.OUTCOMES_DOC.read_text(encoding="utf-8")
+
+
+def test_a_year_end_snapshot_is_freed_as_soon_as_it_is_dropped(policy_2019):
+    """What the outcomes cache in a snapshot (packed sets, classes of values) holds no
+    reference back to it: a snapshot is freed when the record is taken and dropped, not at
+    the next garbage collection (a cycle kept ~15 bytes a migrant alive between Decembers)."""
+    import gc
+    import weakref
+
+    from model.model import CitizenizationModel
+    from model.outcomes import record
+
+    model = CitizenizationModel(
+        policy_2019.override({"simulation.migrants": 2000, "simulation.years": 1}), seed=1
+    )
+    for _ in range(model.months):
+        model.step()
+    gc.disable()
+    try:
+        snapshot = model.snapshot()
+        table = record(snapshot, model.clock.year)
+        assert snapshot.memo  # the outcomes cached what they share
+        freed = weakref.ref(snapshot)
+        del snapshot
+        assert freed() is None
+    finally:
+        gc.enable()
+    assert len(table) > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, wraps
+from functools import cached_property, partial, wraps
 
 import numba
 import numpy as np
@@ -139,19 +139,18 @@ class Snapshot:
     @cached_property
     def children_classes(self) -> Classes:
         """`children` as `Classes`: rows with k children, living with them or not."""
-        return self._by_children(households.counted_once, lambda: self.children)
+        return self._by_children(households.counted_once, children_counted_once)
 
     @cached_property
     def left_behind_classes(self) -> Classes:
         """Left-behind children per row (`left_behind_counted_once`) as `Classes`."""
-        pop, margins = self.population, self.scenario.population
-        return self._by_children(
-            households.left_behind, lambda: left_behind_counted_once(pop, margins)
-        )
+        return self._by_children(households.left_behind, left_behind_counted_once)
 
-    def _by_children(self, per_row: Callable, array: Callable[[], np.ndarray]) -> Classes:
+    def _by_children(self, per_row: Callable, per_population: Callable) -> Classes:
         """The classes of a quantity `per_row(children, family_with, margins)` reads: rows
-        with k > 0 children, living with them or not (the value itself from `per_row`)."""
+        with k > 0 children, living with them or not (the value itself from `per_row`; every
+        row's from `per_population(population, margins)`, which holds no snapshot: a snapshot
+        in its own cache would live on until a garbage collection)."""
         margins = self.scenario.population
         top = int(self.population.children.max(initial=0))
         family = self.rows("family_with")
@@ -162,7 +161,9 @@ class Snapshot:
                 if value:
                     rows.append(self.rows("children", k) & living)
                     values.append(float(value))
-        return Classes(tuple(rows), tuple(values), array)
+        return Classes(
+            tuple(rows), tuple(values), partial(per_population, self.population, margins)
+        )
 
     @cached_property
     def unsettled(self) -> Rows:
