@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -92,16 +93,24 @@ def register_family(
 
 def record(s: Snapshot, year: int) -> pd.DataFrame:
     """Every outcome for the year as tidy rows: year, outcome, population, city_class, value."""
-    names = list(OUTCOMES)
+    names = tuple(OUTCOMES)
     values = np.stack([OUTCOMES[name](s) for name in names])  # (outcome, population, class)
+    table = _labels(names).copy()
+    table.insert(0, "year", year)
+    table["value"] = values.ravel()
+    return table
+
+
+@cache
+def _labels(names: tuple[str, ...]) -> pd.DataFrame:
+    """The outcome, population and class of each value `record` gives, the same every year
+    (their string columns built once, not every December)."""
     per_outcome = len(POPULATIONS) * len(CITY_CLASSES)
     return pd.DataFrame(
         {
-            "year": year,
             "outcome": np.repeat(names, per_outcome),
             "population": np.tile(np.repeat(POPULATIONS, len(CITY_CLASSES)), len(names)),
             "city_class": np.tile(CITY_CLASSES, len(POPULATIONS) * len(names)),
-            "value": values.ravel(),
         }
     )
 
