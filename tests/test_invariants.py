@@ -177,6 +177,34 @@ def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
         _check_tallies(s, rng, national_tally, tally)
 
 
+def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
+    """The snapshot's packed sets of rows in a city, with rural hukou, settled and poor are
+    the rows their definitions give, and the people in each city the sum of their weights,
+    with equal and with unequal weights."""
+    model = CitizenizationModel(
+        policy_2019.override({"simulation.migrants": 2003, "simulation.years": 1}), seed=4
+    )
+    for _ in range(model.months):
+        model.step()
+    s = model.snapshot()
+    pop = s.population
+    assert np.array_equal(s.in_city.mask(), pop.city >= 0)
+    assert np.array_equal(s.unsettled.mask(), pop.hukou == HukouStatus.RURAL)
+    assert np.array_equal(s.settled.mask(), pop.hukou == HukouStatus.SETTLED)
+    assert np.array_equal(s.poor.mask(), pop.poverty != PovertyStatus.NOT_POOR)
+    assert s.settled.count() and s.poor.count() and s.unsettled.count()
+    rng = np.random.default_rng(1)
+    weight = (pop.weight * rng.uniform(0.5, 2.0, len(pop))).astype(np.float32)
+    unequal = replace(s, population=replace(pop, weight=weight))
+    for snapshot in (s, unequal):
+        p = snapshot.population
+        expected = np.zeros((s.world.n_cities, 2))
+        at = p.city >= 0
+        np.add.at(expected, (p.city[at], p.poor()[at].astype(int)), p.weight[at].astype(float))
+        assert np.allclose(snapshot.people_by_city, expected, rtol=1e-12, atol=0)
+        assert snapshot.people_by_city.sum() > 0
+
+
 def _check_tallies(s, rng, national_tally, tally):
     pop = s.population
     rows = len(pop)
