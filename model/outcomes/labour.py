@@ -15,6 +15,7 @@ from model.outcomes.snapshot import (
     per_city,
     ratio,
     tally,
+    tally_and_national,
 )
 from model.processes import migration
 
@@ -185,9 +186,7 @@ def annual_earnings_yuan(s: Snapshot) -> np.ndarray:
     workers who spent at least a month of it in a city; by the class of the city lived in at
     year end, and in the whole system (national figure in `all`)."""
     away = _away(s, 1)
-    earned = s.population.earnings_this_year
-    table = ratio(tally(s, away, earned), tally(s, away))
-    table[:, 0] = ratio(
-        np.array(national_tally(s, away, earned)), np.array(national_tally(s, away))
-    )
+    earned, national_earned = tally_and_national(s, away, s.population.earnings_this_year)
+    table = ratio(earned, tally(s, away))
+    table[:, 0] = ratio(np.array(national_earned), np.array(national_tally(s, away)))
     return table

@@ -327,6 +327,35 @@ def tally(
     return by_group(people.reshape(len(SizeClass), 2))
 
 
+def tally_and_national(
+    s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, tuple[float, float]]:
+    """`tally` and `national_tally` of the same `values` over the same rows, in one walk."""
+    groups, (not_poor, poor) = _group_and_poverty_sum(
+        Rows.of(rows).words, s.group, s.poverty_class, s.population.weight, values,
+        2 * len(SizeClass),
+    )  # fmt: skip
+    return by_group(groups.reshape(len(SizeClass), 2)), (not_poor + poor, poor)
+
+
+@numba.njit(cache=True)
+def _group_and_poverty_sum(words, group, poverty_class, weight, values, n_groups):
+    """`_group_sum` of the set rows by `group` (rows at the origin, -1, in a slot dropped) and
+    by `poverty_class` (wherever they live), in one walk: each sum in row order, as
+    `_group_sum` adds them."""
+    out = np.zeros(n_groups + 1)
+    poverty = np.zeros(2)
+    for i in range(words.size):
+        w = words[i]
+        while w != 0:
+            r = i * 64 + trailing_zeros(w)
+            w &= w - np.uint64(1)
+            x = np.float64(weight[r]) * values[r]
+            out[group[r] % (n_groups + 1)] += x  # -1: the last slot
+            poverty[poverty_class[r]] += x
+    return out[:n_groups], poverty
+
+
 def national_tally(
     s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | None = None
 ) -> tuple[float, float]:
