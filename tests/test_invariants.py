@@ -162,7 +162,7 @@ def test_hukou_citizenization_rate_on_a_hand_built_population(baseline, world):
 
 @pytest.mark.parametrize("rows", [2000, 2003])  # a whole number of 64-row words, and not
 def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
-    from model.outcomes.snapshot import national_tally, tally
+    from model.outcomes.snapshot import national_tally, tally, tally_and_national
 
     scenario = baseline.override({"simulation.migrants": rows, "simulation.years": 1})
     model = CitizenizationModel(scenario, seed=3)
@@ -174,7 +174,7 @@ def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
     unequal = replace(equal, population=replace(equal.population, weight=weight))
     assert unequal.people_per_row is None  # people summed row by row
     for s in (equal, unequal):
-        _check_tallies(s, rng, national_tally, tally)
+        _check_tallies(s, rng, national_tally, tally, tally_and_national)
 
 
 def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
@@ -205,7 +205,7 @@ def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
         assert snapshot.people_by_city.sum() > 0
 
 
-def _check_tallies(s, rng, national_tally, tally):
+def _check_tallies(s, rng, national_tally, tally, tally_and_national):
     pop = s.population
     rows = len(pop)
     poor = pop.poverty != PovertyStatus.NOT_POOR
@@ -226,6 +226,10 @@ def _check_tallies(s, rng, national_tally, tally):
                 assert table[1, 1 + k] == pytest.approx(per_row[in_class & poor].sum(), rel=1e-12)
             assert table[0, 0] == pytest.approx(per_row[pop.city >= 0].sum(), rel=1e-12)
             assert national == pytest.approx((per_row.sum(), per_row[poor].sum()), rel=1e-12)
+        # a tally and a national tally of the same values in one walk: the same sums
+        in_one, national_in_one = tally_and_national(s, mask, pop.wage)
+        assert np.array_equal(in_one, tally(s, mask, pop.wage), equal_nan=True)
+        assert national_in_one == national_tally(s, mask, pop.wage)
         # quantities of a few values (children counted once, left behind): by their classes'
         # rows where rows count equally, row by row otherwise; the same sums either way
         for classes in (s.children_classes, s.left_behind_classes):
