@@ -138,8 +138,8 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     assert 4 <= finished < 24, "the sweep should have been killed in the middle"
 
     assert main(["sweep", str(path), "--resume", str(killed), "--workers", "1", "--quiet"]) == 0
-    whole = tmp_path / "whole"
-    sweep(path, out=whole, workers=1, progress=False)
+    whole = tmp_path / "whole"  # uninterrupted, on the two workers the killed sweep began with
+    sweep(path, out=whole, workers=2, progress=False)
     assert (killed / "runs.parquet").read_bytes() == (whole / "runs.parquet").read_bytes()
     assert not list((killed / "runs").glob(".*"))  # no half-written temporaries left
 
