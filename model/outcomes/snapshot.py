@@ -132,13 +132,9 @@ class Snapshot:
         return _groups(pop.city, pop.poverty, self.world.size_class, 2 * len(SizeClass))
 
     @cached_property
-    def children(self) -> np.ndarray:
-        """School-age children per row, each child counted once (`children_counted_once`)."""
-        return children_counted_once(self.population, self.scenario.population)  # float32
-
-    @cached_property
     def children_classes(self) -> Classes:
-        """`children` as `Classes`: rows with k children, living with them or not."""
+        """School-age children per row, each counted once (`children_counted_once`), as
+        `Classes`: rows with k children, living with them or not."""
         return self._by_children(households.counted_once, children_counted_once)
 
     @cached_property
@@ -280,7 +276,8 @@ def _group_sum(words, group, weight, values, n_groups):
 @numba.njit(cache=True)
 def _still_candidates(rows, eligible, probability, propensity, hukou, words):
     """Set the bits of `rows` still with rural hukou: eligible in `words[0]`, willing (the
-    propensity below the willingness `probability`, as `settlement.willing`) in `words[1]`."""
+    propensity below the willingness `probability`, as `settlement._choices` reads it) in
+    `words[1]`."""
     for i in range(rows.size):
         r = rows[i]
         still = hukou[r] == HukouStatus.RURAL

@@ -529,12 +529,6 @@ def willingness_probability(
     return probability
 
 
-def willing(
-    pop: Population, rows: np.ndarray, world: World, scenario: Scenario, year: int
-) -> np.ndarray:
-    return pop.settle_propensity[rows] < willingness_probability(pop, rows, world, scenario, year)
-
-
 @dataclass(frozen=True)
 class Position:
     """December's candidates as its settlement phase found them (every one assessed and asked,
