@@ -444,3 +444,64 @@ def test_year_end_position_reads_decembers_assessment_as_if_taken_at_year_end(
         checked += 1
     assert checked == 2
     assert renovated_since == 2 * (scenario_name == "urban_villages_renovated")
+
+
+def test_assessment_equals_the_rules_read_condition_by_condition(policy_2019):
+    """`assess` computes a points score only where it decides; eligibility, route and queue
+    must equal every condition and exemption read in full (every points-city candidate
+    scored), on a synthesised December with points cities and priority groups."""
+    from model.enums import IS_LEGAL_HOME
+    from model.runner import sized
+
+    model = CitizenizationModel(sized(policy_2019, migrants=20_000, years=1), seed=3)
+    for _ in range(12):
+        model.step()
+    pop, world, rules, year = model.population, model.world, model.settlement_rules, 2019
+    a = settlement.assess(pop, world, model.spec, rules, year)
+    r = a.rows
+    c, kind, months = pop.city[r], rules.kind[pop.city[r]], pop.months_in_city[r]
+    score = np.full(r.size, np.nan)
+    for rule in rules.points_rule_ids:
+        here = rules.rule_id[c] == rule
+        score[here] = settlement.points_score(pop, r[here], rules.rules[rule].points, year)
+    met = np.stack(  # CONDITIONS, in order
+        [
+            months >= rules.min_residence_months[c],
+            (kind == settlement.Route.OPEN)
+            | (pop.si_months[r] >= rules.min_social_insurance_months[c]),
+            ~rules.requires_stable_job[c]
+            | np.isin(pop.employment[r], [Employment.FORMAL, Employment.INFORMAL]),
+            ~rules.requires_legal_home[c] | IS_LEGAL_HOME[pop.housing[r]],
+            (kind != settlement.Route.POINTS) | (score >= rules.min_score[c]),
+        ]
+    )
+    share = model.spec.services.identified_poor_share
+    belongs = {
+        "five_years_in_city": months >= settlement.FIVE_YEARS_MONTHS,
+        "whole_family": pop.family_with[r],
+        "new_generation": pop.birth_year[r] >= settlement.NEW_GENERATION_BORN_FROM,
+        "poor": (pop.poverty[r] != PovertyStatus.NOT_POOR)
+        & (pop.identification_rank[r] < share * 256),
+    }
+    applies = rules.priority_applies[c] & (
+        months >= model.spec.settlement.priority_groups.min_residence_months
+    )
+    exempt = np.zeros_like(met)
+    member = np.zeros(r.size, dtype=bool)
+    for group, conditions in rules.exemptions.items():
+        counts = applies & belongs[group]
+        member |= counts
+        for condition in conditions:
+            exempt[settlement.CONDITIONS.index(condition)] |= counts
+    eligible = (met | exempt).all(axis=0)
+    queued = eligible & (kind == settlement.Route.POINTS)
+    assert 0 < queued.sum() < eligible.sum() < r.size  # points queues, other routes, refusals
+    assert (~met[:4].all(axis=0) & exempt[:4].any(axis=0)).any()  # exemptions at work
+    skipped = (kind == settlement.Route.POINTS) & np.isnan(a.score)
+    assert skipped.any()  # some points-city candidates were not scored
+    assert np.array_equal(a.eligible, eligible)
+    assert np.array_equal(a.queued, queued)
+    assert np.array_equal(a.first_in_line, member)
+    route = np.where(met.all(axis=0), kind, settlement.Route.PRIORITY)
+    assert np.array_equal(a.route[eligible], route[eligible])
+    assert np.array_equal(a.score[queued], score[queued])  # what the queue ranks by

@@ -308,7 +308,9 @@ class Assessment:
     eligible: np.ndarray  # bool per candidate
     route: np.ndarray  # Route per candidate (meaningful where eligible)
     queued: np.ndarray  # eligible in a points city: settles through its queue, under its quota
-    score: np.ndarray  # points score; nan outside points rules
+    #: points score where it decides eligibility (in a points city, every other condition met
+    #: or exempted); nan elsewhere
+    score: np.ndarray
     first_in_line: np.ndarray  # a priority-group member where priority applies (prov. 14)
     #: willingness probability per candidate (prov. 16), where asked for (`ask`)
     probability: np.ndarray | None = None
@@ -340,11 +342,13 @@ def _assess(
     requires_legal_home, min_score, priority_applies, priority_min_months, group_exempts,
     identified_rank, legal_home, score, eligible, route, queued, first_in_line,
 ):  # fmt: skip
-    """The points score in points cities (the items of the city's rule: `item_source`, -1
-    past its last item, as in `points_score`; NaN elsewhere); each condition met (a bit per
-    condition of CONDITIONS) or exempted by a priority group the row counts in
-    (`group_exempts`: the bits each group of PRIORITY_GROUPS exempts, -1 where the group is
-    not enabled); then eligibility, route and queue (`assess`)."""
+    """Each condition met (a bit per condition of CONDITIONS) or exempted by a priority group
+    the row counts in (`group_exempts`: the bits each group of PRIORITY_GROUPS exempts, -1
+    where the group is not enabled); the points score in points cities (the items of the
+    city's rule: `item_source`, -1 past its last item, as in `points_score`), computed only
+    where it decides (every other condition met or exempted: elsewhere the row is not
+    eligible and its route is the same whatever its score; NaN where not computed); then
+    eligibility, route and queue (`assess`)."""
     five_years, whole_family = group_exempts[0], group_exempts[1]
     new_generation, poor = group_exempts[2], group_exempts[3]
     everything = (1 << len(CONDITIONS)) - 1
@@ -354,26 +358,11 @@ def _assess(
         k = kind[c]
         months = months_in_city[r]
         e = employment[r]
-        score[i] = np.nan
-        if k == Route.POINTS:
-            rule = rule_id[c]
-            total = 0.0
-            for item in range(item_source.shape[1]):
-                source = item_source[rule, item]
-                if source < 0:
-                    break
-                value = _item_value(
-                    source, r, si_months, months_in_city, education, birth_year, housing,
-                    employment, family_with, children, year,
-                )  # fmt: skip
-                total += min(value * item_per_unit[rule, item], item_cap[rule, item])
-            score[i] = total
         met = (
             (months >= min_residence[c]) * 1
             | (k == Route.OPEN or si_months[r] >= min_social_insurance[c]) * 2
             | (not requires_stable_job[c] or e == Employment.INFORMAL or e == Employment.FORMAL) * 4
             | (not requires_legal_home[c] or legal_home[housing[r]]) * 8
-            | (k != Route.POINTS or score[i] >= min_score[c]) * 16
         )
         exempt = 0
         member = False
@@ -392,6 +381,23 @@ def _assess(
                 if bits >= 0 and belongs:
                     member = True
                     exempt |= bits
+        score[i] = np.nan
+        if k != Route.POINTS:
+            met |= 16
+        elif (met | exempt) & 15 == 15:  # every other condition met or exempted: it decides
+            rule = rule_id[c]
+            total = 0.0
+            for item in range(item_source.shape[1]):
+                source = item_source[rule, item]
+                if source < 0:
+                    break
+                value = _item_value(
+                    source, r, si_months, months_in_city, education, birth_year, housing,
+                    employment, family_with, children, year,
+                )  # fmt: skip
+                total += min(value * item_per_unit[rule, item], item_cap[rule, item])
+            score[i] = total
+            met |= (total >= min_score[c]) * 16
         first_in_line[i] = member
         eligible[i] = (met | exempt) == everything
         route[i] = k if met == everything else np.int8(Route.PRIORITY)
