@@ -25,6 +25,11 @@ def test_look_up_is_indexing_negative_codes_included():
     flags = np.array([True, False, True, True, False, False])
     housing = rng.integers(0, 6, 5000).astype(np.uint8)
     assert np.array_equal(look_up(flags, housing), flags[housing])
+    for size in (1, 2, 63, 64, 65):  # a boolean table as one integer's bits, up to 64 entries
+        flags = rng.random(size) < 0.5
+        for dtype in (np.int8, np.int16, np.int64):
+            codes = rng.integers(-size, size, 5000).astype(dtype)
+            assert np.array_equal(look_up(flags, codes), flags[codes]), (size, dtype)
 
 
 @numba.njit
