@@ -178,9 +178,12 @@ def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
 
 
 def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
-    """The snapshot's packed sets of rows in a city, with rural hukou, settled and poor are
-    the rows their definitions give, and the people in each city the sum of their weights,
-    with equal and with unequal weights."""
+    """The snapshot's packed sets of rows in a city, with rural hukou, settled and poor (and
+    migrants with a permit or a formal job) are the rows their definitions give, the people in
+    each city the sum of their weights, with equal and with unequal weights; a kept set's
+    tally, computed once, is not changed by a caller changing its copy."""
+    from model.outcomes.snapshot import tally
+
     model = CitizenizationModel(
         policy_2019.override({"simulation.migrants": 2003, "simulation.years": 1}), seed=4
     )
@@ -203,6 +206,21 @@ def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
         np.add.at(expected, (p.city[at], p.poor()[at].astype(int)), p.weight[at].astype(float))
         assert np.allclose(snapshot.people_by_city, expected, rtol=1e-12, atol=0)
         assert snapshot.people_by_city.sum() > 0
+        # migrants with a service or job: the sets several outcomes tally, kept once
+        rural = p.hukou == HukouStatus.RURAL
+        permit = snapshot.migrants_with("permit")
+        assert np.array_equal(permit.mask(), rural & p.permit) and permit.count()
+        formal = snapshot.migrants_with("employment", Employment.FORMAL)
+        assert np.array_equal(formal.mask(), rural & (p.employment == Employment.FORMAL))
+        assert snapshot.migrants_with("permit") is permit
+        # a kept set is tallied once: a caller changing its table changes nobody else's
+        assert snapshot.holds(snapshot.unsettled) and snapshot.holds(permit)
+        assert not snapshot.holds(snapshot.unsettled & snapshot.employed)  # a temporary
+        by_rows = tally(snapshot, snapshot.unsettled.mask())
+        first = tally(snapshot, snapshot.unsettled)
+        assert np.array_equal(first, by_rows)
+        first[:] = -1.0
+        assert np.array_equal(tally(snapshot, snapshot.unsettled), by_rows)
 
 
 def _check_tallies(s, rng, national_tally, tally, tally_and_national):

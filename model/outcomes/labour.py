@@ -123,7 +123,7 @@ def formal_job_share(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="labour")
 def formal_workers(s: Snapshot) -> np.ndarray:
     """Migrants in cities with a formal job (with social insurance), year end (people)."""
-    return tally(s, s.unsettled & s.rows("employment", Employment.FORMAL))
+    return tally(s, s.migrants_with("employment", Employment.FORMAL))
 
 
 @outcome(unit="yuan per month", theme="labour")

@@ -49,7 +49,7 @@ def _children(s: Snapshot) -> Classes:
 @outcome(unit="share", theme="services")
 def residence_permit_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities (rural hukou) holding a residence permit / migrants in cities."""
-    return ratio(tally(s, s.unsettled & s.rows("permit")), tally(s, s.unsettled))
+    return ratio(tally(s, s.migrants_with("permit")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
@@ -61,7 +61,7 @@ def permits_issued_per_year(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def permit_holders(s: Snapshot) -> np.ndarray:
     """Migrants in cities holding a residence permit at year end (people)."""
-    return tally(s, s.unsettled & s.rows("permit"))
+    return tally(s, s.migrants_with("permit"))
 
 
 # --- the basic package ------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def _identified_poor(s: Snapshot) -> Rows:
 def migrant_children_in_cities(s: Snapshot) -> np.ndarray:
     """School-age children living in the city with a migrant parent (rural hukou), counted
     once per family (随迁子女 of school age), year end."""
-    return tally(s, s.unsettled & s.rows("family_with"), _children(s))
+    return tally(s, s.migrants_with("family_with"), _children(s))
 
 
 @outcome(unit="children", theme="services")
@@ -119,7 +119,7 @@ def migrant_pupils(s: Snapshot) -> np.ndarray:
 
 @once_per_snapshot
 def _public_pupils(s: Snapshot) -> np.ndarray:
-    return tally(s, s.unsettled & s.rows("family_with") & s.rows("schooled"), _children(s))
+    return tally(s, s.migrants_with("family_with") & s.rows("schooled"), _children(s))
 
 
 @outcome(unit="share", theme="services")
@@ -233,7 +233,7 @@ def public_rental_occupancy(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="services")
 def local_medical_insurance_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities (rural hukou) in local medical insurance / migrants in cities."""
-    return ratio(tally(s, s.unsettled & s.rows("local_medical")), tally(s, s.unsettled))
+    return ratio(tally(s, s.migrants_with("local_medical")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
@@ -246,7 +246,7 @@ def medical_insurance_eligible(s: Snapshot) -> np.ndarray:
 @outcome(unit="share", theme="services")
 def pension_coverage_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities covered by a local or employee pension / migrants in cities."""
-    return ratio(tally(s, s.unsettled & s.rows("pension")), tally(s, s.unsettled))
+    return ratio(tally(s, s.migrants_with("pension")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
@@ -260,8 +260,8 @@ def work_injury_cover_share(s: Snapshot) -> np.ndarray:
     """Employed migrants with work-injury cover (every formal worker; the covered share of
     informal ones) / employed migrants in cities (prov. 10)."""
     share = s.scenario.services.other_insurance.informal_injury_cover_share
-    covered = tally(s, s.unsettled & s.rows("employment", Employment.FORMAL)) + share * tally(
-        s, s.unsettled & s.rows("employment", Employment.INFORMAL)
+    covered = tally(s, s.migrants_with("employment", Employment.FORMAL)) + share * tally(
+        s, s.migrants_with("employment", Employment.INFORMAL)
     )
     return ratio(covered, tally(s, s.unsettled & s.employed))
 
@@ -283,7 +283,7 @@ def employment_service_reach_poor(s: Snapshot) -> np.ndarray:
 def training_uptake_share(s: Snapshot) -> np.ndarray:
     """Migrants in cities who have been trained (prov. 4) / migrants in cities (the `poor` row:
     among poor migrants)."""
-    return ratio(tally(s, s.unsettled & s.rows("trained")), tally(s, s.unsettled))
+    return ratio(tally(s, s.migrants_with("trained")), tally(s, s.unsettled))
 
 
 @outcome(unit="people", theme="services")
@@ -295,4 +295,4 @@ def training_eligible(s: Snapshot) -> np.ndarray:
 @outcome(unit="people", theme="services")
 def training_enrolled(s: Snapshot) -> np.ndarray:
     """Migrants in cities who have been trained (people)."""
-    return tally(s, s.unsettled & s.rows("trained"))
+    return tally(s, s.migrants_with("trained"))

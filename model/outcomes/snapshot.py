@@ -78,6 +78,19 @@ class Snapshot:
             self.memo[key] = Rows.of(values if code is None else values == code)
         return self.memo[key]
 
+    def migrants_with(self, column: str, code: int | None = None) -> Rows:
+        """Migrants (rural hukou) whose boolean `column` is set, or whose `column` equals
+        `code` (`rows`): kept once per snapshot, as outcomes tally the same."""
+        key = ("migrants_with", column, code)
+        if key not in self.memo:
+            self.memo[key] = self.unsettled & self.rows(column, code)
+        return self.memo[key]
+
+    def holds(self, rows: object) -> bool:
+        """Whether `rows` is a set this snapshot keeps (a property, or in its memo): the same
+        object as long as the snapshot lives, so what is computed from it can be kept too."""
+        return any(rows is kept for kept in (*vars(self).values(), *self.memo.values()))
+
     def looked_up(self, table: np.ndarray, column: str) -> Rows:
         """Rows whose code in `column` is set in the boolean `table` (`look_up`): packed once
         per snapshot."""
@@ -304,7 +317,17 @@ def tally(
     s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | Classes | None = None
 ) -> np.ndarray:
     """Weighted sum (of `values`, or of people) over `rows` (or a mask) living in a city, by
-    group."""
+    group. People in a set the snapshot keeps (`Snapshot.holds`: the migrants, the employed,
+    ...) are counted once and read again by the outcomes that share it."""
+    if values is None and s.holds(rows):
+        key = ("tally", id(rows))
+        if key not in s.memo:
+            s.memo[key] = _tally(s, rows, None)
+        return s.memo[key].copy()  # a caller may change its own
+    return _tally(s, rows, values)
+
+
+def _tally(s: Snapshot, rows: Rows | np.ndarray, values: np.ndarray | Classes | None):
     if isinstance(values, Classes):
         if s.people_per_row is None:
             values = values.per_row()
@@ -312,7 +335,9 @@ def tally(
             rows = Rows.of(rows)
             total = np.zeros((2, 1 + len(SizeClass)))
             for holding, value in zip(values.rows, values.values, strict=True):
-                total += value * tally(s, rows & holding)
+                part = rows & holding
+                if part.words.any():  # an empty part adds nothing (the set within a family)
+                    total += value * _tally(s, part, None)
             return total
     words = Rows.of(rows).words
     if values is None and s.people_per_row is not None:  # rows counted, not people summed
