@@ -223,6 +223,36 @@ def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
         assert np.array_equal(tally(snapshot, snapshot.unsettled), by_rows)
 
 
+def test_school_place_occupancy_is_the_pupils_services_count_over_the_places(policy_2019):
+    """The outcome's pupils are `services.pupils` (the children counted once of rows holding
+    a place) summed by the class of their city, over the places; equal and unequal weights."""
+    from model.processes import services
+
+    model = CitizenizationModel(
+        policy_2019.override({"simulation.migrants": 2003, "simulation.years": 1}), seed=5
+    )
+    for _ in range(model.months):
+        model.step()
+    s = model.snapshot()
+    rng = np.random.default_rng(2)
+    weight = (s.population.weight * rng.uniform(0.5, 2.0, len(s.population))).astype(np.float32)
+    unequal = replace(s, population=replace(s.population, weight=weight))
+    size_class = s.world.size_class
+    places = np.bincount(size_class, services.school_places(s.world, s.scenario.services))
+    for snapshot in (s, unequal):
+        pop = snapshot.population
+        at = pop.city >= 0
+        pupils = services.pupils(pop, snapshot.scenario.population)
+        by_class = np.bincount(size_class[pop.city[at]], pupils[at], minlength=places.size)
+        table = OUTCOMES["school_place_occupancy"](snapshot)
+        assert by_class.sum() > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = np.where(places > 0, by_class / places, np.nan)
+        assert np.allclose(table[0, 1:], expected, rtol=1e-9, equal_nan=True)
+        assert table[0, 0] == pytest.approx(by_class.sum() / places.sum(), rel=1e-9)
+        assert np.isnan(table[1]).all()  # places are the cities', not the poor's
+
+
 def _check_tallies(s, rng, national_tally, tally, tally_and_national):
     pop = s.population
     rows = len(pop)

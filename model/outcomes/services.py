@@ -11,7 +11,6 @@ from model.outcomes.snapshot import (
     Classes,
     Snapshot,
     by_group,
-    city_sums,
     once_per_snapshot,
     per_city,
     poor_only,
@@ -170,15 +169,10 @@ def school_place_occupancy(s: Snapshot) -> np.ndarray:
     cities' class: at most 1 in expectation; a realisation may pass 1 by part of one row where
     a city's last place went by lottery to a family of several children."""
     # pupils (`services.pupils`): the children counted once of rows holding a school place
-    # (schooled, living with their family), by class of children
-    held, children = s.rows("schooled") & s.rows("family_with"), _children(s)
-    pupils = sum(
-        value * city_sums(s, s.population.weight, held & holding).sum(axis=1)
-        for holding, value in zip(children.rows, children.values, strict=True)
-    )
-    return ratio(
-        per_city(s, pupils), per_city(s, services.school_places(s.world, s.scenario.services))
-    )
+    # (schooled, living with their family), migrants' and settlers'; places are the cities'
+    pupils = tally(s, s.rows("schooled") & s.rows("family_with"), _children(s))
+    pupils[1] = np.nan  # places are not the poor's: per_city's `poor` row
+    return ratio(pupils, per_city(s, services.school_places(s.world, s.scenario.services)))
 
 
 # --- public rental housing (prov. 12) ---------------------------------------------------------
