@@ -179,10 +179,13 @@ def test_tallies_by_bits_and_by_rows_are_the_weighted_sums(baseline, rows):
 
 def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
     """The snapshot's packed sets of rows in a city, with rural hukou, settled and poor (and
-    migrants with a permit or a formal job) are the rows their definitions give, the people in
-    each city the sum of their weights, with equal and with unequal weights; a kept set's
-    tally, computed once, is not changed by a caller changing its copy."""
+    migrants with a permit or a formal job, and each access basis) are the rows their
+    definitions give, the people in each city the sum of their weights, with equal and with
+    unequal weights; a kept set's tally, computed once, is not changed by a caller changing
+    its copy."""
+    from model.outcomes.services import _access_basis
     from model.outcomes.snapshot import tally
+    from model.processes.access import has_access
 
     model = CitizenizationModel(
         policy_2019.override({"simulation.migrants": 2003, "simulation.years": 1}), seed=4
@@ -213,6 +216,10 @@ def test_year_end_sets_and_head_counts_are_as_defined(policy_2019):
         formal = snapshot.migrants_with("employment", Employment.FORMAL)
         assert np.array_equal(formal.mask(), rural & (p.employment == Employment.FORMAL))
         assert snapshot.migrants_with("permit") is permit
+        # a service's access basis, from the packed sets as `has_access` reads it row by row
+        for basis in ("hukou", "permit", "id_card"):
+            expected = (p.city >= 0) & has_access(p, slice(None), basis)
+            assert np.array_equal(_access_basis(snapshot, basis).mask(), expected), basis
         # a kept set is tallied once: a caller changing its table changes nobody else's
         assert snapshot.holds(snapshot.unsettled) and snapshot.holds(permit)
         assert not snapshot.holds(snapshot.unsettled & snapshot.employed)  # a temporary

@@ -18,13 +18,13 @@ from model.outcomes.snapshot import (
     tally,
 )
 from model.processes import services
-from model.processes.access import NEEDS_HOUSING, has_access, identified_poor
+from model.processes.access import NEEDS_HOUSING, basis, identified_poor
 
 
 @once_per_snapshot
 def _access_basis(s: Snapshot, access: str) -> Rows:
-    """Living in a city with a service's access basis `access` (`has_access`)."""
-    return s.in_city & has_access(s.population, slice(None), access)
+    """Living in a city with a service's access basis `access` (`access.basis`)."""
+    return s.in_city & basis(access, s.settled, s.rows("permit"), s.in_city)
 
 
 def _with_access(s: Snapshot, need: Rows | np.ndarray, access: str) -> Rows:
