@@ -360,27 +360,26 @@ def _assess(
         e = employment[r]
         met = (
             (months >= min_residence[c]) * 1
-            | (k == Route.OPEN or si_months[r] >= min_social_insurance[c]) * 2
-            | (not requires_stable_job[c] or e == Employment.INFORMAL or e == Employment.FORMAL) * 4
-            | (not requires_legal_home[c] or legal_home[housing[r]]) * 8
+            | ((k == Route.OPEN) | (si_months[r] >= min_social_insurance[c])) * 2
+            | (~requires_stable_job[c] | (e == Employment.INFORMAL) | (e == Employment.FORMAL)) * 4
+            | (~requires_legal_home[c] | legal_home[housing[r]]) * 8
+        )  # bitwise, not `or`: no branch to mispredict
+        # a priority group counts where priority applies and the group is enabled; the poor
+        # only once identified at the destination (prov. 19); branch-free
+        applies = priority_applies[c] & (months >= priority_min_months)
+        in_five = (months >= FIVE_YEARS_MONTHS) & (five_years >= 0)
+        in_family = family_with[r] & (whole_family >= 0)
+        in_new = (birth_year[r] >= NEW_GENERATION_BORN_FROM) & (new_generation >= 0)
+        in_poor = (
+            (poverty[r] != PovertyStatus.NOT_POOR)
+            & (identification_rank[r] < identified_rank)
+            & (poor >= 0)
         )
-        exempt = 0
-        member = False
-        if priority_applies[c] and months >= priority_min_months:
-            # the poor count only once identified at the destination (prov. 19)
-            for bits, belongs in (
-                (five_years, months >= FIVE_YEARS_MONTHS),
-                (whole_family, family_with[r]),
-                (new_generation, birth_year[r] >= NEW_GENERATION_BORN_FROM),
-                (
-                    poor,
-                    poverty[r] != PovertyStatus.NOT_POOR
-                    and identification_rank[r] < identified_rank,
-                ),
-            ):
-                if bits >= 0 and belongs:
-                    member = True
-                    exempt |= bits
+        member = applies & (in_five | in_family | in_new | in_poor)
+        exempt = applies * (
+            five_years * in_five | whole_family * in_family | new_generation * in_new
+            | poor * in_poor
+        )  # fmt: skip
         score[i] = np.nan
         if k != Route.POINTS:
             met |= 16
