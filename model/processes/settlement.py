@@ -358,11 +358,12 @@ def _assess(
         k = kind[c]
         months = months_in_city[r]
         e = employment[r]
+        job = (e == Employment.INFORMAL) | (e == Employment.FORMAL)
         met = (
             (months >= min_residence[c]) * 1
             | ((k == Route.OPEN) | (si_months[r] >= min_social_insurance[c])) * 2
-            | (~requires_stable_job[c] | (e == Employment.INFORMAL) | (e == Employment.FORMAL)) * 4
-            | (~requires_legal_home[c] | legal_home[housing[r]]) * 8
+            | ((not requires_stable_job[c]) | job) * 4
+            | ((not requires_legal_home[c]) | legal_home[housing[r]]) * 8
         )  # bitwise, not `or`: no branch to mispredict
         # a priority group counts where priority applies and the group is enabled; the poor
         # only once identified at the destination (prov. 19); branch-free
