@@ -132,7 +132,9 @@ class Snapshot:
     @cached_property
     def people_by_city(self) -> np.ndarray:
         """People living in each city, not poor and poor, shape (cities, 2)."""
-        return city_sums(self, self.population.weight)
+        pop = self.population
+        words = self.in_city.words
+        return _city_sum(words, pop.city, self.poverty_class, pop.weight, self.world.n_cities)
 
     @cached_property
     def group(self) -> np.ndarray:
@@ -223,14 +225,6 @@ def once_per_snapshot(function: Callable[..., object]) -> Callable[..., object]:
     return once
 
 
-def city_sums(s: Snapshot, values: np.ndarray, rows: Rows | None = None) -> np.ndarray:
-    """Per-row `values` summed over the rows (of `rows`, all by default) living in each city,
-    not poor and poor, shape (cities, 2)."""
-    pop = s.population
-    words = s.in_city.words if rows is None else s.in_city.words & rows.words
-    return _city_sum(words, pop.city, s.poverty_class, values, s.world.n_cities)
-
-
 def table() -> np.ndarray:
     """An empty (population, class) table of NaN."""
     return np.full((2, 1 + len(SizeClass)), np.nan)
@@ -288,13 +282,12 @@ def _group_sum(words, group, weight, values, n_groups):
 
 @numba.njit(cache=True)
 def _still_candidates(rows, eligible, probability, propensity, hukou, words):
-    """Set the bits of `rows` still with rural hukou: eligible in `words[0]`, willing (the
-    propensity below the willingness `probability`, as `settlement._choices` reads it) in
-    `words[1]`."""
+    """Set the bits of `rows` still with rural hukou: eligible in `words[0]`, willing
+    (`settlement.wants_hukou`) in `words[1]`."""
     for i in range(rows.size):
         r = rows[i]
         still = hukou[r] == HukouStatus.RURAL
-        willing = propensity[r] < probability[i]
+        willing = settlement.wants_hukou(propensity[r], probability[i])
         bit = np.uint64(1) << np.uint64(r & 63)
         words[0, r >> 6] |= bit * np.uint64(eligible[i] & still)
         words[1, r >> 6] |= bit * np.uint64(willing & still)

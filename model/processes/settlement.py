@@ -535,6 +535,14 @@ def willingness_probability(
     return probability
 
 
+@numba.njit(cache=True, inline="always")
+def wants_hukou(propensity, probability):
+    """The decision (prov. 16): a migrant wants local hukou when their fixed propensity
+    quantile is below their willingness probability (both float32), wherever it is read (the
+    month's choices, the year-end stock of the willing)."""
+    return propensity < probability
+
+
 @dataclass(frozen=True)
 class Position:
     """December's candidates as its settlement phase found them (every one assessed and asked,
@@ -591,10 +599,10 @@ def _choices(
     points_round, direct_rows, direct_route, queue,
 ):  # fmt: skip
     """Of the drawn eligible candidates (positions `keep` among `rows`, numbers `u`), those
-    willing (`propensity` below the willingness `probability`: one per candidate if
-    `per_candidate`, else one per drawn) who apply: outside a points queue with a number
-    below `p_month` (settling at once: into `direct_rows`, `direct_route`), into a points
-    round's queue with one below `p_year` (their positions in `keep`: `queue`). Numbers and
+    willing (`wants_hukou` of `propensity` and the willingness `probability`: one per
+    candidate if `per_candidate`, else one per drawn) who apply: outside a points queue with
+    a number below `p_month` (settling at once: into `direct_rows`, `direct_route`), into a
+    points round's queue with one below `p_year` (their positions in `keep`: `queue`). Numbers and
     thresholds are float32. Returns how many of each. Branch-free: every drawn candidate is
     written to both outputs and kept where it counts (about half are willing, in no order a
     branch predictor could learn; twice as fast over December's ~150,000 at 10^6 rows)."""
@@ -602,7 +610,7 @@ def _choices(
     for j in range(keep.size):
         i = keep[j]
         r = rows[i]
-        willing = propensity[r] < probability[i if per_candidate else j]
+        willing = wants_hukou(propensity[r], probability[i if per_candidate else j])
         direct_rows[direct], direct_route[direct] = r, route[i]
         direct += willing & (not queued[i]) & (u[j] < p_month)
         queue[queued_up] = j
